@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { App, Tags, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { ConfigError, loadConfig, type PlatformConfig } from '../lib/config.js';
+import { PlatformStack } from '../lib/stacks/platform-stack.js';
+
+/** Builds every stack of CommerceForge for one stage. Exported so tests synthesize exactly what users deploy. */
+export function buildApp(config: PlatformConfig, app = new App()): App {
+  const env =
+    config.account || config.region ? { account: config.account, region: config.region } : undefined;
+  const prefix = `CommerceForge-${config.stage}`;
+
+  new PlatformStack(app, `${prefix}-Platform`, {
+    config,
+    env,
+    description: 'CommerceForge platform: domain event bus, archive, schema registry, alarms',
+  });
+
+  Tags.of(app).add('project', 'commerceforge');
+  Tags.of(app).add('stage', config.stage);
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return app;
+}
+
+function main(): void {
+  let config: PlatformConfig;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      // One line, naming the key and what is allowed: the acceptance of a wrong configuration.
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  buildApp(config).synth();
+}
+
+// Run only as the CDK app, not when a test imports buildApp.
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) main();

@@ -1,0 +1,181 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as schemas from 'aws-cdk-lib/aws-eventschemas';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+
+/** One JSON Schema for the registry: an event type at one version. */
+export interface EventSchemaDefinition {
+  /** Unique in the registry, e.g. `commerceforge.orders@OrderPlaced.v1`. */
+  readonly schemaName: string;
+  readonly description?: string;
+  /** The JSON Schema (draft 4) document. */
+  readonly content: object;
+}
+
+export interface DomainEventBusProps {
+  /** @default - a name CloudFormation generates */
+  readonly eventBusName?: string;
+  /**
+   * How long the archive keeps events for replay; `Duration.days(0)` keeps them indefinitely.
+   * @default Duration.days(7)
+   */
+  readonly archiveRetention?: Duration;
+  /**
+   * Which events the archive keeps.
+   * @default - every event whose source starts with `commerceforge.`
+   */
+  readonly archivePattern?: events.EventPattern;
+  /** The Schema Registry's name. */
+  readonly registryName: string;
+  /** One entry per event type and version. */
+  readonly schemas: readonly EventSchemaDefinition[];
+  /**
+   * Where the alarms of subscription dead-letter queues notify.
+   * @default - alarms without actions
+   */
+  readonly alarmTopic?: sns.ITopic;
+  /** @default RemovalPolicy.DESTROY */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/** The delivery settings every subscription gets; a target is built from them. */
+export type SubscriptionTarget = (delivery: targets.TargetBaseProps) => events.IRuleTarget;
+
+/** Targets a subscription can have, each given the delivery settings (retry policy, DLQ). */
+export const SubscriptionTargets = {
+  /** Invoke a function; pass its `live` alias so traffic shifting applies. */
+  lambda:
+    (handler: lambda.IFunction, options: { event?: events.RuleTargetInput } = {}): SubscriptionTarget =>
+    (delivery) =>
+      new targets.LambdaFunction(handler, { ...delivery, event: options.event }),
+  /** Start an execution of a state machine. */
+  stateMachine:
+    (machine: sfn.IStateMachine, options: { input?: events.RuleTargetInput } = {}): SubscriptionTarget =>
+    (delivery) =>
+      new targets.SfnStateMachine(machine, { ...delivery, input: options.input }),
+  /** Send the event to a queue. */
+  queue:
+    (queue: sqs.IQueue, options: { message?: events.RuleTargetInput } = {}): SubscriptionTarget =>
+    (delivery) =>
+      new targets.SqsQueue(queue, { ...delivery, message: options.message }),
+} as const;
+
+export interface SubscribeOptions {
+  readonly eventPattern: events.EventPattern;
+  readonly target: SubscriptionTarget;
+  readonly description?: string;
+  /**
+   * Attempts after the first delivery fails (EventBridge retries with exponential backoff and jitter).
+   * @default 8
+   */
+  readonly retryAttempts?: number;
+  /**
+   * How long EventBridge keeps trying before the event goes to the dead-letter queue.
+   * @default Duration.hours(2)
+   */
+  readonly maxEventAge?: Duration;
+}
+
+/** A rule with its one target, the target's dead-letter queue and the alarm on that queue. */
+export class Subscription extends Construct {
+  public readonly rule: events.Rule;
+  public readonly deadLetterQueue: sqs.Queue;
+  public readonly alarm: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, bus: DomainEventBus, options: SubscribeOptions) {
+    super(scope, id);
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      retentionPeriod: Duration.days(14),
+      enforceSSL: true,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is the dead-letter queue of an EventBridge rule target; it has no DLQ of its own.',
+    });
+
+    this.rule = new events.Rule(this, 'Rule', {
+      eventBus: bus.eventBus,
+      eventPattern: options.eventPattern,
+      description: options.description,
+    });
+    this.rule.addTarget(
+      options.target({
+        deadLetterQueue: this.deadLetterQueue,
+        retryAttempts: options.retryAttempts ?? 8,
+        maxEventAge: options.maxEventAge ?? Duration.hours(2),
+      }),
+    );
+
+    this.alarm = new cloudwatch.Alarm(this, 'DeadLettersAlarm', {
+      alarmDescription: `Events for ${this.node.path} could not be delivered and wait in its dead-letter queue.`,
+      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    if (bus.alarmTopic) this.alarm.addAlarmAction(new cwActions.SnsAction(bus.alarmTopic));
+  }
+}
+
+/**
+ * The platform's custom EventBridge bus, an archive for replay, and the Schema Registry holding a JSON
+ * Schema per event type and version. Subscriptions are made through `subscribe`, so every rule target has a
+ * retry policy, a dead-letter queue and an alarm.
+ */
+export class DomainEventBus extends Construct {
+  public readonly eventBus: events.EventBus;
+  public readonly archive: events.Archive;
+  public readonly registry: schemas.CfnRegistry;
+  public readonly schemas: readonly schemas.CfnSchema[];
+  public readonly alarmTopic?: sns.ITopic;
+
+  constructor(scope: Construct, id: string, props: DomainEventBusProps) {
+    super(scope, id);
+    this.alarmTopic = props.alarmTopic;
+    this.eventBus = new events.EventBus(this, 'Bus', { eventBusName: props.eventBusName });
+
+    this.archive = this.eventBus.archive('Archive', {
+      description: 'Every CommerceForge domain event, for replay.',
+      eventPattern: props.archivePattern ?? { source: events.Match.prefix('commerceforge.') },
+      retention: props.archiveRetention ?? Duration.days(7),
+    });
+    this.archive.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.DESTROY);
+
+    this.registry = new schemas.CfnRegistry(this, 'Registry', {
+      registryName: props.registryName,
+      description: 'JSON Schemas of the CommerceForge domain events, one per type and version.',
+    });
+    const names = new Set<string>();
+    this.schemas = props.schemas.map((definition) => {
+      if (names.has(definition.schemaName)) {
+        throw new Error(`DomainEventBus: schema ${definition.schemaName} is defined twice`);
+      }
+      names.add(definition.schemaName);
+      const schema = new schemas.CfnSchema(this, `Schema-${definition.schemaName}`, {
+        registryName: this.registry.attrRegistryName,
+        schemaName: definition.schemaName,
+        type: 'JSONSchemaDraft4',
+        description: definition.description,
+        content: JSON.stringify(definition.content),
+      });
+      return schema;
+    });
+  }
+
+  /**
+   * Adds a rule on this bus in `scope` — the subscriber's stack, so the rule lives with the service that
+   * reacts (a rule in the platform stack targeting a service's function would make a dependency cycle).
+   */
+  subscribe(scope: Construct, id: string, options: SubscribeOptions): Subscription {
+    return new Subscription(scope, id, this, options);
+  }
+}
