@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { defineEvent } from '../define.js';
+import { address, currency, id, isoDateTime, minorUnits, orderLine, reason } from '../primitives.js';
+
+/**
+ * OrderPlaced v1 predates multi-currency: every amount was US cents and the event had no `currency`.
+ * v2 makes the currency explicit; the v1 → v2 upcaster fills in USD, which is what v1 amounts meant.
+ */
+export const OrderPlacedV1 = z.object({
+  orderId: id,
+  customerId: id,
+  items: z.array(orderLine).min(1),
+  total: minorUnits.describe('Sum of quantity * unitPrice, in minor units'),
+  shippingAddress: address,
+  paymentToken: z
+    .string()
+    .min(1)
+    .max(200)
+    .describe('Opaque token from the payment provider (tok_...), never card data'),
+});
+
+export const OrderPlacedV2 = OrderPlacedV1.extend({ currency });
+
+export const OrderConfirmedV1 = z.object({
+  orderId: id,
+  paymentId: id,
+  shipmentId: id,
+});
+
+export const OrderCancelledV1 = z.object({
+  orderId: id,
+  reason: reason.describe('Shown to the customer as the order failureReason'),
+  failedStep: z
+    .string()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe('Saga step that failed, when a saga cancelled it'),
+});
+
+export const OrderShippedV1 = z.object({
+  orderId: id,
+  shipmentId: id,
+  carrier: z.string().min(1).max(100),
+  trackingNumber: z.string().min(1).max(100),
+});
+
+export const OrderDeliveredV1 = z.object({ orderId: id, shipmentId: id, deliveredAt: isoDateTime });
+
+export const ordersEvents = [
+  defineEvent({
+    type: 'OrderPlaced',
+    service: 'orders',
+    description: 'A customer placed an order; starts the fulfillment saga',
+    versions: [OrderPlacedV1, OrderPlacedV2],
+    upcasters: [(v1) => ({ ...v1, currency: 'USD' })],
+  }),
+  defineEvent({
+    type: 'OrderConfirmed',
+    service: 'orders',
+    description: 'Stock reserved, payment charged and shipment created: the order is confirmed',
+    versions: [OrderConfirmedV1],
+  }),
+  defineEvent({
+    type: 'OrderCancelled',
+    service: 'orders',
+    description: 'The order was cancelled, with the reason',
+    versions: [OrderCancelledV1],
+  }),
+  defineEvent({
+    type: 'OrderShipped',
+    service: 'orders',
+    description: 'The order left the warehouse',
+    versions: [OrderShippedV1],
+  }),
+  defineEvent({
+    type: 'OrderDelivered',
+    service: 'orders',
+    description: 'The order reached the customer',
+    versions: [OrderDeliveredV1],
+  }),
+] as const;
