@@ -75,15 +75,15 @@ describe('an upcaster chain', () => {
         },
       ],
     });
-    const error = (() => {
-      try {
-        createEventReader([broken]).parseEvent(v(1, { name: 'x' }));
-      } catch (e) {
-        return e as EventValidationError;
-      }
-    })();
-    expect(error?.code).toBe('UPCAST_FAILED');
-    expect((error?.cause as Error).message).toBe('boom');
+    let error: EventValidationError | undefined;
+    try {
+      createEventReader([broken]).parseEvent(v(1, { name: 'x' }));
+    } catch (e) {
+      error = e as EventValidationError;
+    }
+    expect(error).toBeInstanceOf(EventValidationError);
+    expect(error!.code).toBe('UPCAST_FAILED');
+    expect((error!.cause as Error).message).toBe('boom');
   });
 
   it('reports an upcaster whose output does not match the newest schema', () => {
