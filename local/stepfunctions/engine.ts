@@ -137,7 +137,14 @@ export class StepFunctionsEngine {
       } as RunOptions;
       const run = stateMachine.run(request.input as never, runOptions);
       const consumed = (async () => {
-        for await (const event of run.eventLogs) history.onLibraryEvent(event as LibraryEvent);
+        for await (const event of run.eventLogs) {
+          // A history bug must not leave the execution hanging or reject `done`.
+          try {
+            history.onLibraryEvent(event as LibraryEvent);
+          } catch (error) {
+            console.error(`stepfunctions: could not record ${event.type}: ${(error as Error).message}`);
+          }
+        }
       })();
       const done = settle(run.result, execution).then(async (outcome) => {
         await consumed;
