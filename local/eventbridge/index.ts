@@ -1,0 +1,16 @@
+export type { ReplayRecord } from './archive.js';
+export * from './config.js';
+export * from './delivery.js';
+export type { EventBridgeEvent } from './event.js';
+export {
+  CompiledEventPattern,
+  compileEventPattern,
+  type EventPattern,
+  matchesEventPattern,
+  validateEventPattern,
+} from './pattern.js';
+export type { PutEventsRequestEntry, PutEventsResponse, PutEventsResultEntry } from './put-events.js';
+export type { StartReplayInput } from './replay.js';
+export { type AcceptedEvent, LocalEventBridge, type LocalEventBridgeOptions } from './runtime.js';
+export { createEventBridgeService, EventBridgeService } from './service.js';
+export { compileTargetInput, type TargetInputConfig, type TransformContext } from './transform.js';
