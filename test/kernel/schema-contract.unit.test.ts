@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { OrderPlacedV2 } from '../../functions/kernel/events/catalogue/orders.js';
 import { findEntry } from '../../functions/kernel/events/catalogue.js';
 import { envelopeSchemaFor } from '../../functions/kernel/events/envelope.js';

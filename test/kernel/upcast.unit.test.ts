@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { EventValidationError } from '../../functions/kernel/errors.js';
 import { defineEvent } from '../../functions/kernel/events/define.js';
 import { createEventReader, parseEvent, upcast } from '../../functions/kernel/events/parse.js';

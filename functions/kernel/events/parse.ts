@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { EventValidationError } from '../errors.js';
 import { type CatalogueEntry, catalogueEntries, type DomainEvent, eventDefinitions } from './catalogue.js';
 import type { EventDefinition } from './define.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineEvent } from '../define.js';
 import { currency, id, minorUnits, quantity, reason, sku, stockLine } from '../primitives.js';
 

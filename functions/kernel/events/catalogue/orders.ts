@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineEvent } from '../define.js';
 import { address, currency, id, isoDateTime, minorUnits, orderLine, reason } from '../primitives.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineEvent } from '../define.js';
 import { address, countryCode, id, isoDateTime, reason, stockLine } from '../primitives.js';
 
