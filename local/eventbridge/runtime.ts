@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { AwsError, LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../core/aws-service.js';
 import type { ReplayRecord } from './archive.js';
 import { busNameOf, type EventBridgeConfig } from './config.js';
-import { type DeliveryRecord, type RetryTiming, TargetDeliverer, type TargetDispatcher } from './delivery.js';
+import {
+  type DeliveryJob,
+  type DeliveryRecord,
+  type RetryTiming,
+  TargetDeliverer,
+  type TargetDispatcher,
+} from './delivery.js';
 import { type EventBridgeEvent, isoSeconds } from './event.js';
 import { buildEvent, checkEntries, type PutEventsResponse, type PutEventsResultEntry } from './put-events.js';
 import { Registry } from './registry.js';
@@ -146,28 +152,28 @@ export class LocalEventBridge {
     for (const rule of matched) {
       for (const target of rule.targets.values()) {
         const input = target.render(event, context(rule.arn, rule.name));
-        this.track(
-          this.deliverer.run({
-            target: {
-              id: target.config.Id,
-              arn: target.config.Arn,
-              kind: target.kind,
-              roleArn: target.config.RoleArn,
-              sqsParameters: target.config.SqsParameters,
-            },
-            input,
-            meta: {
-              ruleArn: rule.arn,
-              ruleName: rule.name,
-              eventBusName: busName,
-              event,
-              traceHeader: options.traceHeader,
-            },
-            retryPolicy: target.config.RetryPolicy,
-            deadLetterArn: target.config.DeadLetterConfig?.Arn,
-            acceptedAt,
-          }),
-        );
+        const job: DeliveryJob = {
+          target: {
+            id: target.config.Id,
+            arn: target.config.Arn,
+            kind: target.kind,
+            roleArn: target.config.RoleArn,
+            sqsParameters: target.config.SqsParameters,
+          },
+          input,
+          meta: {
+            ruleArn: rule.arn,
+            ruleName: rule.name,
+            eventBusName: busName,
+            event,
+            traceHeader: options.traceHeader,
+          },
+          retryPolicy: target.config.RetryPolicy,
+          deadLetterArn: target.config.DeadLetterConfig?.Arn,
+          acceptedAt,
+        };
+        // Delivery starts on a later turn of the event loop: PutEvents answers before any target runs.
+        this.track(nextTurn().then(() => this.deliverer.run(job)));
       }
     }
   }
@@ -212,6 +218,8 @@ export class LocalEventBridge {
     for (const listener of this.eventListeners) listener(accepted);
   }
 }
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function parseEvent(input: string): EventBridgeEvent | undefined {
   try {
