@@ -45,8 +45,12 @@ export interface ObservabilityOptions {
   readonly namespace?: string;
   readonly clock?: Clock;
   readonly ids?: IdGenerator;
-  /** Where `tools.emit` sends events once the handler succeeded. Lazy, so a cold start pays only if used. */
-  readonly publisher?: EventPublisher | (() => EventPublisher);
+  /**
+   * Where `tools.emit` sends events once the handler succeeded. A factory is called on the first emit, so a
+   * cold start pays for the EventBridge client only if used; it gets the Tracer to capture the client:
+   * `publisher: (tracer) => publisherFromEnvironment({ capture: (c) => tracer.captureAWSv3Client(c) })`.
+   */
+  readonly publisher?: EventPublisher | ((tracer: Tracer) => EventPublisher);
   /** Injected for tests or to share instances with other code of the same function. */
   readonly logger?: Logger;
   readonly tracer?: Tracer;
@@ -103,7 +107,7 @@ export function withObservability<E = unknown, R = unknown>(
   let publisher: EventPublisher | undefined;
   const getPublisher = (): EventPublisher | undefined => {
     if (!publisher && options.publisher) {
-      publisher = typeof options.publisher === 'function' ? options.publisher() : options.publisher;
+      publisher = typeof options.publisher === 'function' ? options.publisher(tracer) : options.publisher;
     }
     return publisher;
   };

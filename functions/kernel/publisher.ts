@@ -1,10 +1,15 @@
 import {
-  type EventBridgeClient,
+  EventBridgeClient,
   PutEventsCommand,
   type PutEventsRequestEntry,
   type PutEventsResultEntry,
 } from '@aws-sdk/client-eventbridge';
-import { EventTooLargeError, PublishError, type UndeliveredEvent } from './errors.js';
+import {
+  EventTooLargeError,
+  KernelConfigurationError,
+  PublishError,
+  type UndeliveredEvent,
+} from './errors.js';
 import { type EventEnvelope, eventBridgeSource } from './events/envelope.js';
 import { xrayTraceHeader } from './events/trace-context.js';
 
@@ -192,4 +197,28 @@ export function createPublisher(options: PublisherOptions): EventPublisher {
 
 function failure(p: Pending, errorCode: string, errorMessage: string | undefined): UndeliveredEvent {
   return { eventId: p.event.eventId, type: p.event.type, errorCode, errorMessage };
+}
+
+/** The environment variable a function's bus name arrives in (set by the stack that grants PutEvents). */
+export const EVENT_BUS_NAME_ENV = 'EVENT_BUS_NAME';
+
+/**
+ * A publisher to the bus named by `EVENT_BUS_NAME`, for handlers. `capture` lets the observability kernel
+ * trace the client: `publisher: (tracer) => publisherFromEnvironment({ capture: (c) => tracer.captureAWSv3Client(c) })`.
+ */
+export function publisherFromEnvironment(
+  options: Partial<Omit<PublisherOptions, 'client' | 'eventBusName'>> & {
+    readonly capture?: (client: EventBridgeClient) => EventBridgeClient;
+    readonly env?: Record<string, string | undefined>;
+  } = {},
+): EventPublisher {
+  const { capture, env = process.env, ...rest } = options;
+  const eventBusName = env[EVENT_BUS_NAME_ENV];
+  if (!eventBusName) {
+    throw new KernelConfigurationError(
+      `${EVENT_BUS_NAME_ENV} is not set: this function cannot publish events`,
+    );
+  }
+  const client = new EventBridgeClient({});
+  return createPublisher({ ...rest, client: capture ? capture(client) : client, eventBusName });
 }

@@ -1,12 +1,13 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EventTooLargeError, PublishError } from '../../functions/kernel/errors.js';
+import { EventTooLargeError, KernelConfigurationError, PublishError } from '../../functions/kernel/errors.js';
 import type { EventEnvelope } from '../../functions/kernel/events/envelope.js';
 import {
   backoffDelay,
   createPublisher,
   MAX_BYTES_PER_CALL,
+  publisherFromEnvironment,
   putEventsEntrySize,
   toPutEventsEntry,
 } from '../../functions/kernel/publisher.js';
@@ -207,5 +208,28 @@ describe('publisher', () => {
   it('publishes nothing and succeeds for an empty list', async () => {
     await expect(createPublisher(options).publish([])).resolves.toEqual({ eventBridgeIds: [], attempts: 0 });
     expect(eb.commandCalls(PutEventsCommand)).toHaveLength(0);
+  });
+});
+
+describe('publisherFromEnvironment', () => {
+  beforeEach(() => eb.reset());
+
+  it('publishes to the bus named by EVENT_BUS_NAME, through the captured client', async () => {
+    acceptAll();
+    const captured: unknown[] = [];
+    const publisher = publisherFromEnvironment({
+      env: { EVENT_BUS_NAME: 'commerceforge-dev' },
+      capture: (c) => {
+        captured.push(c);
+        return c;
+      },
+    });
+    await publisher.publish(events(1));
+    expect(captured).toHaveLength(1);
+    expect(entriesOfCall(0)[0]?.EventBusName).toBe('commerceforge-dev');
+  });
+
+  it('refuses to start without EVENT_BUS_NAME', () => {
+    expect(() => publisherFromEnvironment({ env: {} })).toThrow(KernelConfigurationError);
   });
 });
