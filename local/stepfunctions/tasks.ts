@@ -260,12 +260,15 @@ async function callService<T>(prefix: string, serviceLabel: string, call: () => 
       statusCode?: unknown;
       $metadata?: { httpStatusCode?: number };
     };
+    const awsCode = (error as { awsCode?: unknown }).awsCode;
     const code =
-      typeof err.code === 'string'
-        ? err.code
-        : typeof err.name === 'string' && err.name !== 'Error'
-          ? err.name
-          : 'AmazonServiceException';
+      typeof awsCode === 'string'
+        ? awsCode
+        : typeof err.code === 'string'
+          ? err.code
+          : typeof err.name === 'string' && err.name !== 'Error'
+            ? err.name
+            : 'AmazonServiceException';
     const status =
       typeof err.statusCode === 'number' ? err.statusCode : (err.$metadata?.httpStatusCode ?? 400);
     const message = typeof err.message === 'string' ? err.message : String(error);
