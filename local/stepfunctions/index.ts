@@ -18,6 +18,13 @@ export {
   UnsupportedResourceError,
 } from './errors.js';
 export type { HistoryEvent } from './history.js';
+export {
+  STATE_MACHINE_TYPE,
+  type StepFunctionsPlugin,
+  type StepFunctionsPluginOptions,
+  stateMachinesOf,
+  stepFunctionsPlugin,
+} from './plugin.js';
 export { type LocalStateMachine, StepFunctionsService, type StepFunctionsServiceOptions } from './service.js';
 export type {
   DynamoDbOperation,
