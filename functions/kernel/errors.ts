@@ -6,10 +6,12 @@ import type { z } from 'zod';
  */
 export abstract class KernelError extends Error {
   abstract readonly code: string;
+  // Names are string literals, not `new.target.name`: bundles are minified (class names mangled), and Step
+  // Functions Retry/Catch and log queries match on the error name.
+  abstract override readonly name: string;
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = new.target.name;
   }
 
   /** What a log line or an API error body may carry: no stack, no cause object graph. */
@@ -29,6 +31,7 @@ export type EventValidationCode =
 
 /** An event (incoming detail or one being created) does not match the contract for its type and version. */
 export class EventValidationError extends KernelError {
+  override readonly name = 'EventValidationError';
   readonly code: EventValidationCode;
   readonly eventType: string | undefined;
   readonly eventVersion: number | undefined;
@@ -75,6 +78,7 @@ export interface UndeliveredEvent {
 
 /** Some events were still not on the bus after the retry budget (or failed with a non-retryable code). */
 export class PublishError extends KernelError {
+  override readonly name = 'PublishError';
   readonly code = 'PUBLISH_FAILED' as const;
   readonly undelivered: readonly UndeliveredEvent[];
   readonly deliveredCount: number;
@@ -100,6 +104,7 @@ export class PublishError extends KernelError {
 
 /** An event whose PutEvents entry alone exceeds the 256 KB limit: refused before anything is sent. */
 export class EventTooLargeError extends KernelError {
+  override readonly name = 'EventTooLargeError';
   readonly code = 'EVENT_TOO_LARGE' as const;
 
   constructor(
@@ -117,5 +122,6 @@ export class EventTooLargeError extends KernelError {
 
 /** A handler asked the observability kernel for something it was not configured with. */
 export class KernelConfigurationError extends KernelError {
+  override readonly name = 'KernelConfigurationError';
   readonly code = 'KERNEL_MISCONFIGURED' as const;
 }
