@@ -1,0 +1,193 @@
+/**
+ * Starts the local cloud in-process: reads the cloud assembly, starts DynamoDB Local, the X-Ray collector,
+ * SQS and Lambda, serves them on one endpoint, then starts the plugins. `main.ts` is the command line on top;
+ * tests and later parts call `startLocalCloud` directly.
+ */
+import { readCloudAssembly } from './assembly/cloud-assembly.js';
+import { CloudModel } from './assembly/model.js';
+import { CORE_TYPES, classify, formatCounts, type ResourceReport } from './assembly/resource-kinds.js';
+import { type AwsJsonService, LOCAL_ACCOUNT_ID, LOCAL_REGION } from './core/aws-service.js';
+import { consoleLogger, type LocalLogger } from './core/log.js';
+import type { LocalCloudPlugin } from './core/plugin.js';
+import { type DynamoDbLocal, LOCAL_AUTHORIZATION, startDynamoDbLocal } from './dynamodb/dynamodb-local.js';
+import { DYNAMODB_STREAMS_TARGET, DYNAMODB_TARGET, dynamoDbProxy } from './dynamodb/proxy.js';
+import { type CreatedTable, createTables, dynamoDbCaller } from './dynamodb/tables.js';
+import { readFunctions } from './lambda/functions.js';
+import { registerLambdaApi } from './lambda/lambda-api.js';
+import { LambdaService } from './lambda/lambda-service.js';
+import { registerLocalRoutes } from './server/local-routes.js';
+import { Router } from './server/router.js';
+import { registerSqsQueryProtocol } from './sqs/query-protocol.js';
+import { createQueuesFromModel, SqsQueues } from './sqs/queues.js';
+import { SqsService } from './sqs/sqs-service.js';
+import { XRayCollector } from './xray/collector.js';
+
+export interface LocalCloudOptions {
+  /** The cloud assembly folder (cdk.out). */
+  readonly assemblyDir: string;
+  /** 0 picks a free port. @default 4566 */
+  readonly port?: number;
+  /** Keep DynamoDB data in this folder; in memory when absent. */
+  readonly persistDir?: string;
+  readonly logger?: LocalLogger;
+  readonly plugins?: readonly LocalCloudPlugin[];
+  /** Template parameter values, per stack name. */
+  readonly parameters?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** SSM parameter values that templates resolve at deploy time. */
+  readonly ssmParameters?: Readonly<Record<string, string>>;
+}
+
+export interface LocalCloud {
+  /** The endpoint, e.g. `http://127.0.0.1:4566` (it listens on 127.0.0.1 only). */
+  readonly url: string;
+  readonly port: number;
+  readonly region: string;
+  readonly accountId: string;
+  /** The assembly as deployed: resources, names, resolved properties, outputs. */
+  readonly model: CloudModel;
+  readonly router: Router;
+  /** Lambda: `invoke()` implements `LambdaInvoker`. */
+  readonly lambda: LambdaService;
+  /** SQS, in process: `send`, `receive`, `get(nameOrUrlOrArn)`. */
+  readonly sqs: SqsQueues;
+  readonly xray: XRayCollector;
+  readonly dynamodb: { readonly endpoint: string; readonly tables: readonly CreatedTable[] };
+  readonly resources: ResourceReport;
+  readonly logger: LocalLogger;
+  /** Serves another JSON-protocol service (EventBridge, Step Functions...) on the endpoint. */
+  registerService(service: AwsJsonService): void;
+  health(): Record<string, unknown>;
+  stop(): Promise<void>;
+}
+
+export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
+  const log = options.logger ?? consoleLogger;
+  const startedAt = Date.now();
+  const stops: Array<() => Promise<void> | void> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) {
+      try {
+        await stop();
+      } catch (error) {
+        log.warn(`local cloud: stopping failed: ${String(error)}`);
+      }
+    }
+  };
+  try {
+    const stacks = readCloudAssembly(options.assemblyDir);
+    log.info(
+      `  assembly: ${stacks.length} stack(s) in ${options.assemblyDir}: ${stacks.map((s) => s.stackName).join(', ')}`,
+    );
+
+    const router = new Router(log);
+    const port = await router.listen(options.port ?? 4566);
+    stops.push(() => router.close());
+    const url = `http://127.0.0.1:${port}`;
+
+    const xray = new XRayCollector();
+    const [dynamo] = await Promise.all([
+      startDynamoDbLocal({ log, ...(options.persistDir ? { persistDir: options.persistDir } : {}) }).then(
+        (d: DynamoDbLocal) => {
+          stops.push(() => d.stop());
+          log.info(
+            `  dynamodb: DynamoDB Local up (${options.persistDir ? `data in ${options.persistDir}` : 'in memory'})`,
+          );
+          return d;
+        },
+      ),
+      xray.start().then(() => stops.push(() => xray.stop())),
+    ]);
+
+    const model = new CloudModel(stacks, {
+      accountId: LOCAL_ACCOUNT_ID,
+      region: LOCAL_REGION,
+      endpoint: url,
+      ...(options.parameters ? { parameters: options.parameters } : {}),
+      ...(options.ssmParameters ? { ssmParameters: options.ssmParameters } : {}),
+    });
+
+    const sqs = new SqsQueues(() => url, LOCAL_REGION, LOCAL_ACCOUNT_ID);
+    const queues = createQueuesFromModel(model, sqs);
+    log.info(
+      `  sqs: ${queues.length} queue(s)${queues.length ? `: ${queues.map((q) => q.name).join(', ')}` : ''}`,
+    );
+
+    const tables = await createTables(model, dynamoDbCaller(dynamo.endpoint, LOCAL_AUTHORIZATION), log);
+    log.info(
+      `  dynamodb: ${tables.length} table(s)${tables.length ? `: ${tables.map((t) => t.name).join(', ')}` : ''}`,
+    );
+
+    const { functions, notRunnable } = readFunctions(model);
+    const lambda = new LambdaService(functions, {
+      endpoint: url,
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT_ID,
+      xrayDaemonAddress: xray.daemonAddress,
+      recordSegment: (segment) => xray.record(segment),
+      log,
+    });
+    stops.push(() => lambda.stop());
+    log.info(
+      `  lambda: ${functions.length} function(s)${functions.length ? `: ${functions.map((f) => f.name).join(', ')}` : ''}`,
+    );
+    for (const { resource, reason } of notRunnable) {
+      log.warn(`  lambda: ${resource.stackName}/${resource.logicalId} cannot run locally: ${reason}`);
+    }
+
+    router.registerRawTarget(DYNAMODB_TARGET, dynamoDbProxy(dynamo.endpoint));
+    router.registerRawTarget(DYNAMODB_STREAMS_TARGET, dynamoDbProxy(dynamo.endpoint));
+    const sqsService = new SqsService(sqs);
+    router.registerService(sqsService);
+    registerLambdaApi(router, lambda);
+
+    const plugins = options.plugins ?? [];
+    const handled = new Set<string>([...CORE_TYPES, ...plugins.flatMap((plugin) => plugin.resourceTypes)]);
+    const resources = classify(model.resources(), handled);
+
+    const cloud: LocalCloud = {
+      url,
+      port,
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT_ID,
+      model,
+      router,
+      lambda,
+      sqs,
+      xray,
+      dynamodb: { endpoint: dynamo.endpoint, tables },
+      resources,
+      logger: log,
+      registerService: (service) => router.registerService(service),
+      health: () => ({
+        status: 'ok',
+        uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+        endpoint: url,
+        region: LOCAL_REGION,
+        stacks: stacks.map((stack) => stack.stackName),
+        services: router.targetPrefixes,
+        dynamodb: { tables: tables.map((table) => table.name), persistent: Boolean(options.persistDir) },
+        lambda: { functions: functions.map((fn) => fn.name), environments: lambda.poolStats() },
+        sqs: { queues: sqs.list().map((queue) => queue.name) },
+        xray: { daemonAddress: xray.daemonAddress, traces: xray.list().length },
+        plugins: Object.fromEntries(plugins.map((plugin) => [plugin.name, plugin.health?.() ?? 'running'])),
+        notRunLocally: Object.fromEntries(resources.unsupported),
+      }),
+      stop: stopAll,
+    };
+    // The SQS query protocol and /_local routes are catch-alls of their kind: added after the Lambda routes.
+    registerSqsQueryProtocol(router, sqsService);
+    registerLocalRoutes(router, cloud);
+
+    for (const plugin of plugins) {
+      await plugin.start(cloud);
+      if (plugin.stop) stops.push(() => plugin.stop?.());
+      log.info(`  ${plugin.name}: started`);
+    }
+    if (resources.notNeeded.size) log.info(`  not needed locally: ${formatCounts(resources.notNeeded)}`);
+    if (resources.unsupported.size) log.warn(`  not run locally: ${formatCounts(resources.unsupported)}`);
+    return cloud;
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

@@ -1,0 +1,108 @@
+// The main file of a Lambda execution environment (one worker thread). Plain CommonJS so Node loads it as
+// is: it loads the function's bundled asset once (the cold start's init phase), then answers one invocation
+// at a time. Protocol: {type:'invoke', id, event, context, traceId} in; {type:'result', id, ok, payload|error} out.
+'use strict';
+const { parentPort, workerData } = require('node:worker_threads');
+const path = require('node:path');
+const fs = require('node:fs');
+const Module = require('node:module');
+const { pathToFileURL } = require('node:url');
+
+// NODE_PATH is read when the module system starts; re-read it so the worker's own env counts.
+if (typeof Module._initPaths === 'function') Module._initPaths();
+
+function toLambdaError(error) {
+  if (error instanceof Error) {
+    return {
+      errorType: error.name && error.name !== 'Error' ? error.name : error.constructor?.name || 'Error',
+      errorMessage: error.message,
+      trace: String(error.stack || '').split('\n'),
+    };
+  }
+  return {
+    errorType: 'Error',
+    errorMessage: typeof error === 'string' ? error : JSON.stringify(error),
+    trace: [],
+  };
+}
+
+async function loadHandler() {
+  const { assetDir, handler } = workerData;
+  const dot = handler.lastIndexOf('.');
+  const modulePath = handler.slice(0, dot);
+  const exportName = handler.slice(dot + 1);
+  const base = path.resolve(assetDir, modulePath);
+  const file = ['.js', '.cjs', '.mjs'].map((ext) => base + ext).find((candidate) => fs.existsSync(candidate));
+  if (!file) {
+    throw Object.assign(new Error(`Cannot find module '${modulePath}'`), {
+      name: 'Runtime.ImportModuleError',
+    });
+  }
+  let loaded;
+  if (file.endsWith('.mjs')) loaded = await import(pathToFileURL(file).href);
+  else {
+    try {
+      loaded = require(file);
+    } catch (error) {
+      if (error && error.code === 'ERR_REQUIRE_ESM') loaded = await import(pathToFileURL(file).href);
+      else throw error;
+    }
+  }
+  const fn = loaded[exportName] ?? loaded.default?.[exportName];
+  if (typeof fn !== 'function') {
+    throw Object.assign(new Error(`${modulePath}.${exportName} is undefined or not exported`), {
+      name: 'Runtime.HandlerNotFound',
+    });
+  }
+  return fn;
+}
+
+const started = performance.now();
+const handlerReady = loadHandler().then(
+  (fn) => {
+    parentPort.postMessage({ type: 'ready', initDurationMs: performance.now() - started });
+    return fn;
+  },
+  (error) => {
+    parentPort.postMessage({ type: 'initError', error: toLambdaError(error) });
+    return undefined;
+  },
+);
+
+function makeContext(raw) {
+  return {
+    ...raw,
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => Math.max(0, raw.deadline - Date.now()),
+    done: () => {},
+    succeed: () => {},
+    fail: () => {},
+  };
+}
+
+function callHandler(fn, event, context) {
+  // A three-argument handler is callback style; Lambda takes whichever of callback or promise settles first.
+  if (fn.length >= 3) {
+    return new Promise((resolve, reject) => {
+      const callback = (error, result) => (error ? reject(error) : resolve(result));
+      const returned = fn(event, context, callback);
+      if (returned && typeof returned.then === 'function') returned.then(resolve, reject);
+    });
+  }
+  return Promise.resolve().then(() => fn(event, context));
+}
+
+parentPort.on('message', async (message) => {
+  if (message.type !== 'invoke') return;
+  const fn = await handlerReady;
+  if (!fn) return;
+  if (message.traceId) process.env._X_AMZN_TRACE_ID = message.traceId;
+  else delete process.env._X_AMZN_TRACE_ID;
+  try {
+    const result = await callHandler(fn, message.event, makeContext(message.context));
+    const payload = result === undefined ? 'null' : JSON.stringify(result);
+    parentPort.postMessage({ type: 'result', id: message.id, ok: true, payload });
+  } catch (error) {
+    parentPort.postMessage({ type: 'result', id: message.id, ok: false, error: toLambdaError(error) });
+  }
+});

@@ -1,0 +1,165 @@
+/**
+ * One Lambda execution environment: a worker thread running bootstrap.cjs with the function's own
+ * environment variables and memory limit. Its first load is the cold start; a timeout or an out-of-memory
+ * ends it (`worker.terminate()` stops busy loops too), as Lambda discards a sandbox after such a failure.
+ */
+
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+
+export interface LambdaErrorPayload {
+  readonly errorType: string;
+  readonly errorMessage: string;
+  readonly trace: readonly string[];
+}
+
+export interface EnvironmentConfig {
+  readonly functionName: string;
+  readonly assetDir: string;
+  readonly handler: string;
+  readonly env: Readonly<Record<string, string>>;
+  readonly memoryMb: number;
+  /** Lambda's log stream name of this environment (one per sandbox). */
+  readonly logStreamName: string;
+  /** A line of the function's console output. */
+  readonly onOutput: (line: string, stream: 'stdout' | 'stderr') => void;
+}
+
+export interface InvokeMessage {
+  readonly requestId: string;
+  readonly event: unknown;
+  readonly context: Record<string, unknown> & { deadline: number };
+  readonly traceId?: string;
+  readonly timeoutMs: number;
+}
+
+export type Outcome =
+  | { readonly ok: true; readonly payload: string }
+  | { readonly ok: false; readonly error: LambdaErrorPayload; readonly fatal: boolean };
+
+const BOOTSTRAP = fileURLToPath(new URL('./bootstrap.cjs', import.meta.url));
+
+let nextId = 0;
+
+export class ExecutionEnvironment {
+  readonly id = ++nextId;
+  /** Resolves with the init duration (ms) once the handler is loaded; rejects with Lambda's init error. */
+  readonly ready: Promise<number>;
+  private readonly worker: Worker;
+  private pending?: { id: string; settle: (outcome: Outcome) => void; timer: NodeJS.Timeout };
+  private dead = false;
+  private deathReason?: LambdaErrorPayload;
+  invocations = 0;
+  lastUsed = Date.now();
+
+  constructor(private readonly config: EnvironmentConfig) {
+    this.worker = new Worker(BOOTSTRAP, {
+      workerData: { assetDir: config.assetDir, handler: config.handler },
+      env: config.env,
+      stdout: true,
+      stderr: true,
+      resourceLimits: { maxOldGenerationSizeMb: config.memoryMb },
+    });
+    pipeLines(this.worker.stdout, (line) => config.onOutput(line, 'stdout'));
+    pipeLines(this.worker.stderr, (line) => config.onOutput(line, 'stderr'));
+    this.ready = new Promise<number>((resolve, reject) => {
+      this.worker.on('message', (message: { type: string; [key: string]: unknown }) => {
+        if (message.type === 'ready') resolve(message.initDurationMs as number);
+        else if (message.type === 'initError') reject(message.error);
+        else if (message.type === 'result') this.settle(message);
+      });
+      this.worker.on('error', (error: Error & { code?: string }) => {
+        this.deathReason =
+          error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+            ? {
+                errorType: 'Runtime.OutOfMemory',
+                errorMessage: 'Runtime exited with error: out of memory',
+                trace: [],
+              }
+            : {
+                errorType: error.name === 'Error' ? 'Runtime.ExitError' : error.name,
+                errorMessage: `Runtime exited with error: ${error.message}`,
+                trace: String(error.stack ?? '').split('\n'),
+              };
+        reject(this.deathReason);
+      });
+      this.worker.on('exit', () => {
+        this.dead = true;
+        const reason = this.deathReason ?? {
+          errorType: 'Runtime.ExitError',
+          errorMessage: 'Runtime exited without providing a reason',
+          trace: [],
+        };
+        reject(reason);
+        this.fail(reason);
+      });
+    });
+    // A failed init is reported to the invocation that awaited it; nobody else needs the rejection.
+    this.ready.catch(() => {});
+  }
+
+  get logStreamName(): string {
+    return this.config.logStreamName;
+  }
+
+  get alive(): boolean {
+    return !this.dead;
+  }
+
+  invoke(message: InvokeMessage): Promise<Outcome> {
+    this.invocations += 1;
+    return new Promise<Outcome>((resolve) => {
+      const timer = setTimeout(() => {
+        const seconds = (message.timeoutMs / 1000).toFixed(2);
+        this.deathReason = {
+          errorType: 'Sandbox.Timedout',
+          errorMessage: `RequestId: ${message.requestId} Error: Task timed out after ${seconds} seconds`,
+          trace: [],
+        };
+        this.fail(this.deathReason);
+        void this.terminate();
+      }, message.timeoutMs);
+      this.pending = { id: message.requestId, settle: resolve, timer };
+      this.worker.postMessage({
+        type: 'invoke',
+        id: message.requestId,
+        event: message.event,
+        context: message.context,
+        traceId: message.traceId,
+      });
+    }).finally(() => {
+      this.lastUsed = Date.now();
+    });
+  }
+
+  async terminate(): Promise<void> {
+    this.dead = true;
+    await this.worker.terminate();
+  }
+
+  private settle(message: { [key: string]: unknown }): void {
+    const pending = this.pending;
+    if (!pending || pending.id !== message.id) return;
+    this.pending = undefined;
+    clearTimeout(pending.timer);
+    pending.settle(
+      message.ok
+        ? { ok: true, payload: message.payload as string }
+        : { ok: false, error: message.error as LambdaErrorPayload, fatal: false },
+    );
+  }
+
+  private fail(error: LambdaErrorPayload): void {
+    const pending = this.pending;
+    if (!pending) return;
+    this.pending = undefined;
+    clearTimeout(pending.timer);
+    pending.settle({ ok: false, error, fatal: true });
+  }
+}
+
+function pipeLines(stream: Readable, onLine: (line: string) => void): void {
+  createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY }).on('line', onLine);
+}

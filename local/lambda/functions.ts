@@ -1,0 +1,101 @@
+/**
+ * The functions of the cloud assembly as Lambda sees them: name, ARN, handler, bundled asset, resolved
+ * environment, memory, timeout, reserved concurrency, versions and aliases. A function the local cloud
+ * cannot run (no bundled asset, not a Node.js runtime) is returned with the reason, so start-up can say so.
+ */
+import type { CloudModel, LocalResource } from '../assembly/model.js';
+
+export interface LocalFunction {
+  readonly name: string;
+  readonly arn: string;
+  readonly stackName: string;
+  readonly logicalId: string;
+  readonly runtime: string;
+  readonly handler: string;
+  readonly assetDir: string;
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+  readonly reservedConcurrency?: number;
+  /** `Active` tracing samples every invocation. */
+  readonly tracing: 'Active' | 'PassThrough';
+  /** The template's environment variables, resolved. */
+  readonly environment: Readonly<Record<string, string>>;
+  /** Published version numbers. */
+  readonly versions: Set<string>;
+  /** Alias name → version. */
+  readonly aliases: Map<string, string>;
+}
+
+export interface NotRunnable {
+  readonly resource: LocalResource;
+  readonly reason: string;
+}
+
+export function readFunctions(model: CloudModel): { functions: LocalFunction[]; notRunnable: NotRunnable[] } {
+  const functions: LocalFunction[] = [];
+  const notRunnable: NotRunnable[] = [];
+  for (const resource of model.resources('AWS::Lambda::Function')) {
+    const props = model.properties(resource);
+    const runtime = String(props.Runtime ?? '');
+    if (!runtime.startsWith('nodejs')) {
+      notRunnable.push({ resource, reason: `runtime ${runtime || 'container image'}` });
+      continue;
+    }
+    if (!resource.assetPath) {
+      notRunnable.push({ resource, reason: 'no bundled asset (inline code)' });
+      continue;
+    }
+    const identity = model.identity(resource);
+    const variables = ((props.Environment as { Variables?: Record<string, unknown> } | undefined)
+      ?.Variables ?? {}) as Record<string, unknown>;
+    const reserved = props.ReservedConcurrentExecutions;
+    functions.push({
+      name: identity.name,
+      arn: identity.arn,
+      stackName: resource.stackName,
+      logicalId: resource.logicalId,
+      runtime,
+      handler: String(props.Handler ?? 'index.handler'),
+      assetDir: resource.assetPath,
+      memoryMb: Number(props.MemorySize ?? 128),
+      timeoutSeconds: Number(props.Timeout ?? 3),
+      ...(reserved !== undefined ? { reservedConcurrency: Number(reserved) } : {}),
+      tracing:
+        (props.TracingConfig as { Mode?: string } | undefined)?.Mode === 'Active' ? 'Active' : 'PassThrough',
+      environment: Object.fromEntries(
+        Object.entries(variables)
+          .filter(([, value]) => value !== undefined && value !== null)
+          .map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)]),
+      ),
+      versions: new Set(),
+      aliases: new Map(),
+    });
+  }
+  const byArn = new Map(functions.map((fn) => [fn.arn, fn]));
+  const owner = (nameOrArn: unknown) => {
+    const text = String(nameOrArn);
+    return functions.find((fn) => fn.name === text) ?? byArn.get(text);
+  };
+  for (const resource of model.resources('AWS::Lambda::Version')) {
+    const fn = owner(model.properties(resource).FunctionName);
+    fn?.versions.add(model.identity(resource).name);
+  }
+  for (const resource of model.resources('AWS::Lambda::Alias')) {
+    const props = model.properties(resource);
+    owner(props.FunctionName)?.aliases.set(String(props.Name), String(props.FunctionVersion));
+  }
+  return { functions, notRunnable };
+}
+
+/**
+ * Splits what Invoke accepts — a name, `name:qualifier`, a full or partial ARN — into name and qualifier.
+ */
+export function parseFunctionReference(reference: string): { name: string; qualifier?: string } {
+  const parts = reference.split(':');
+  let rest: string[];
+  if (reference.startsWith('arn:')) rest = parts.slice(6);
+  else if (parts[1] === 'function') rest = parts.slice(2);
+  else rest = parts;
+  const [name = '', qualifier] = rest;
+  return qualifier ? { name, qualifier } : { name };
+}

@@ -1,0 +1,131 @@
+/**
+ * Lambda's REST API on the endpoint: Invoke (`POST /2015-03-31/functions/<name>/invocations`), and
+ * ListFunctions / GetFunction / GetFunctionConfiguration so that the AWS CLI and SDKs can look around.
+ */
+import { AwsError } from '../core/aws-service.js';
+import {
+  errorResponse,
+  type HttpRequest,
+  type HttpResponse,
+  header,
+  json,
+  type Router,
+} from '../server/router.js';
+import type { LocalFunction } from './functions.js';
+import type { LambdaService } from './lambda-service.js';
+
+const FUNCTIONS = '^/2015-03-31/functions';
+
+export function registerLambdaApi(router: Router, lambda: LambdaService): void {
+  const guarded =
+    (handler: (request: HttpRequest, match: RegExpMatchArray) => Promise<HttpResponse>) =>
+    async (request: HttpRequest, match: RegExpMatchArray) => {
+      try {
+        return await handler(request, match);
+      } catch (error) {
+        return errorResponse(error, 'application/json');
+      }
+    };
+
+  router.addRoute(
+    'POST',
+    new RegExp(`${FUNCTIONS}/([^/]+)/invocations/?$`),
+    guarded(async (request, match) => {
+      const reference = decodeURIComponent(match[1] ?? '');
+      const invocationType = header(request, 'x-amz-invocation-type') ?? 'RequestResponse';
+      const qualifier = request.url.searchParams.get('Qualifier') ?? undefined;
+      if (invocationType === 'DryRun') {
+        lambda.find(reference, qualifier);
+        return { status: 204 };
+      }
+      if (invocationType !== 'RequestResponse' && invocationType !== 'Event') {
+        throw new AwsError('InvalidParameterValueException', `invalid invocation type ${invocationType}`);
+      }
+      const traceHeader = request.context.traceHeader;
+      const result = await lambda.invokeRaw(reference, request.body.toString('utf8'), {
+        invocationType,
+        ...(qualifier ? { qualifier } : {}),
+        ...(traceHeader ? { traceHeader } : {}),
+      });
+      const headers: Record<string, string> = {
+        'content-type': 'application/json',
+        'x-amz-executed-version': result.executedVersion,
+        'x-amzn-requestid': result.requestId,
+      };
+      if (result.functionError) headers['x-amz-function-error'] = result.functionError;
+      if (header(request, 'x-amz-log-type') === 'Tail') {
+        headers['x-amz-log-result'] = Buffer.from(`REPORT RequestId: ${result.requestId}\n`).toString(
+          'base64',
+        );
+      }
+      return { status: result.statusCode, headers, body: result.payloadText };
+    }),
+  );
+
+  router.addRoute(
+    'GET',
+    new RegExp(`${FUNCTIONS}/?$`),
+    guarded(async () => json(200, { Functions: lambda.functions.map(configuration) })),
+  );
+
+  router.addRoute(
+    'GET',
+    new RegExp(`${FUNCTIONS}/([^/]+)/configuration/?$`),
+    guarded(async (request, match) => {
+      const { fn } = lambda.find(decodeURIComponent(match[1] ?? ''), qualifierOf(request));
+      return json(200, configuration(fn));
+    }),
+  );
+
+  router.addRoute(
+    'GET',
+    new RegExp(`${FUNCTIONS}/([^/]+)/aliases/?$`),
+    guarded(async (_request, match) => {
+      const { fn } = lambda.find(decodeURIComponent(match[1] ?? ''));
+      return json(200, {
+        Aliases: [...fn.aliases.entries()].map(([name, version]) => ({
+          AliasArn: `${fn.arn}:${name}`,
+          Name: name,
+          FunctionVersion: version,
+        })),
+      });
+    }),
+  );
+
+  router.addRoute(
+    'GET',
+    new RegExp(`${FUNCTIONS}/([^/]+)/?$`),
+    guarded(async (request, match) => {
+      const { fn } = lambda.find(decodeURIComponent(match[1] ?? ''), qualifierOf(request));
+      return json(200, {
+        Configuration: configuration(fn),
+        Code: { RepositoryType: 'S3', Location: `file://${fn.assetDir}` },
+        Tags: {},
+      });
+    }),
+  );
+}
+
+function qualifierOf(request: HttpRequest): string | undefined {
+  return request.url.searchParams.get('Qualifier') ?? undefined;
+}
+
+function configuration(fn: LocalFunction): Record<string, unknown> {
+  return {
+    FunctionName: fn.name,
+    FunctionArn: fn.arn,
+    Runtime: fn.runtime,
+    Handler: fn.handler,
+    Timeout: fn.timeoutSeconds,
+    MemorySize: fn.memoryMb,
+    Version: '$LATEST',
+    State: 'Active',
+    LastUpdateStatus: 'Successful',
+    PackageType: 'Zip',
+    Architectures: ['x86_64'],
+    TracingConfig: { Mode: fn.tracing },
+    Environment: { Variables: fn.environment },
+    Description: `${fn.stackName}/${fn.logicalId}`,
+    ...(fn.reservedConcurrency !== undefined ? { ReservedConcurrentExecutions: fn.reservedConcurrency } : {}),
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * The environment variables a function sees, as in Lambda: the template's own, then the runtime's reserved
+ * ones (which a template cannot override), pointed at the local cloud: the endpoint, fake credentials, the
+ * X-Ray daemon, and the project's node_modules for externals such as `@aws-sdk/*`.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { LocalFunction } from './functions.js';
+
+export const PROJECT_ROOT = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
+
+/** DynamoDB Local refuses keys with `_` or `-`; the SDK refuses to sign without credentials. */
+export const LOCAL_CREDENTIALS = {
+  accessKeyId: 'localaccesskey',
+  secretAccessKey: 'localsecretkey',
+} as const;
+
+export function runtimeEnvironment(
+  fn: LocalFunction,
+  context: { endpoint: string; region: string; xrayDaemonAddress: string; logStreamName: string },
+): Record<string, string> {
+  const env: Record<string, string | undefined> = {
+    ...fn.environment,
+    PATH: process.env.PATH,
+    LANG: 'en_US.UTF-8',
+    TZ: ':UTC',
+    NODE_PATH: path.join(PROJECT_ROOT, 'node_modules'),
+    AWS_ENDPOINT_URL: context.endpoint,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_REGION: context.region,
+    AWS_DEFAULT_REGION: context.region,
+    AWS_LAMBDA_FUNCTION_NAME: fn.name,
+    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMb),
+    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.name}`,
+    AWS_LAMBDA_LOG_STREAM_NAME: context.logStreamName,
+    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+    AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
+    LAMBDA_TASK_ROOT: fn.assetDir,
+    LAMBDA_RUNTIME_DIR: fn.assetDir,
+    _HANDLER: fn.handler,
+    AWS_XRAY_DAEMON_ADDRESS: context.xrayDaemonAddress,
+    AWS_XRAY_CONTEXT_MISSING: 'LOG_ERROR',
+  };
+  // An undefined value would reach the worker as the string "undefined".
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+}

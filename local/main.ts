@@ -1,0 +1,70 @@
+/**
+ * `npm start`: synthesizes the CDK app when cdk.out is missing or stale, runs it on this machine and
+ * prints the endpoints. Options: `PORT` (default 4566), `--persist DIR` (keep DynamoDB data),
+ * `--app DIR` or `LOCAL_CLOUD_ASSEMBLY` (run another cloud assembly; no synth then).
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { type LocalCloud, startLocalCloud } from './cloud.js';
+import { LocalCloudError } from './core/errors.js';
+import { PROJECT_ROOT } from './lambda/runtime-env.js';
+import { assemblyIsStale, synthesize } from './synth.js';
+
+export { type LocalCloud, type LocalCloudOptions, startLocalCloud } from './cloud.js';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { persist: { type: 'string' }, app: { type: 'string' }, port: { type: 'string' } },
+    allowPositionals: false,
+  });
+  const started = Date.now();
+  const given = values.app ?? process.env.LOCAL_CLOUD_ASSEMBLY;
+  const assemblyDir = path.resolve(given ?? path.join(PROJECT_ROOT, 'cdk.out'));
+  const port = Number(values.port ?? process.env.PORT ?? 4566);
+
+  console.log('CommerceForge local cloud: starting');
+  if (!given && assemblyIsStale(PROJECT_ROOT, assemblyDir)) {
+    console.log('  synth: cdk.out is missing or older than the sources: running cdk synth');
+    synthesize(PROJECT_ROOT, assemblyDir);
+  }
+
+  let cloud: LocalCloud | undefined;
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping the local cloud`);
+    await cloud?.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  cloud = await startLocalCloud({
+    assemblyDir,
+    port,
+    ...(values.persist ? { persistDir: values.persist } : {}),
+  });
+  const shown = `http://localhost:${cloud.port}`;
+  console.log('');
+  console.log(
+    `  endpoint   ${shown}   (AWS SDKs: AWS_ENDPOINT_URL=${shown}; AWS CLI: --endpoint-url ${shown})`,
+  );
+  console.log(`  health     ${shown}/health`);
+  console.log(`  traces     ${shown}/_local/traces`);
+  console.log(`  services   ${cloud.router.targetPrefixes.join(', ')}, Lambda (REST)`);
+  console.log('');
+  console.log(
+    `CommerceForge local cloud ready on ${shown} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
+}
+
+// Importing this module (for `startLocalCloud`) must not start a cloud.
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((error: unknown) => {
+    if (error instanceof LocalCloudError) console.error(`local cloud: ${error.code}: ${error.message}`);
+    else console.error(error);
+    process.exit(1);
+  });
+}
