@@ -100,7 +100,7 @@ export function withObservability<E = unknown, R = unknown>(
     options.metrics ??
     new Metrics({
       serviceName: service,
-      namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? options.namespace ?? 'CommerceForge',
+      namespace: options.namespace ?? process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'CommerceForge',
     });
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? randomIds;
@@ -116,15 +116,16 @@ export function withObservability<E = unknown, R = unknown>(
     const incoming = extractIncoming(event);
     const parent = incoming.envelopes.length === 1 ? incoming.envelopes[0] : undefined;
     const first = incoming.envelopes[0];
-    const root = rootCausation(incoming, context, clock, ids);
-    const correlationId = first?.correlationId ?? root.correlationId;
+    // Only an invocation that no event caused starts a transaction (and spends ids on it).
+    const root = first ? undefined : rootCausation(incoming, context, clock, ids);
+    const correlationId = first?.correlationId ?? root!.correlationId;
 
     logger.addContext(context);
     logger.setCorrelationId(correlationId);
     const distinct = [...new Set(incoming.envelopes.map((e) => e.correlationId))];
     logger.appendKeys({
-      causation_id: first?.eventId ?? root.causationId,
-      traceparent: first?.traceparent ?? root.traceparent,
+      causation_id: first?.eventId ?? root!.causationId,
+      traceparent: first?.traceparent ?? root!.traceparent,
       ...(first ? { event_type: first.type, event_source: first.source } : {}),
       ...(distinct.length > 1 ? { correlation_ids: distinct } : {}),
     });
@@ -137,7 +138,7 @@ export function withObservability<E = unknown, R = unknown>(
     const causation = (p?: EventEnvelope): CausalMetadata => {
       const cause = p ?? parent;
       if (cause) return causedBy(cause, ids.spanId());
-      if (incoming.envelopes.length > 1) {
+      if (!root) {
         throw new KernelConfigurationError(
           `this invocation carried ${incoming.envelopes.length} events: pass { parent } to say which one caused the new event`,
         );
