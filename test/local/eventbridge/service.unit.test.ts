@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AwsError } from '../../../local/core/aws-service.js';
-import {
-  DeliveryError,
-  type EventBridgeConfig,
-  fromTemplateResources,
-} from '../../../local/eventbridge/index.js';
-import { ARN, entry, FakeDispatcher, fnArn, makeService, queueArn } from './helpers.js';
+import { DeliveryError, type EventBridgeConfig } from '../../../local/eventbridge/index.js';
+import { ARN, entry, fnArn, makeService, queueArn } from './helpers.js';
 
 const config: EventBridgeConfig = {
   eventBuses: [{ Name: 'commerce' }],
