@@ -42,6 +42,8 @@ export function runtimeEnvironment(
     _HANDLER: fn.handler,
     AWS_XRAY_DAEMON_ADDRESS: context.xrayDaemonAddress,
     AWS_XRAY_CONTEXT_MISSING: 'LOG_ERROR',
+    // The function's runtime is Lambda's Node (22+): the SDK's warning about this machine's Node 20 is noise here.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
   // An undefined value would reach the worker as the string "undefined".
   return Object.fromEntries(

@@ -298,3 +298,27 @@ describe('SQS', () => {
     });
   });
 });
+
+describe('X-Ray', () => {
+  it("collects the SDK's subsegments under the function's own segment", async () => {
+    const traced = physicalName('LocalCoreStack/Traced');
+    const response = await clients.lambda.send(
+      new InvokeCommand({ FunctionName: traced, Payload: '{"id":"traced-1"}' }),
+    );
+    expect(response.FunctionError).toBeUndefined();
+    const header = decode(response.Payload).traceId as string;
+    const root = /Root=([^;]+)/.exec(header)?.[1] ?? '';
+    const parent = /Parent=([^;]+)/.exec(header)?.[1];
+    await expect.poll(() => cloud.xray.get(root)?.segments.length ?? 0).toBeGreaterThanOrEqual(2);
+    const segments = cloud.xray.get(root)?.segments ?? [];
+    expect(segments.find((segment) => segment.id === parent)).toMatchObject({
+      name: traced,
+      origin: 'AWS::Lambda::Function',
+    });
+    expect(segments.some((segment) => segment.type === 'subsegment' && segment.parent_id === parent)).toBe(
+      true,
+    );
+    const listed = (await (await fetch(`${cloud.url}/_local/traces`)).json()) as { traces: { id: string }[] };
+    expect(listed.traces.map((trace) => trace.id)).toContain(root);
+  });
+});
