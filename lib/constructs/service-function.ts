@@ -113,7 +113,7 @@ export class ServiceFunction extends Construct {
 
     Validations.of(this.function).acknowledge(
       {
-        id: 'AwsSolutions-IAM4',
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
         reason:
           'AWSLambdaBasicExecutionRole is the minimal managed policy for writing the function its own logs.',
       },
