@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the Fn::Sub strings are CloudFormation's, not JavaScript templates.
 import { describe, expect, it } from 'vitest';
 import { IntrinsicResolver, type ResolverBindings } from '../../local/assembly/intrinsics.js';
 import type { CfnTemplate } from '../../local/assembly/template.js';
