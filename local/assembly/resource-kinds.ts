@@ -22,6 +22,7 @@ const NOT_NEEDED = [
   /^AWS::ApplicationAutoScaling::/,
   /^AWS::CodeDeploy::/,
   /^AWS::CDK::Metadata$/,
+  /^AWS::XRay::SamplingRule$/,
   /^AWS::Lambda::Permission$/,
   /^AWS::Lambda::LayerVersion$/,
   /^AWS::SQS::QueuePolicy$/,

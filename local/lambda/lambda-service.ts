@@ -32,7 +32,9 @@ export interface InvocationRecord {
   readonly functionName: string;
   readonly executedVersion: string;
   readonly invocationType: 'RequestResponse' | 'Event';
+  /** Epoch seconds, as AWS's JSON APIs give timestamps. */
   readonly startedAt: number;
+  /** The handler's run time, without the init phase (as Lambda's REPORT line). */
   readonly durationMs: number;
   readonly coldStart: boolean;
   readonly initDurationMs?: number;
@@ -159,14 +161,16 @@ export class LambdaService implements LambdaInvoker {
     const lease = await this.pool(fn).acquire(invocationType === 'Event' ? 'wait' : 'throttle');
     const { environment } = lease;
     const startedAt = Date.now();
+    let runStarted = performance.now();
     const incoming = parseTraceHeader(traceHeader);
     const sampled = incoming?.sampled ?? fn.tracing === 'Active';
     const trace = { root: incoming?.root ?? newTraceId(startedAt), segmentId: newSegmentId() };
     let initDurationMs: number | undefined;
     let outcome: Awaited<ReturnType<ExecutionEnvironment['invoke']>>;
     try {
-      if (lease.cold) initDurationMs = await environment.ready;
+      if (lease.cold) initDurationMs = Math.round((await environment.ready) * 100) / 100;
       const invokedFunctionArn = version === '$LATEST' ? fn.arn : `${fn.arn}:${version}`;
+      runStarted = performance.now();
       const runStart = Date.now();
       outcome = await environment.invoke({
         requestId,
@@ -189,14 +193,14 @@ export class LambdaService implements LambdaInvoker {
     } finally {
       this.pool(fn).release(environment);
     }
-    const durationMs = Date.now() - startedAt - (initDurationMs ?? 0);
+    const durationMs = Math.round((performance.now() - runStarted) * 100) / 100;
     const error = outcome.ok ? undefined : outcome.error;
     this.remember({
       requestId,
       functionName: fn.name,
       executedVersion: version,
       invocationType,
-      startedAt,
+      startedAt: startedAt / 1000,
       durationMs,
       coldStart: lease.cold,
       ...(initDurationMs !== undefined ? { initDurationMs } : {}),
