@@ -96,8 +96,9 @@ export class ExecutionEnvironment {
         this.fail(reason);
       });
     });
-    // A failed init is reported to the invocation that awaited it; nobody else needs the rejection.
-    this.ready.catch(() => {});
+    // A failed init is reported to the invocation that awaited it. The environment is not reused: as in Lambda,
+    // the next invocation initializes a fresh one.
+    this.ready.catch(() => void this.terminate());
   }
 
   get logStreamName(): string {

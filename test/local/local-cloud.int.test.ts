@@ -119,6 +119,16 @@ describe('Lambda', () => {
     expect(decode(response.Payload).trace).toBeInstanceOf(Array);
   });
 
+  it('reports an init failure on every invoke, re-initializing each time', async () => {
+    const broken = physicalName('LocalCoreStack/Broken');
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const response = await clients.lambda.send(new InvokeCommand({ FunctionName: broken }));
+      expect(response.FunctionError).toBe('Unhandled');
+      expect(decode(response.Payload)).toMatchObject({ errorMessage: 'REQUIRED_SETTING is not set' });
+    }
+    expect(cloud.lambda.invocations(broken).map((record) => record.coldStart)).toEqual([true, true]);
+  });
+
   it('times a function out after its Timeout, and the next invoke is a cold start', async () => {
     const sleeper = physicalName('LocalCoreStack/Sleeper');
     const started = Date.now();
