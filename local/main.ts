@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { type LocalCloud, startLocalCloud } from './cloud.js';
 import { LocalCloudError } from './core/errors.js';
 import { PROJECT_ROOT } from './lambda/runtime-env.js';
+import { defaultPlugins } from './plugins.js';
 import { assemblyIsStale, synthesize } from './synth.js';
 
 export { type LocalCloud, type LocalCloudOptions, startLocalCloud } from './cloud.js';
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
   cloud = await startLocalCloud({
     assemblyDir,
     port,
+    plugins: defaultPlugins(),
     ...(values.persist ? { persistDir: values.persist } : {}),
   });
   const shown = `http://localhost:${cloud.port}`;
