@@ -164,7 +164,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         endpoint: url,
         region: LOCAL_REGION,
         stacks: stacks.map((stack) => stack.stackName),
-        services: router.targetPrefixes,
+        services: [...router.targetPrefixes, 'Lambda'],
         dynamodb: { tables: tables.map((table) => table.name), persistent: Boolean(options.persistDir) },
         lambda: { functions: functions.map((fn) => fn.name), environments: lambda.poolStats() },
         sqs: { queues: sqs.list().map((queue) => queue.name) },

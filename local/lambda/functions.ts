@@ -35,7 +35,14 @@ export function readFunctions(model: CloudModel): { functions: LocalFunction[]; 
   const functions: LocalFunction[] = [];
   const notRunnable: NotRunnable[] = [];
   for (const resource of model.resources('AWS::Lambda::Function')) {
-    const props = model.properties(resource);
+    let props: Record<string, unknown>;
+    try {
+      props = model.properties(resource);
+    } catch (error) {
+      // One function whose template does not resolve locally must not keep the others from running.
+      notRunnable.push({ resource, reason: error instanceof Error ? error.message : String(error) });
+      continue;
+    }
     const runtime = String(props.Runtime ?? '');
     if (!runtime.startsWith('nodejs')) {
       notRunnable.push({ resource, reason: `runtime ${runtime || 'container image'}` });
