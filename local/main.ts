@@ -36,9 +36,13 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping the local cloud`);
+    // A worker or process that will not stop must not keep the terminal: exit anyway after 5 s.
+    setTimeout(() => process.exit(1), 5_000).unref();
     await cloud?.stop();
     process.exit(0);
   };
+  // A dev server keeps serving after a stray rejection in one request's work; it says so loudly.
+  process.on('unhandledRejection', (reason) => console.warn('local cloud: unhandled rejection:', reason));
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
