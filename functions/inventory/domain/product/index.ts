@@ -1,0 +1,9 @@
+export * from './commands.js';
+export { decide as decideProduct } from './decide.js';
+export * from './decider.js';
+export {
+  evolve as evolveProduct,
+  initialState as initialProductState,
+  type ProductFact,
+  type ProductState,
+} from './state.js';

@@ -1,0 +1,37 @@
+import * as z from 'zod';
+import { StockReleasedV1, StockReservedV1 } from '../../../kernel/events/catalogue/inventory.js';
+import { sku, stockLine } from '../../../kernel/events/primitives.js';
+import { commandMetadata } from '../metadata.js';
+
+/** Orders cap their lines at 100; so does a reservation. */
+export const MAX_LINES = 100;
+
+/**
+ * What the handler found for one SKU of the order: the `available` of its product stream's fold (use
+ * `stockLevelOf`). A SKU the handler did not find (no product stream) is absent from `stock`.
+ */
+export const stockLevel = z.strictObject({ sku, available: z.number().int().min(0) });
+export type StockLevel = z.infer<typeof stockLevel>;
+
+export const ReserveStock = z.strictObject({
+  type: z.literal('ReserveStock'),
+  data: z.strictObject({
+    reservationId: StockReservedV1.shape.reservationId,
+    orderId: StockReservedV1.shape.orderId,
+    items: z.array(stockLine.strict()).min(1).max(MAX_LINES),
+    stock: z.array(stockLevel).max(MAX_LINES),
+  }),
+  metadata: commandMetadata,
+});
+
+export const ReleaseStock = z.strictObject({
+  type: z.literal('ReleaseStock'),
+  data: z.strictObject({ orderId: StockReleasedV1.shape.orderId, reason: StockReleasedV1.shape.reason }),
+  metadata: commandMetadata,
+});
+
+export const reservationCommandSchema = z.discriminatedUnion('type', [ReserveStock, ReleaseStock]);
+
+export type ReservationCommand = z.infer<typeof reservationCommandSchema>;
+export type ReserveStock = z.infer<typeof ReserveStock>;
+export type ReleaseStock = z.infer<typeof ReleaseStock>;
