@@ -1,10 +1,98 @@
 /**
- * The plugins `npm start` runs on top of the core (DynamoDB, Lambda, SQS, X-Ray). Each later part of the local
- * cloud (EventBridge, Step Functions, AppSync, the console, FIS) adds its `LocalCloudPlugin` here; tests pass
- * their own list to `startLocalCloud`.
+ * The plugins the local cloud runs by default, wired to each other in-process: EventBridge rules start Step
+ * Functions executions directly, Step Functions' PutEvents tasks go straight to the local bus, and event
+ * source mappings and pipes share one reader per DynamoDB stream (pipes put to the bus and start executions
+ * in-process too).
  */
 import type { LocalCloudPlugin } from './core/plugin.js';
+import type { RetryTiming } from './eventbridge/delivery.js';
+import { type EventBridgePlugin, eventBridgePlugin } from './eventbridge/plugin.js';
+import { type PipesPlugin, pipesPlugin } from './pipes/plugin.js';
+import { type StepFunctionsPlugin, stepFunctionsPlugin } from './stepfunctions/plugin.js';
+import { StreamHub } from './streams/hub.js';
+import { type StreamsPlugin, streamsPlugin } from './streams/plugin.js';
 
-export function defaultPlugins(): LocalCloudPlugin[] {
-  return [];
+export interface DefaultPluginsOptions {
+  /** Multiplies Step Functions' Retry intervals, Wait states and timeouts. @default 1 */
+  readonly timeScale?: number;
+  /** Retry timing of EventBridge target deliveries. */
+  readonly eventBridgeRetry?: RetryTiming;
+  /** Sleep between polls of a caught-up DynamoDB stream. @default 50 */
+  readonly streamPollIntervalMs?: number;
+  /** Wait before retry n of a failed stream batch (mappings and pipes). @default 100 ms doubling up to 5 s */
+  readonly streamRetryDelayMs?: (retry: number) => number;
+}
+
+/** The default plugins as an array (what `startLocalCloud` takes), with named handles for tests and tools. */
+export type DefaultPlugins = LocalCloudPlugin[] & {
+  readonly eventBridge: EventBridgePlugin;
+  readonly stepFunctions: StepFunctionsPlugin;
+  readonly streams: StreamsPlugin;
+  readonly pipes: PipesPlugin;
+};
+
+export function defaultPlugins(options: DefaultPluginsOptions = {}): DefaultPlugins {
+  const bridge = () => {
+    const service = eventBridge.service;
+    if (!service) throw new Error('the local EventBridge has not started');
+    return service.bridge;
+  };
+  const states = () => {
+    const service = stepFunctions.service;
+    if (!service) throw new Error('the local Step Functions has not started');
+    return service;
+  };
+
+  const eventBridge = eventBridgePlugin({
+    ...(options.eventBridgeRetry ? { retry: options.eventBridgeRetry } : {}),
+    startExecution: async (stateMachineArn, input, traceHeader) => {
+      states().startExecution({
+        stateMachineArn,
+        input: parseOrText(input),
+        ...(traceHeader ? { traceHeader } : {}),
+      });
+    },
+  });
+  const stepFunctions = stepFunctionsPlugin({
+    ...(options.timeScale !== undefined ? { timeScale: options.timeScale } : {}),
+    putEvents: async (params) => bridge().putEvents(params.Entries) as never,
+  });
+  const hub = new StreamHub({
+    ...(options.streamPollIntervalMs !== undefined ? { pollIntervalMs: options.streamPollIntervalMs } : {}),
+  });
+  const retry = options.streamRetryDelayMs ? { retryDelayMs: options.streamRetryDelayMs } : {};
+  const streams = streamsPlugin({ hub, ...retry });
+  const pipes = pipesPlugin({
+    hub,
+    ...retry,
+    integrations: {
+      putEvents: async (entries) => bridge().putEvents(entries),
+      startExecution: async (stateMachineArn, input) => {
+        states().startExecution({ stateMachineArn, input: JSON.parse(input) });
+      },
+      runExecution: async (stateMachineArn, input) => {
+        const { executionArn } = states().startExecution({ stateMachineArn, input: JSON.parse(input) });
+        const done = await states().waitForExecution(executionArn);
+        return {
+          status: done.status,
+          ...(done.error !== undefined ? { error: done.error } : {}),
+          ...(done.cause !== undefined ? { cause: done.cause } : {}),
+        };
+      },
+    },
+  });
+  return Object.assign([eventBridge, stepFunctions, streams, pipes], {
+    eventBridge,
+    stepFunctions,
+    streams,
+    pipes,
+  });
+}
+
+function parseOrText(input: string): unknown {
+  try {
+    return JSON.parse(input);
+  } catch {
+    return input;
+  }
 }
