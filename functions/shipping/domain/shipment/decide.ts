@@ -1,0 +1,140 @@
+import { assertNever } from '../../../kernel/domain/decider.js';
+import { BusinessRuleError, NotFoundError } from '../../../kernel/domain/errors.js';
+import type {
+  CancelShipment,
+  CreateShipment,
+  DeliverShipment,
+  DispatchShipment,
+  ShipmentCommand,
+} from './commands.js';
+import type { ShipmentFact, ShipmentState } from './state.js';
+
+/** Deployment configuration, passed to the decider (the handler reads it from its environment / SSM). */
+export interface ShippingConfig {
+  /** ISO 3166-1 alpha-2 codes shipping delivers to; any other country fails the shipment. */
+  readonly supportedCountries: readonly string[];
+  /** The carrier a shipment gets when CreateShipment names none. */
+  readonly defaultCarrier: string;
+}
+
+export const defaultShippingConfig: ShippingConfig = {
+  supportedCountries: ['US', 'CA', 'GB', 'DE', 'FR', 'NL'],
+  defaultCarrier: 'SimPost',
+};
+
+export const shipmentRules = {
+  belongsToOrder: 'shipment-belongs-to-order',
+  cancelOnlyBeforeDispatch: 'cancel-only-before-dispatch',
+  dispatchOnlyCreated: 'dispatch-only-created',
+  deliverOnlyDispatched: 'deliver-only-dispatched',
+} as const;
+
+export function decideShipment(config: ShippingConfig) {
+  const supported = new Set(config.supportedCountries.map((c) => c.toUpperCase()));
+  return (command: ShipmentCommand, state: ShipmentState): ShipmentFact[] => {
+    switch (command.type) {
+      case 'CreateShipment':
+        return createShipment(command, state, supported, config.defaultCarrier);
+      case 'CancelShipment':
+        return cancelShipment(command, state);
+      case 'DispatchShipment':
+        return dispatchShipment(command, state);
+      case 'DeliverShipment':
+        return deliverShipment(command, state);
+      default:
+        return assertNever(command);
+    }
+  };
+}
+
+function createShipment(
+  command: CreateShipment,
+  state: ShipmentState,
+  supported: ReadonlySet<string>,
+  defaultCarrier: string,
+): ShipmentFact[] {
+  const { shipmentId, orderId, items, shippingAddress, carrier = defaultCarrier } = command.data;
+  if (state.status !== 'NONE') {
+    if (state.orderId !== orderId) {
+      throw new BusinessRuleError(
+        shipmentRules.belongsToOrder,
+        `shipment ${shipmentId} is for order ${state.orderId}`,
+        {
+          shipmentId,
+          orderId: state.orderId,
+          requestedOrderId: orderId,
+        },
+      );
+    }
+    // The saga retries its step: the outcome is already recorded (created or failed); the handler answers
+    // from the state.
+    return [];
+  }
+  const { country } = shippingAddress;
+  if (!supported.has(country)) {
+    return [
+      {
+        type: 'ShipmentFailed',
+        data: {
+          orderId,
+          reason: `shipping to ${country} is not supported (supported: ${[...supported].join(', ')})`,
+          code: 'UNSUPPORTED_COUNTRY',
+          country,
+        },
+      },
+    ];
+  }
+  return [{ type: 'ShipmentCreated', data: { shipmentId, orderId, items, shippingAddress, carrier } }];
+}
+
+function notFound(shipmentId: string): NotFoundError {
+  return new NotFoundError(`shipment ${shipmentId} not found`, { shipmentId });
+}
+
+function refuse(rule: string, shipmentId: string, status: string, action: string): BusinessRuleError {
+  return new BusinessRuleError(rule, `cannot ${action} shipment ${shipmentId} in status ${status}`, {
+    shipmentId,
+    status,
+  });
+}
+
+function cancelShipment(command: CancelShipment, state: ShipmentState): ShipmentFact[] {
+  const { shipmentId, reason } = command.data;
+  switch (state.status) {
+    // A compensation for a shipment never made (the step failed, or timed out before writing) has nothing to
+    // undo; one already cancelled is retried. Both succeed without a new fact.
+    case 'NONE':
+    case 'FAILED':
+    case 'CANCELLED':
+      return [];
+    case 'CREATED':
+      return [{ type: 'ShipmentCancelled', data: { shipmentId, orderId: state.orderId, reason } }];
+    case 'DISPATCHED':
+    case 'DELIVERED':
+      throw refuse(shipmentRules.cancelOnlyBeforeDispatch, shipmentId, state.status, 'cancel');
+    default:
+      return assertNever(state);
+  }
+}
+
+function dispatchShipment(command: DispatchShipment, state: ShipmentState): ShipmentFact[] {
+  const { shipmentId, trackingNumber } = command.data;
+  if (state.status === 'NONE') throw notFound(shipmentId);
+  if (state.status === 'DISPATCHED' && state.trackingNumber === trackingNumber) return [];
+  if (state.status !== 'CREATED')
+    throw refuse(shipmentRules.dispatchOnlyCreated, shipmentId, state.status, 'dispatch');
+  const carrier = command.data.carrier ?? state.carrier;
+  return [
+    { type: 'ShipmentDispatched', data: { shipmentId, orderId: state.orderId, carrier, trackingNumber } },
+  ];
+}
+
+function deliverShipment(command: DeliverShipment, state: ShipmentState): ShipmentFact[] {
+  const { shipmentId, deliveredAt } = command.data;
+  if (state.status === 'NONE') throw notFound(shipmentId);
+  if (state.status === 'DELIVERED') return [];
+  if (state.status !== 'DISPATCHED') {
+    throw refuse(shipmentRules.deliverOnlyDispatched, shipmentId, state.status, 'deliver');
+  }
+  return [{ type: 'ShipmentDelivered', data: { shipmentId, orderId: state.orderId, deliveredAt } }];
+}
