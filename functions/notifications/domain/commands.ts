@@ -1,0 +1,61 @@
+import * as z from 'zod';
+import { ValidationError } from '../../kernel/domain/errors.js';
+import { NotificationSentV1 } from '../../kernel/events/catalogue/notifications.js';
+import { actorSchema } from '../../kernel/events/envelope.js';
+import { id, isoDateTime } from '../../kernel/events/primitives.js';
+import type { Notification } from './notification.js';
+
+export const commandMetadata = z.strictObject({ commandId: id, issuedAt: isoDateTime, actor: actorSchema });
+export type CommandMetadata = z.infer<typeof commandMetadata>;
+
+/**
+ * Record that a notification was sent for an event. The stream is the triggering event's id, so "once per
+ * (event, template)" is a rule of one small stream.
+ */
+export const SendNotification = z.strictObject({
+  type: z.literal('SendNotification'),
+  data: NotificationSentV1.extend({
+    eventId: id.describe('The event that triggered it: the stream id'),
+  }).strict(),
+  metadata: commandMetadata,
+});
+
+export const notificationCommandSchema = z.discriminatedUnion('type', [SendNotification]);
+export type NotificationCommand = z.infer<typeof notificationCommandSchema>;
+export type SendNotification = z.infer<typeof SendNotification>;
+
+export function parseCommand(input: unknown): NotificationCommand {
+  const result = notificationCommandSchema.safeParse(input);
+  if (!result.success) {
+    throw new ValidationError(
+      'invalid notifications command',
+      { issues: result.error.issues },
+      { cause: result.error },
+    );
+  }
+  return result.data;
+}
+
+/** Deterministic, so a retried delivery names the same notification (and a channel can dedupe on it). */
+export const notificationIdFor = (eventId: string, template: string): string => `${template}:${eventId}`;
+
+/** The command for a notification the policy chose. */
+export function sendNotification(
+  notification: Notification,
+  eventId: string,
+  metadata: CommandMetadata,
+): SendNotification {
+  const { template, recipientId, channel, subject } = notification;
+  return {
+    type: 'SendNotification',
+    data: {
+      eventId,
+      notificationId: notificationIdFor(eventId, template),
+      recipientId,
+      channel,
+      template,
+      subject,
+    },
+    metadata,
+  };
+}
