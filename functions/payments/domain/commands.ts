@@ -1,0 +1,60 @@
+import * as z from 'zod';
+import { ValidationError } from '../../kernel/domain/errors.js';
+import { OrderPlacedV2 } from '../../kernel/events/catalogue/orders.js';
+import { PaymentChargedV1, PaymentRefundedV1 } from '../../kernel/events/catalogue/payments.js';
+import { actorSchema } from '../../kernel/events/envelope.js';
+import { id, isoDateTime } from '../../kernel/events/primitives.js';
+
+/** Time, ids and the caller of every payments command: `decide` reads no clock and no random source. */
+export const commandMetadata = z.strictObject({
+  commandId: id,
+  issuedAt: isoDateTime,
+  actor: actorSchema,
+});
+export type CommandMetadata = z.infer<typeof commandMetadata>;
+
+/** The catalogue allows 0 minor units; a charge or a refund of nothing is a mistake. */
+const positiveAmount = PaymentChargedV1.shape.amount.min(1);
+
+export const ChargePayment = z.strictObject({
+  type: z.literal('ChargePayment'),
+  data: z.strictObject({
+    paymentId: PaymentChargedV1.shape.paymentId,
+    orderId: PaymentChargedV1.shape.orderId,
+    customerId: PaymentChargedV1.shape.customerId,
+    amount: positiveAmount,
+    currency: PaymentChargedV1.shape.currency,
+    paymentToken: OrderPlacedV2.shape.paymentToken,
+  }),
+  metadata: commandMetadata,
+});
+
+export const RefundPayment = z.strictObject({
+  type: z.literal('RefundPayment'),
+  data: z.strictObject({
+    orderId: PaymentRefundedV1.shape.orderId,
+    refundId: PaymentRefundedV1.shape.refundId,
+    amount: positiveAmount.optional().describe('Minor units to refund; absent refunds whatever is left'),
+    reason: PaymentRefundedV1.shape.reason,
+  }),
+  metadata: commandMetadata,
+});
+
+export const paymentCommandSchema = z.discriminatedUnion('type', [ChargePayment, RefundPayment]);
+
+export type PaymentCommand = z.infer<typeof paymentCommandSchema>;
+export type ChargePayment = z.infer<typeof ChargePayment>;
+export type RefundPayment = z.infer<typeof RefundPayment>;
+
+/** The boundary: anything that is not a well-formed payments command is a ValidationError with zod's issues. */
+export function parseCommand(input: unknown): PaymentCommand {
+  const result = paymentCommandSchema.safeParse(input);
+  if (!result.success) {
+    throw new ValidationError(
+      'invalid payments command',
+      { issues: result.error.issues },
+      { cause: result.error },
+    );
+  }
+  return result.data;
+}

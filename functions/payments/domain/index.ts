@@ -1,0 +1,6 @@
+export * from './commands.js';
+export { decideWith } from './decide.js';
+export * from './decider.js';
+export * from './errors.js';
+export * from './provider.js';
+export * from './state.js';
