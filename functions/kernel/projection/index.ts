@@ -1,0 +1,4 @@
+// CQRS read side: projections into read-model tables, idempotent by stream version, order-proof, rebuildable.
+export * from './projector.js';
+export * from './rebuild.js';
+export * from './view.js';
