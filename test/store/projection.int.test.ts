@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../functions/kernel/events/catalogue.js';
 import { createProjector } from '../../functions/kernel/projection/projector.js';
 import { rebuildProjection, scanViews } from '../../functions/kernel/projection/rebuild.js';
+import type { Projection, View } from '../../functions/kernel/projection/view.js';
 import { createEventStore, type EventStore } from '../../functions/kernel/store/event-store.js';
 import { productStream, testMetadata } from './helpers/inventory.js';
 import { type LocalTables, startLocalTables } from './helpers/local-dynamodb.js';
@@ -144,34 +145,37 @@ describe('projector on DynamoDB Local', () => {
       await store.append(`SKU-${s}`, current.version, more);
       events.push(...more);
     }
-    for (const projection of [productView, reservationsByOrder]) {
-      const liveTable = await tables.keyedTable(undefined, projection.keyAttribute ?? 'id');
-      const live = createProjector({ client: tables.doc, tableName: liveTable, projection, reader: store });
-      for (const e of shuffled(events, 11)) await live.project(e);
-
-      const fresh = await tables.keyedTable(undefined, projection.keyAttribute ?? 'id');
-      const result = await rebuildProjection({
-        source: store,
-        projection,
-        client: tables.doc,
-        tableName: fresh,
-      });
-      expect(result.events).toBe(events.length);
-      const key = projection.keyAttribute ?? 'id';
-      const rebuilt = await scanViews(tables.doc, fresh, key);
-      expect(rebuilt).toEqual(await scanViews(tables.doc, liveTable, key));
-      expect(Object.keys(rebuilt).length).toBeGreaterThan(1);
-
-      // Rebuilding into the live table (clear first) gives the same views again.
-      const again = await rebuildProjection({
-        source: store,
-        projection,
-        client: tables.doc,
-        tableName: liveTable,
-        clear: true,
-      });
-      expect(again.deleted).toBe(Object.keys(rebuilt).length);
-      expect(await scanViews(tables.doc, liveTable, key)).toEqual(rebuilt);
-    }
+    await expectRebuildEqualsLive(store, events, productView);
+    await expectRebuildEqualsLive(store, events, reservationsByOrder);
   });
 });
+
+/** Live projection of `events` (shuffled) vs a rebuild from the store: the same views. */
+async function expectRebuildEqualsLive<V extends View>(
+  store: EventStore,
+  events: readonly DomainEvent[],
+  projection: Projection<V>,
+) {
+  const key = projection.keyAttribute ?? 'id';
+  const liveTable = await tables.keyedTable(undefined, key);
+  const live = createProjector({ client: tables.doc, tableName: liveTable, projection, reader: store });
+  for (const e of shuffled(events, 11)) await live.project(e);
+
+  const fresh = await tables.keyedTable(undefined, key);
+  const result = await rebuildProjection({ source: store, projection, client: tables.doc, tableName: fresh });
+  expect(result.events).toBe(events.length);
+  const rebuilt = await scanViews(tables.doc, fresh, key);
+  expect(rebuilt).toEqual(await scanViews(tables.doc, liveTable, key));
+  expect(Object.keys(rebuilt).length).toBeGreaterThan(1);
+
+  // Rebuilding into the live table (cleared first) gives the same views again.
+  const again = await rebuildProjection({
+    source: store,
+    projection,
+    client: tables.doc,
+    tableName: liveTable,
+    clear: true,
+  });
+  expect(again.deleted).toBe(Object.keys(rebuilt).length);
+  expect(await scanViews(tables.doc, liveTable, key)).toEqual(rebuilt);
+}

@@ -1,6 +1,6 @@
 import { assertNever, type Decider, type Fact } from '../../../functions/kernel/domain/decider.js';
 import { BusinessRuleError, NotFoundError } from '../../../functions/kernel/domain/errors.js';
-import type { DomainEventOf } from '../../../functions/kernel/events/catalogue.js';
+import type { DomainEvent } from '../../../functions/kernel/events/catalogue.js';
 import { createEvent } from '../../../functions/kernel/events/metadata.js';
 import { type MetadataSource, metadataFrom } from '../../../functions/kernel/store/command.js';
 import { fixedClock, sequentialIds } from '../../helpers/events.js';
@@ -122,7 +122,7 @@ export function testMetadata(): MetadataSource {
   });
 }
 
-type StockEvent = DomainEventOf<'ProductAdded' | 'StockReserved' | 'StockRestocked'>;
+type StockEvent = Extract<DomainEvent, { type: StockFact['type'] }>;
 
 /** Envelopes of a product stream: ProductAdded at version 1, then a reservation per later version. */
 export function productStream(sku: string, count: number, metadata = testMetadata()): StockEvent[] {
