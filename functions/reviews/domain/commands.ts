@@ -1,0 +1,56 @@
+import * as z from 'zod';
+import { ValidationError } from '../../kernel/domain/errors.js';
+import { ReviewSubmittedV1 } from '../../kernel/events/catalogue/reviews.js';
+import { actorSchema } from '../../kernel/events/envelope.js';
+import { id, isoDateTime, sku } from '../../kernel/events/primitives.js';
+
+/** Time, ids and the caller of every reviews command: `decide` reads no clock and no random source. */
+export const commandMetadata = z.strictObject({
+  commandId: id,
+  issuedAt: isoDateTime,
+  actor: actorSchema,
+});
+export type CommandMetadata = z.infer<typeof commandMetadata>;
+
+/**
+ * What the handler knows about the reviewed order (from the orders read model): its customer, whether it
+ * was delivered, its SKUs. `null` when the order was not found. Reviews keep no copy of orders: the
+ * handler looks it up and the decider rules on it, so the rules live in one place and stay pure.
+ */
+export const orderFacts = z.strictObject({
+  customerId: id,
+  delivered: z.boolean(),
+  skus: z.array(sku).max(100),
+});
+export type OrderFacts = z.infer<typeof orderFacts>;
+
+export const SubmitReview = z.strictObject({
+  type: z.literal('SubmitReview'),
+  data: z.strictObject({
+    reviewId: ReviewSubmittedV1.shape.reviewId,
+    orderId: ReviewSubmittedV1.shape.orderId,
+    sku: ReviewSubmittedV1.shape.sku,
+    rating: ReviewSubmittedV1.shape.rating,
+    comment: z.string().trim().pipe(ReviewSubmittedV1.shape.comment),
+    order: orderFacts.nullable(),
+  }),
+  metadata: commandMetadata,
+});
+
+export const reviewCommandSchema = z.discriminatedUnion('type', [SubmitReview]);
+
+export type ReviewCommand = z.infer<typeof reviewCommandSchema>;
+export type SubmitReview = z.infer<typeof SubmitReview>;
+
+/** The boundary: anything that is not a well-formed reviews command is a ValidationError with zod's issues. */
+export function parseCommand(input: unknown): ReviewCommand {
+  const result = reviewCommandSchema.safeParse(input);
+  if (!result.success) {
+    throw new ValidationError(
+      'invalid reviews command',
+      { issues: result.error.issues },
+      { cause: result.error },
+    );
+  }
+  return result.data;
+}
