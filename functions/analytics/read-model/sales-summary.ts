@@ -1,0 +1,224 @@
+import type { DomainEvent } from '../../kernel/events/catalogue.js';
+import {
+  earnsRevenue,
+  type OrderStatus,
+  orderStatuses,
+  type SagaResult,
+  sagaResult,
+  successRate,
+  utcDay,
+} from '../domain/metrics.js';
+
+/**
+ * SalesSummary — sales per day, orders by status, saga success rate: one view for the whole platform.
+ * AGGREGATES ACROSS STREAMS (every order stream and every saga stream), so events arrive in no global order
+ * and may arrive twice. The projection is commutative and idempotent on its own:
+ * - it keeps what it knows per order (keyed by orderId) and per saga run (keyed by sagaId) — the same event
+ *   twice sets the same fields, which is deduplication by eventId without a list of eventIds;
+ * - an order's status is the one of the event with the highest streamVersion seen for that order (max is
+ *   order-independent), and `version` there is the stream version the status reflects;
+ * - every published number (days, ordersByStatus, sagas) is derived from those maps after each event, so
+ *   it does not depend on the order the maps were filled in; records are rebuilt with sorted keys.
+ * Size grows with the number of orders: fine for a demo and a few thousand orders per item; a production
+ * deployment would shard the view by day.
+ */
+
+export interface OrderFacts {
+  /** From the status event with the highest stream version seen. */
+  readonly status?: OrderStatus;
+  readonly version: number;
+  /** From OrderPlaced: the day it was placed (UTC) and its amount. */
+  readonly placed?: { readonly day: string; readonly total: number; readonly currency: string };
+  /** OrderConfirmed seen: the saga succeeded, even if the customer cancelled later. */
+  readonly confirmed: boolean;
+}
+
+export interface SagaFacts {
+  readonly started: boolean;
+  /** SagaStarted.subjectId: the order the saga works on. */
+  readonly subjectId?: string;
+  readonly outcome?: 'COMPENSATED' | 'FAILED';
+  readonly outcomeVersion: number;
+}
+
+export interface DailySales {
+  /** YYYY-MM-DD (UTC) the orders were placed. */
+  readonly date: string;
+  /** Orders placed that day. */
+  readonly orders: number;
+  /** Of those, how many are confirmed (or shipped, delivered) now. */
+  readonly confirmed: number;
+  /** Of those, how many are cancelled now. */
+  readonly cancelled: number;
+  /** Minor units per currency of the orders placed that day that earn revenue (confirmed, not cancelled). */
+  readonly revenue: Readonly<Record<string, number>>;
+}
+
+export interface SagaStats {
+  readonly started: number;
+  readonly running: number;
+  readonly succeeded: number;
+  readonly compensated: number;
+  readonly failed: number;
+  /** succeeded / (succeeded + compensated + failed); null before any saga finished. */
+  readonly successRate: number | null;
+}
+
+export interface SalesSummary {
+  readonly days: readonly DailySales[];
+  readonly ordersByStatus: Readonly<Record<OrderStatus, number>>;
+  readonly sagas: SagaStats;
+  /** The latest occurredAt among the events applied. */
+  readonly updatedAt: string;
+  readonly orders: Readonly<Record<string, OrderFacts>>;
+  readonly sagaRuns: Readonly<Record<string, SagaFacts>>;
+}
+
+/** The single key of the view. */
+export const SALES_SUMMARY_KEY = 'sales-summary';
+
+const statusOf = {
+  OrderPlaced: 'PENDING',
+  OrderConfirmed: 'CONFIRMED',
+  OrderShipped: 'SHIPPED',
+  OrderDelivered: 'DELIVERED',
+  OrderCancelled: 'CANCELLED',
+} as const satisfies Partial<Record<DomainEvent['type'], OrderStatus>>;
+
+const noOrder: OrderFacts = { version: 0, confirmed: false };
+const noSaga: SagaFacts = { started: false, outcomeVersion: 0 };
+
+export function projectSalesSummary(
+  view: SalesSummary | undefined,
+  event: DomainEvent,
+): SalesSummary | undefined {
+  const orders = { ...view?.orders };
+  const sagaRuns = { ...view?.sagaRuns };
+  switch (event.type) {
+    case 'OrderPlaced':
+    case 'OrderConfirmed':
+    case 'OrderShipped':
+    case 'OrderDelivered':
+    case 'OrderCancelled': {
+      const { orderId } = event.data;
+      let facts = withStatus(orders[orderId] ?? noOrder, statusOf[event.type], event.streamVersion);
+      if (event.type === 'OrderPlaced') {
+        const { total, currency } = event.data;
+        facts = { ...facts, placed: { day: utcDay(event.occurredAt), total, currency } };
+      }
+      if (event.type === 'OrderConfirmed') facts = { ...facts, confirmed: true };
+      orders[orderId] = facts;
+      break;
+    }
+    case 'SagaStarted': {
+      const { sagaId, subjectId } = event.data;
+      sagaRuns[sagaId] = { ...(sagaRuns[sagaId] ?? noSaga), started: true, subjectId };
+      break;
+    }
+    case 'SagaCompensated':
+    case 'SagaFailed': {
+      const { sagaId } = event.data;
+      const outcome = event.type === 'SagaFailed' ? 'FAILED' : 'COMPENSATED';
+      sagaRuns[sagaId] = withOutcome(sagaRuns[sagaId] ?? noSaga, outcome, event.streamVersion);
+      break;
+    }
+    default:
+      return view;
+  }
+  return summarize(orders, sagaRuns, view ? later(view.updatedAt, event.occurredAt) : event.occurredAt);
+}
+
+/** The status of the latest stream version wins; a tie (same event twice) changes nothing. */
+function withStatus(facts: OrderFacts, status: OrderStatus, version: number): OrderFacts {
+  return version > facts.version ? { ...facts, status, version } : facts;
+}
+
+/** The later outcome wins; at the same stream version FAILED (needs a human) outranks COMPENSATED. */
+function withOutcome(facts: SagaFacts, outcome: 'COMPENSATED' | 'FAILED', version: number): SagaFacts {
+  const wins =
+    version > facts.outcomeVersion || (version === facts.outcomeVersion && facts.outcome !== 'FAILED');
+  return wins ? { ...facts, outcome, outcomeVersion: version } : facts;
+}
+
+function summarize(
+  orders: Record<string, OrderFacts>,
+  sagaRuns: Record<string, SagaFacts>,
+  updatedAt: string,
+): SalesSummary {
+  const ordersByStatus = Object.fromEntries(orderStatuses.map((s) => [s, 0])) as Record<OrderStatus, number>;
+  const days = new Map<
+    string,
+    { orders: number; confirmed: number; cancelled: number; revenue: Record<string, number> }
+  >();
+  for (const facts of Object.values(orders)) {
+    if (facts.status) ordersByStatus[facts.status] += 1;
+    if (!facts.placed) continue;
+    const day = days.get(facts.placed.day) ?? { orders: 0, confirmed: 0, cancelled: 0, revenue: {} };
+    day.orders += 1;
+    if (facts.status === 'CANCELLED') day.cancelled += 1;
+    if (earnsRevenue(facts.status)) {
+      day.confirmed += 1;
+      const { currency, total } = facts.placed;
+      day.revenue[currency] = (day.revenue[currency] ?? 0) + total;
+    }
+    days.set(facts.placed.day, day);
+  }
+
+  const results: Record<SagaResult, number> = { RUNNING: 0, SUCCEEDED: 0, COMPENSATED: 0, FAILED: 0 };
+  let started = 0;
+  for (const run of Object.values(sagaRuns)) {
+    if (run.started) started += 1;
+    const subject = run.subjectId === undefined ? undefined : orders[run.subjectId];
+    results[
+      sagaResult({
+        ...(run.outcome ? { outcome: run.outcome } : {}),
+        subjectConfirmed: subject?.confirmed ?? false,
+      })
+    ] += 1;
+  }
+  const counts = { succeeded: results.SUCCEEDED, compensated: results.COMPENSATED, failed: results.FAILED };
+
+  return {
+    days: [...days]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([date, d]) => ({ date, ...d, revenue: sortedRecord(d.revenue) })),
+    ordersByStatus,
+    sagas: { started, running: results.RUNNING, ...counts, successRate: successRate(counts) },
+    updatedAt,
+    orders: sortedRecord(orders, canonicalOrder),
+    sagaRuns: sortedRecord(sagaRuns, canonicalSaga),
+  };
+}
+
+// Fixed field order, so the stored JSON does not depend on which event set a field first.
+const canonicalOrder = (f: OrderFacts): OrderFacts => ({
+  ...(f.status === undefined ? {} : { status: f.status }),
+  version: f.version,
+  ...(f.placed === undefined
+    ? {}
+    : { placed: { day: f.placed.day, total: f.placed.total, currency: f.placed.currency } }),
+  confirmed: f.confirmed,
+});
+const canonicalSaga = (f: SagaFacts): SagaFacts => ({
+  started: f.started,
+  ...(f.subjectId === undefined ? {} : { subjectId: f.subjectId }),
+  ...(f.outcome === undefined ? {} : { outcome: f.outcome }),
+  outcomeVersion: f.outcomeVersion,
+});
+
+function later(a: string, b: string): string {
+  const d = Date.parse(a) - Date.parse(b);
+  if (d !== 0) return d > 0 ? a : b;
+  return a >= b ? a : b;
+}
+
+function sortedRecord<V>(
+  record: Readonly<Record<string, V>>,
+  canonical: (v: V) => V = (v) => v,
+): Record<string, V> {
+  return Object.fromEntries(
+    Object.entries(record)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => [k, canonical(v)]),
+  );
+}

@@ -1,0 +1,84 @@
+import type { DomainEvent, EventData } from '../../kernel/events/catalogue.js';
+import type { OrderStatus } from '../domain/state.js';
+
+/**
+ * OrderView — what `order(id)` and `ordersByCustomer` read. PER STREAM: one view per order stream (stream id =
+ * order id), so the projector can rebuild it from that stream alone and apply events in stream order.
+ * `version` is the streamVersion of the last event the view reflects; an event at or below it is a
+ * redelivery and changes nothing. A status event with no view yet (OrderPlaced not seen) returns undefined:
+ * the projector treats it as a gap and rebuilds from the stream.
+ */
+export interface OrderView {
+  readonly id: string;
+  readonly customerId: string;
+  readonly status: OrderStatus;
+  readonly items: EventData<'OrderPlaced'>['items'];
+  /** Minor units of `currency`. */
+  readonly total: number;
+  readonly currency: string;
+  readonly shippingAddress: EventData<'OrderPlaced'>['shippingAddress'];
+  /** Why it was cancelled (OrderCancelled.reason); only on CANCELLED. */
+  readonly failureReason?: string;
+  readonly failedStep?: string;
+  readonly paymentId?: string;
+  readonly shipmentId?: string;
+  readonly carrier?: string;
+  readonly trackingNumber?: string;
+  readonly deliveredAt?: string;
+  /** occurredAt of OrderPlaced. */
+  readonly createdAt: string;
+  /** occurredAt of the last event applied. */
+  readonly updatedAt: string;
+  readonly version: number;
+}
+
+export function projectOrderView(view: OrderView | undefined, event: DomainEvent): OrderView | undefined {
+  switch (event.type) {
+    case 'OrderPlaced': {
+      if (view && event.streamVersion <= view.version) return view;
+      const { orderId, customerId, items, total, currency, shippingAddress } = event.data;
+      return {
+        id: orderId,
+        customerId,
+        status: 'PENDING',
+        items,
+        total,
+        currency,
+        shippingAddress,
+        createdAt: event.occurredAt,
+        updatedAt: event.occurredAt,
+        version: event.streamVersion,
+      };
+    }
+    case 'OrderConfirmed': {
+      const { paymentId, shipmentId } = event.data;
+      return advance(view, event, { status: 'CONFIRMED', paymentId, shipmentId });
+    }
+    case 'OrderCancelled': {
+      const { reason, failedStep } = event.data;
+      return advance(view, event, {
+        status: 'CANCELLED',
+        failureReason: reason,
+        ...(failedStep === undefined ? {} : { failedStep }),
+      });
+    }
+    case 'OrderShipped': {
+      const { shipmentId, carrier, trackingNumber } = event.data;
+      return advance(view, event, { status: 'SHIPPED', shipmentId, carrier, trackingNumber });
+    }
+    case 'OrderDelivered':
+      return advance(view, event, { status: 'DELIVERED', deliveredAt: event.data.deliveredAt });
+    default:
+      return view;
+  }
+}
+
+function advance(
+  view: OrderView | undefined,
+  event: DomainEvent,
+  changes: Partial<OrderView> & Pick<OrderView, 'status'>,
+): OrderView | undefined {
+  if (!view) return undefined;
+  if (event.streamVersion <= view.version) return view;
+  return { ...view, ...changes, updatedAt: event.occurredAt, version: event.streamVersion };
+}

@@ -1,0 +1,73 @@
+import type { DomainEvent } from '../../kernel/events/catalogue.js';
+
+/**
+ * UserProfile — what `user(id)` and `Order.customer` read. PER STREAM (stream id = user id), rebuildable from
+ * that stream. UserDeleted leaves a TOMBSTONE, not undefined: the personal data (email, name) is gone, but
+ * the view keeps the stream version, so a redelivered or late UserCreated/UserUpdated (version at or below
+ * the tombstone's) cannot bring the data back — a deleted row would have nothing to compare against. The
+ * GraphQL resolver shows a tombstone as no user.
+ */
+export type UserProfile =
+  | {
+      readonly status: 'ACTIVE';
+      readonly userId: string;
+      readonly email: string;
+      readonly name: string;
+      readonly createdAt: string;
+      readonly updatedAt: string;
+      readonly version: number;
+    }
+  | {
+      readonly status: 'DELETED';
+      readonly userId: string;
+      readonly deletedAt: string;
+      readonly updatedAt: string;
+      readonly version: number;
+    };
+
+export function projectUserProfile(
+  view: UserProfile | undefined,
+  event: DomainEvent,
+): UserProfile | undefined {
+  switch (event.type) {
+    case 'UserCreated': {
+      if (view && event.streamVersion <= view.version) return view;
+      if (view?.status === 'DELETED')
+        return { ...view, updatedAt: event.occurredAt, version: event.streamVersion };
+      const { userId, email, name } = event.data;
+      return {
+        status: 'ACTIVE',
+        userId,
+        email,
+        name,
+        createdAt: event.occurredAt,
+        updatedAt: event.occurredAt,
+        version: event.streamVersion,
+      };
+    }
+    case 'UserUpdated': {
+      if (!view || event.streamVersion <= view.version) return view;
+      const { email, name } = event.data.changes;
+      const stamp = { updatedAt: event.occurredAt, version: event.streamVersion };
+      if (view.status === 'DELETED') return { ...view, ...stamp };
+      return {
+        ...view,
+        ...(email === undefined ? {} : { email }),
+        ...(name === undefined ? {} : { name }),
+        ...stamp,
+      };
+    }
+    case 'UserDeleted': {
+      if (view && event.streamVersion <= view.version) return view;
+      return {
+        status: 'DELETED',
+        userId: event.data.userId,
+        deletedAt: event.occurredAt,
+        updatedAt: event.occurredAt,
+        version: event.streamVersion,
+      };
+    }
+    default:
+      return view;
+  }
+}
