@@ -194,6 +194,7 @@ export class StreamReader {
     let arrived = false;
     for (const shard of this.shards.values()) {
       if (shard.closed) continue;
+      let renewed = false;
       for (;;) {
         if (!shard.iterator) shard.iterator = await this.iterator(shard);
         let result: { Records?: RawStreamRecord[]; NextShardIterator?: string };
@@ -203,7 +204,11 @@ export class StreamReader {
             Limit: MAX_RECORDS_PER_CALL,
           })) as typeof result;
         } catch (error) {
-          if ((error as { awsCode?: string }).awsCode === 'ExpiredIteratorException') {
+          // An expired iterator, or one DynamoDB Local no longer accepts ("read past the oldest stream record"):
+          // start again right after the last record read, once per poll.
+          const code = (error as { awsCode?: string }).awsCode;
+          if (!renewed && (code === 'ExpiredIteratorException' || code === 'TrimmedDataAccessException')) {
+            renewed = true;
             shard.iterator = undefined;
             continue;
           }

@@ -180,8 +180,7 @@ export class StreamConsumer {
       this.finish(shardId, batch);
       return 0;
     }
-    this.onFailure(shardId, queue, batch, outcome);
-    if (queue[0] === batch && batch.records.length > 0 && this.exhausted(batch)) {
+    if (this.onFailure(shardId, queue, batch, outcome) === 'discard') {
       await this.drop(batch.records, {
         condition: 'RetryAttemptsExhausted',
         invokeCount: batch.invokeCount,
@@ -228,7 +227,7 @@ export class StreamConsumer {
     queue: PendingBatch[],
     batch: PendingBatch,
     outcome: Exclude<DeliveryOutcome, { ok: true }>,
-  ): void {
+  ): 'retry' | 'bisected' | 'discard' {
     const failedAt =
       'firstFailedSequence' in outcome
         ? batch.records.findIndex((record) => record.sequenceNumber === outcome.firstFailedSequence)
@@ -248,7 +247,7 @@ export class StreamConsumer {
       const half = Math.ceil(batch.records.length / 2);
       const head = batch.records.slice(0, half);
       const lastOfHead = head[head.length - 1];
-      if (!lastOfHead) return;
+      if (!lastOfHead) return 'retry';
       queue.splice(
         0,
         1,
@@ -267,13 +266,14 @@ export class StreamConsumer {
           notBefore: 0,
         },
       );
-      return;
+      return 'bisected';
     }
-    if (this.exhausted(batch)) return;
+    if (this.exhausted(batch)) return 'discard';
     batch.retries += 1;
     const delay =
       this.config.retryDelayMs?.(batch.retries) ?? Math.min(5_000, 100 * 2 ** (batch.retries - 1));
     batch.notBefore = this.now() + delay;
+    return 'retry';
   }
 
   private exhausted(batch: PendingBatch): boolean {
