@@ -11,7 +11,8 @@ import type { ReservationFact, ReservationState, StockLine, UnavailableLine } fr
  * - lines of the same SKU are merged before the check (two lines of 2 need 4 units);
  * - an order is reserved once: a second ReserveStock with the same lines emits nothing, whatever the first
  *   outcome was (a retried saga task gets the answer of the first attempt from the state, not a new one
- *   because stock moved meanwhile); the same order with other lines is refused;
+ *   because stock moved meanwhile); the same order with other lines is refused (after a failure the lines
+ *   cannot be compared, StockReservationFailed keeps only the lines short: it emits nothing);
  * - ReleaseStock releases everything the order reserved, once; releasing a reservation that does not exist,
  *   failed or was already released emits nothing (a compensation must be safe to retry).
  */
