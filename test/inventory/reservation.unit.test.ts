@@ -284,7 +284,7 @@ describe('product ledger', () => {
     expect(stockLevelOf(productDecider.initialState())).toBeUndefined();
   });
 
-  it('marks product-stream copies as not for the bus', () => {
+  it("tells a product stream's ledger copies from the reservation's facts", () => {
     expect(isLedgerCopy('product#SKU-TEA', 'StockReserved')).toBe(true);
     expect(isLedgerCopy('product#SKU-TEA', 'StockReleased')).toBe(true);
     expect(isLedgerCopy('product#SKU-TEA', 'StockRestocked')).toBe(false);

@@ -22,10 +22,11 @@ import { evolve, initialState, type ReservationFact, type ReservationState } fro
  * ConcurrencyError: reload and decide again. So availability never goes below zero, and a product's stream
  * alone tells how many units it has available and reserved.
  *
- * Publishing: the reservation stream's StockReserved / StockReleased (all lines of the order) are what the
- * saga and the read models consume; the product streams' copies are a per-SKU ledger and must not reach
- * the bus as well, or every projection counts the units twice. The catalogue has no per-SKU event type for
- * this, so the outbox tells them apart by stream: see `isLedgerCopy`.
+ * Two records of one movement: the reservation stream's fact (every line of the order: what the saga and
+ * the order's consumers read) and the product streams' copies (one line each: what a per-product fold
+ * reads, e.g. inventory's ProductView projection). A consumer that counts units must count one or the
+ * other, never both; `isLedgerCopy(streamId, type)` tells them apart. The catalogue has no per-SKU event
+ * type for the copies (a StockAllocated / StockDeallocated would remove the ambiguity), hence this rule.
  */
 export const reservationStreamId = (orderId: string): string => `reservation#${orderId}`;
 

@@ -36,8 +36,8 @@ export function stockLevelOf(state: ProductState): StockLevel | undefined {
 }
 
 /**
- * True for a product stream's ledger copy of a reservation fact, which the outbox must not publish (the
- * reservation stream's fact is the one the bus carries).
+ * True for a product stream's ledger copy of a reservation fact. The reservation stream's fact records the
+ * same units: whoever counts stock (a projection, an outbox filter) counts one of the two, never both.
  */
 export function isLedgerCopy(streamId: string, type: string): boolean {
   return streamId.startsWith('product#') && (type === 'StockReserved' || type === 'StockReleased');
