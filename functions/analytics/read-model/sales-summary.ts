@@ -1,4 +1,5 @@
 import type { DomainEvent } from '../../kernel/events/catalogue.js';
+import type { Projection } from '../../kernel/projection/view.js';
 import {
   earnsRevenue,
   type OrderStatus,
@@ -23,7 +24,7 @@ import {
  * deployment would shard the view by day.
  */
 
-export interface OrderFacts {
+export type OrderFacts = {
   /** From the status event with the highest stream version seen. */
   readonly status?: OrderStatus;
   readonly version: number;
@@ -31,17 +32,17 @@ export interface OrderFacts {
   readonly placed?: { readonly day: string; readonly total: number; readonly currency: string };
   /** OrderConfirmed seen: the saga succeeded, even if the customer cancelled later. */
   readonly confirmed: boolean;
-}
+};
 
-export interface SagaFacts {
+export type SagaFacts = {
   readonly started: boolean;
   /** SagaStarted.subjectId: the order the saga works on. */
   readonly subjectId?: string;
   readonly outcome?: 'COMPENSATED' | 'FAILED';
   readonly outcomeVersion: number;
-}
+};
 
-export interface DailySales {
+export type DailySales = {
   /** YYYY-MM-DD (UTC) the orders were placed. */
   readonly date: string;
   /** Orders placed that day. */
@@ -52,9 +53,9 @@ export interface DailySales {
   readonly cancelled: number;
   /** Minor units per currency of the orders placed that day that earn revenue (confirmed, not cancelled). */
   readonly revenue: Readonly<Record<string, number>>;
-}
+};
 
-export interface SagaStats {
+export type SagaStats = {
   readonly started: number;
   readonly running: number;
   readonly succeeded: number;
@@ -62,9 +63,9 @@ export interface SagaStats {
   readonly failed: number;
   /** succeeded / (succeeded + compensated + failed); null before any saga finished. */
   readonly successRate: number | null;
-}
+};
 
-export interface SalesSummary {
+export type SalesSummary = {
   readonly days: readonly DailySales[];
   readonly ordersByStatus: Readonly<Record<OrderStatus, number>>;
   readonly sagas: SagaStats;
@@ -72,7 +73,7 @@ export interface SalesSummary {
   readonly updatedAt: string;
   readonly orders: Readonly<Record<string, OrderFacts>>;
   readonly sagaRuns: Readonly<Record<string, SagaFacts>>;
-}
+};
 
 /** The single key of the view. */
 export const SALES_SUMMARY_KEY = 'sales-summary';
@@ -127,6 +128,25 @@ export function projectSalesSummary(
   }
   return summarize(orders, sagaRuns, view ? later(view.updatedAt, event.occurredAt) : event.occurredAt);
 }
+
+/** The events the summary counts. */
+export function salesSummaryKey(event: DomainEvent): string | undefined {
+  return Object.hasOwn(statusOf, event.type) ||
+    event.type === 'SagaStarted' ||
+    event.type === 'SagaCompensated' ||
+    event.type === 'SagaFailed'
+    ? SALES_SUMMARY_KEY
+    : undefined;
+}
+
+/** For the kernel projector: one item, partition key `id` = SALES_SUMMARY_KEY. */
+export const salesSummaryProjection: Projection<SalesSummary> = {
+  name: 'SalesSummary',
+  keyAttribute: 'id',
+  keyOf: salesSummaryKey,
+  // keyOf maps only the events the summary counts, which always yield a view.
+  project: (view, event) => projectSalesSummary(view, event)!,
+};
 
 /** The status of the latest stream version wins; a tie (same event twice) changes nothing. */
 function withStatus(facts: OrderFacts, status: OrderStatus, version: number): OrderFacts {

@@ -1,14 +1,23 @@
 import type { DomainEvent } from '../../kernel/events/catalogue.js';
+import type { Projection } from '../../kernel/projection/view.js';
+import { productStreamId } from '../domain/product/decider.js';
 
 /**
- * ProductView — what `products` and `product(sku)` read. PER STREAM: every event that moves a SKU's stock
- * is appended to one inventory stream (per product, or one catalogue stream), so streamVersion orders them
- * and the projector can rebuild the view from that stream. `version` is the streamVersion of the last event
- * applied; an event at or below it changes nothing. A reservation event names several SKUs: the projector
- * applies it to each view `productViewKeys` lists. Stock events for a SKU with no view (ProductAdded not
- * seen) return undefined: a gap for the projector to rebuild.
+ * ProductView — what `products` and `product(sku)` read. PER STREAM: one view per product stream
+ * (`product#<SKU>`, see inventory's domain), which holds ProductAdded, StockRestocked and the per-SKU ledger
+ * copies of StockReserved / StockReleased. The projector can rebuild it from that one stream.
+ *
+ * Only events of the product's own stream count. The reservation stream's StockReserved / StockReleased
+ * (the multi-SKU facts the bus carries) are the same movements again and would count twice; its
+ * StockReservationFailed moves no stock, and the `available` it reports is a snapshot of the product stream
+ * taken when the reservation was decided, possibly older than the view — applying it could turn the view
+ * back. So they are ignored (keyOf says undefined), which keeps the view a pure fold of one stream.
+ *
+ * `version` is the product stream version of the last event applied; an event at or below it is a
+ * redelivery and changes nothing. A stock event with no view yet returns undefined (a gap: the projector
+ * catches up from the store, ProductAdded being version 1).
  */
-export interface ProductView {
+export type ProductView = {
   readonly sku: string;
   readonly name: string;
   /** Minor units of `currency`. */
@@ -21,31 +30,35 @@ export interface ProductView {
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly version: number;
-}
+};
 
-/** The SKUs (view keys) an event concerns. */
-export function productViewKeys(event: DomainEvent): string[] {
+/** The SKU whose product stream holds the event, or undefined (another stream, another event type). */
+export function productViewKey(event: DomainEvent): string | undefined {
+  let sku: string | undefined;
   switch (event.type) {
     case 'ProductAdded':
     case 'StockRestocked':
-      return [event.data.sku];
+      sku = event.data.sku;
+      break;
     case 'StockReserved':
     case 'StockReleased':
-      return [...new Set(event.data.items.map((l) => l.sku))];
-    case 'StockReservationFailed':
-      return [...new Set(event.data.unavailable.map((l) => l.sku))];
+      sku = event.data.items.find((l) => productStreamId(l.sku) === event.streamId)?.sku;
+      break;
     default:
-      return [];
+      return undefined;
   }
+  return sku !== undefined && productStreamId(sku) === event.streamId ? sku : undefined;
 }
 
 export function projectProductView(
   view: ProductView | undefined,
   event: DomainEvent,
 ): ProductView | undefined {
+  const sku = productViewKey(event);
+  if (sku === undefined || (view && view.sku !== sku)) return view;
+  if (view && event.streamVersion <= view.version) return view;
   if (event.type === 'ProductAdded') {
-    if (view && event.streamVersion <= view.version) return view;
-    const { sku, name, price, currency, initialStock } = event.data;
+    const { name, price, currency, initialStock } = event.data;
     return {
       sku,
       name,
@@ -58,34 +71,39 @@ export function projectProductView(
       version: event.streamVersion,
     };
   }
-  if (!view || !productViewKeys(event).includes(view.sku)) return view;
-  if (event.streamVersion <= view.version) return view;
-  const quantityOf = (lines: readonly { sku: string; quantity: number }[]) =>
-    lines.filter((l) => l.sku === view.sku).reduce((sum, l) => sum + l.quantity, 0);
-  const next = (stock: Pick<ProductView, 'available' | 'reserved'>): ProductView => ({
-    ...view,
-    ...stock,
-    updatedAt: event.occurredAt,
-    version: event.streamVersion,
-  });
+  if (!view) return undefined;
+  const unitsOf = (lines: readonly { sku: string; quantity: number }[]) =>
+    lines.filter((l) => l.sku === sku).reduce((sum, l) => sum + l.quantity, 0);
+  const stamp = { updatedAt: event.occurredAt, version: event.streamVersion };
   switch (event.type) {
     case 'StockRestocked':
       // `available` after the restock is in the event: take it rather than add to what the view believes.
-      return next({ available: event.data.available, reserved: view.reserved });
+      return { ...view, available: event.data.available, ...stamp };
     case 'StockReserved': {
-      const q = quantityOf(event.data.items);
-      return next({ available: view.available - q, reserved: view.reserved + q });
+      const q = unitsOf(event.data.items);
+      return { ...view, available: view.available - q, reserved: view.reserved + q, ...stamp };
     }
     case 'StockReleased': {
-      const q = quantityOf(event.data.items);
-      return next({ available: view.available + q, reserved: view.reserved - q });
-    }
-    case 'StockReservationFailed': {
-      // Nothing was reserved, but the event says how many were available when it failed.
-      const line = event.data.unavailable.find((l) => l.sku === view.sku)!;
-      return next({ available: line.available, reserved: view.reserved });
+      const q = unitsOf(event.data.items);
+      return { ...view, available: view.available + q, reserved: view.reserved - q, ...stamp };
     }
     default:
       return view;
   }
+}
+
+/** For the kernel projector: table partition key `sku`. */
+export const productViewProjection: Projection<ProductView> = {
+  name: 'ProductView',
+  keyAttribute: 'sku',
+  keyOf: productViewKey,
+  project: (view, event) => required(projectProductView(view, event), event),
+};
+
+function required(view: ProductView | undefined, event: DomainEvent): ProductView {
+  if (!view)
+    throw new Error(
+      `ProductView: ${event.type} ${event.streamId}@${event.streamVersion} before ProductAdded`,
+    );
+  return view;
 }

@@ -1,4 +1,5 @@
 import type { DomainEvent, EventData } from '../../kernel/events/catalogue.js';
+import type { Projection } from '../../kernel/projection/view.js';
 import type { OrderStatus } from '../domain/state.js';
 
 /**
@@ -8,7 +9,7 @@ import type { OrderStatus } from '../domain/state.js';
  * redelivery and changes nothing. A status event with no view yet (OrderPlaced not seen) returns undefined:
  * the projector treats it as a gap and rebuilds from the stream.
  */
-export interface OrderView {
+export type OrderView = {
   readonly id: string;
   readonly customerId: string;
   readonly status: OrderStatus;
@@ -30,7 +31,7 @@ export interface OrderView {
   /** occurredAt of the last event applied. */
   readonly updatedAt: string;
   readonly version: number;
-}
+};
 
 export function projectOrderView(view: OrderView | undefined, event: DomainEvent): OrderView | undefined {
   switch (event.type) {
@@ -82,3 +83,32 @@ function advance(
   if (event.streamVersion <= view.version) return view;
   return { ...view, ...changes, updatedAt: event.occurredAt, version: event.streamVersion };
 }
+
+/** The order an event belongs to (the view key), or undefined for other events. */
+export function orderViewKey(event: DomainEvent): string | undefined {
+  switch (event.type) {
+    case 'OrderPlaced':
+    case 'OrderConfirmed':
+    case 'OrderCancelled':
+    case 'OrderShipped':
+    case 'OrderDelivered':
+      return event.data.orderId;
+    default:
+      return undefined;
+  }
+}
+
+/** For the kernel projector: table partition key `id` (the order id). */
+export const orderViewProjection: Projection<OrderView> = {
+  name: 'OrderView',
+  keyAttribute: 'id',
+  keyOf: orderViewKey,
+  project: (view, event) => {
+    const next = projectOrderView(view, event);
+    // The projector applies a stream in order from version 1 (catching up from the store): no view here
+    // means the stream does not start with OrderPlaced.
+    if (!next)
+      throw new Error(`OrderView: ${event.type} ${event.streamId}@${event.streamVersion} before OrderPlaced`);
+    return next;
+  },
+};

@@ -1,4 +1,5 @@
 import type { DomainEvent } from '../../kernel/events/catalogue.js';
+import type { Projection } from '../../kernel/projection/view.js';
 
 /**
  * ProductRating — average and count of a SKU's reviews (`productReviews(sku)`, `Product.rating`).
@@ -9,14 +10,14 @@ import type { DomainEvent } from '../../kernel/events/catalogue.js';
  * and event it came from. Applying the same events in any order, any number of times, gives the same view
  * (records are rebuilt with sorted keys so even the stored JSON is identical).
  */
-export interface RatedReview {
+export type RatedReview = {
   readonly rating: number;
   /** The event this rating came from and its stream version (the version the view reflects for that review). */
   readonly eventId: string;
   readonly streamVersion: number;
-}
+};
 
-export interface ProductRating {
+export type ProductRating = {
   readonly sku: string;
   readonly count: number;
   /** Exact mean of the ratings (1..5); 0 never occurs because a view exists only with a review. */
@@ -27,7 +28,7 @@ export interface ProductRating {
   readonly reviews: Readonly<Record<string, RatedReview>>;
   /** The latest occurredAt among the reviews. */
   readonly updatedAt: string;
-}
+};
 
 /** The view key: the SKU reviewed. */
 export function productRatingKey(event: DomainEvent): string | undefined {
@@ -59,6 +60,15 @@ export function projectProductRating(
 }
 
 /** Two versions of one review (should not happen): the higher stream version wins, then the larger eventId. */
+/** For the kernel projector: table partition key `sku`. */
+export const productRatingProjection: Projection<ProductRating> = {
+  name: 'ProductRating',
+  keyAttribute: 'sku',
+  keyOf: productRatingKey,
+  // keyOf maps only ReviewSubmitted here, which always yields a view.
+  project: (view, event) => projectProductRating(view, event)!,
+};
+
 function winner(a: RatedReview, b: RatedReview): RatedReview {
   if (a.streamVersion !== b.streamVersion) return a.streamVersion > b.streamVersion ? a : b;
   return a.eventId >= b.eventId ? a : b;

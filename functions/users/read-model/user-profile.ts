@@ -1,4 +1,5 @@
 import type { DomainEvent } from '../../kernel/events/catalogue.js';
+import type { Projection } from '../../kernel/projection/view.js';
 
 /**
  * UserProfile — what `user(id)` and `Order.customer` read. PER STREAM (stream id = user id), rebuildable from
@@ -71,3 +72,30 @@ export function projectUserProfile(
       return view;
   }
 }
+
+/** The user an event belongs to (the view key), or undefined for other events. */
+export function userProfileKey(event: DomainEvent): string | undefined {
+  switch (event.type) {
+    case 'UserCreated':
+    case 'UserUpdated':
+    case 'UserDeleted':
+      return event.data.userId;
+    default:
+      return undefined;
+  }
+}
+
+/** For the kernel projector: table partition key `userId`. */
+export const userProfileProjection: Projection<UserProfile> = {
+  name: 'UserProfile',
+  keyAttribute: 'userId',
+  keyOf: userProfileKey,
+  project: (view, event) => {
+    const next = projectUserProfile(view, event);
+    if (!next)
+      throw new Error(
+        `UserProfile: ${event.type} ${event.streamId}@${event.streamVersion} before UserCreated`,
+      );
+    return next;
+  },
+};
