@@ -151,7 +151,7 @@ describe('Lambda', () => {
   it('reports running out of memory as Lambda does', async () => {
     const response = await clients.lambda.send(
       new InvokeCommand({
-        FunctionName: physicalName('LocalCoreStack/Sleeper'),
+        FunctionName: physicalName('LocalCoreStack/Hog'),
         Payload: JSON.stringify({ hog: true }),
       }),
     );
