@@ -67,7 +67,8 @@ export async function loadProjections(service: string): Promise<readonly AnyProj
     throw new Error(`${path.relative(ROOT, file)} not found: a service lists its projections there`);
   }
   const module = (await import(pathToFileURL(file).href)) as { projections?: readonly AnyProjection[] };
-  if (!Array.isArray(module.projections)) throw new Error(`${path.relative(ROOT, file)} exports no projections`);
+  if (!Array.isArray(module.projections))
+    throw new Error(`${path.relative(ROOT, file)} exports no projections`);
   return module.projections;
 }
 
@@ -84,7 +85,9 @@ export interface CliArgs {
 export function parseArgs(argv: readonly string[]): CliArgs {
   const [service, ...rest] = argv;
   if (!service || service.startsWith('-')) {
-    throw new Error('usage: rebuild-projections <service> [--store <table>] [--table <projection>=<table>]... [--keep]');
+    throw new Error(
+      'usage: rebuild-projections <service> [--store <table>] [--table <projection>=<table>]... [--keep]',
+    );
   }
   let store: string | undefined;
   const tables: Record<string, string> = {};
@@ -108,7 +111,8 @@ async function main(): Promise<void> {
   const tables = { ...args.tables };
   for (const p of projections) tables[p.name] ??= process.env[tableEnvName(p.name)] ?? '';
   const eventStoreTable = args.store ?? process.env[EVENT_STORE_TABLE_ENV];
-  if (!eventStoreTable) throw new Error(`give the event store table: --store <table> or ${EVENT_STORE_TABLE_ENV}`);
+  if (!eventStoreTable)
+    throw new Error(`give the event store table: --store <table> or ${EVENT_STORE_TABLE_ENV}`);
   const results = await rebuildProjections({
     service: args.service,
     projections,
@@ -117,7 +121,9 @@ async function main(): Promise<void> {
     clear: !args.keep,
   });
   for (const [name, r] of Object.entries(results)) {
-    console.log(`${name}: ${r.events} events → ${r.views} views (${r.deleted} old items removed) in ${tables[name]}`);
+    console.log(
+      `${name}: ${r.events} events → ${r.views} views (${r.deleted} old items removed) in ${tables[name]}`,
+    );
   }
 }
 

@@ -4,6 +4,12 @@ import { createProjector } from '../../functions/kernel/projection/projector.js'
 import { rebuildProjection, scanViews } from '../../functions/kernel/projection/rebuild.js';
 import type { Projection, View } from '../../functions/kernel/projection/view.js';
 import { createEventStore, type EventStore } from '../../functions/kernel/store/event-store.js';
+import {
+  loadProjections,
+  parseArgs,
+  rebuildProjections,
+  tableEnvName,
+} from '../../scripts/rebuild-projections.js';
 import { productStream, testMetadata } from './helpers/inventory.js';
 import { type LocalTables, startLocalTables } from './helpers/local-dynamodb.js';
 import { productView, reservationsByOrder } from './helpers/projections.js';
@@ -147,6 +153,62 @@ describe('projector on DynamoDB Local', () => {
     }
     await expectRebuildEqualsLive(store, events, productView);
     await expectRebuildEqualsLive(store, events, reservationsByOrder);
+  });
+});
+
+describe('npm run rebuild-projections', () => {
+  it('rebuilds every projection of a service through the environment (AWS_ENDPOINT_URL), equal to live', async () => {
+    const { store, events } = await seededStore(3, 6);
+    const live = await tables.keyedTable();
+    const projector = createProjector({
+      client: tables.doc,
+      tableName: live,
+      projection: productView,
+      reader: store,
+    });
+    for (const e of shuffled(events, 5)) await projector.project(e);
+    const target = await tables.keyedTable();
+    const byOrder = await tables.keyedTable(undefined, 'orderId');
+
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL: tables.local.endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+    });
+    try {
+      const results = await rebuildProjections({
+        service: 'inventory',
+        projections: [productView, reservationsByOrder],
+        eventStoreTable: store.tableName,
+        tables: { products: target, 'reservations-by-order': byOrder },
+      });
+      expect(results.products).toMatchObject({ events: events.length, views: 3 });
+    } finally {
+      process.env = saved;
+    }
+    expect(await scanViews(tables.doc, target)).toEqual(await scanViews(tables.doc, live));
+  });
+
+  it('refuses to half-rebuild: every projection needs a table', async () => {
+    await expect(
+      rebuildProjections({
+        service: 'inventory',
+        projections: [productView, reservationsByOrder],
+        eventStoreTable: 'x',
+        tables: { products: 'y' },
+        client: tables.doc,
+      }),
+    ).rejects.toThrow(/reservations-by-order/);
+    expect(parseArgs(['orders', '--store', 's', '--table', 'orders-view=t', '--keep'])).toEqual({
+      service: 'orders',
+      store: 's',
+      tables: { 'orders-view': 't' },
+      keep: true,
+    });
+    expect(tableEnvName('product-stock')).toBe('READ_MODEL_TABLE_PRODUCT_STOCK');
+    await expect(loadProjections('no-such-service')).rejects.toThrow(/projections.ts not found/);
   });
 });
 
