@@ -75,4 +75,4 @@ export async function until(condition: () => boolean, timeoutMs = 3_000): Promis
   }
 }
 
-export const pkOf = (r: ShardRecord) => (r.raw.dynamodb.NewImage?.pk as { S: string }).S;
+export const pkOf = (r: ShardRecord) => (r.raw.dynamodb.NewImage?.pk as { S: string } | undefined)?.S ?? '';

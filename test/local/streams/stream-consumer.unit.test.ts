@@ -67,7 +67,7 @@ describe('StreamConsumer batching', () => {
     reader.push(record('a', { type: 'Skip' }), record('b'), record('c', { type: 'Skip' }));
     const target = recorder();
     const { consumer } = consume(reader, {
-      filter: (r) => (r.raw.dynamodb.NewImage?.type as { S: string }).S !== 'Skip',
+      filter: (r) => (r.raw.dynamodb.NewImage?.type as { S: string } | undefined)?.S !== 'Skip',
       deliver: target.deliver,
     });
     await until(() => consumer.stats().filteredOut === 2);
