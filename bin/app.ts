@@ -5,6 +5,36 @@ import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ConfigError, loadConfig, type PlatformConfig } from '../lib/config.js';
 import { PlatformStack } from '../lib/stacks/platform-stack.js';
+import type { ServiceStack, ServiceStackProps } from '../lib/stacks/service-stack.js';
+import { AnalyticsStack } from '../lib/stacks/services/analytics-stack.js';
+import { InventoryStack } from '../lib/stacks/services/inventory-stack.js';
+import { NotificationsStack } from '../lib/stacks/services/notifications-stack.js';
+import { OrdersStack } from '../lib/stacks/services/orders-stack.js';
+import { PaymentsStack } from '../lib/stacks/services/payments-stack.js';
+import { ReviewsStack } from '../lib/stacks/services/reviews-stack.js';
+import { SecurityStack } from '../lib/stacks/services/security-stack.js';
+import { ShippingStack } from '../lib/stacks/services/shipping-stack.js';
+import { UsersStack } from '../lib/stacks/services/users-stack.js';
+
+/** Every bounded context, each in its own stack. */
+export const SERVICE_STACKS: Record<
+  string,
+  new (
+    scope: App,
+    id: string,
+    props: ServiceStackProps,
+  ) => ServiceStack
+> = {
+  Users: UsersStack,
+  Inventory: InventoryStack,
+  Orders: OrdersStack,
+  Payments: PaymentsStack,
+  Shipping: ShippingStack,
+  Notifications: NotificationsStack,
+  Analytics: AnalyticsStack,
+  Reviews: ReviewsStack,
+  Security: SecurityStack,
+};
 
 /** Builds every stack of CommerceForge for one stage. Exported so tests synthesize exactly what users deploy. */
 export function buildApp(config: PlatformConfig, app = new App()): App {
@@ -12,11 +42,19 @@ export function buildApp(config: PlatformConfig, app = new App()): App {
     config.account || config.region ? { account: config.account, region: config.region } : undefined;
   const prefix = `CommerceForge-${config.stage}`;
 
-  new PlatformStack(app, `${prefix}-Platform`, {
+  const platform = new PlatformStack(app, `${prefix}-Platform`, {
     config,
     env,
     description: 'CommerceForge platform: domain event bus, archive, schema registry, alarms',
   });
+  for (const [name, ServiceStackClass] of Object.entries(SERVICE_STACKS)) {
+    new ServiceStackClass(app, `${prefix}-${name}`, {
+      config,
+      platform,
+      env,
+      description: `CommerceForge ${name.toLowerCase()} service`,
+    });
+  }
 
   Tags.of(app).add('project', 'commerceforge');
   Tags.of(app).add('stage', config.stage);

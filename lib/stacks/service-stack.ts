@@ -1,0 +1,153 @@
+import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as events from 'aws-cdk-lib/aws-events';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { type PlatformConfig, runtimeEnvironment } from '../config.js';
+import {
+  type SubscribeOptions,
+  type Subscription,
+  SubscriptionTargets,
+} from '../constructs/domain-event-bus.js';
+import { EventStore, IdempotencyTable, serviceTableProps } from '../constructs/event-store.js';
+import { ServiceFunction, type ServiceFunctionProps } from '../constructs/service-function.js';
+import type { PlatformStack } from './platform-stack.js';
+
+export interface ServiceStackProps extends StackProps {
+  readonly config: PlatformConfig;
+  readonly platform: PlatformStack;
+}
+
+export interface ServiceOptions {
+  /** The bounded context's name: Powertools service, event source (`commerceforge.<service>`). */
+  readonly service: string;
+  /**
+   * Whether the service keeps an event store (with its outbox relay). A read-side-only service (analytics)
+   * does not.
+   * @default true
+   */
+  readonly eventSourced?: boolean;
+}
+
+export type ServiceFunctionOptions = Omit<ServiceFunctionProps, 'service' | 'logLevel' | 'tracing'>;
+
+export interface ReadModelOptions {
+  /** The view's key attribute. @default 'id' */
+  readonly partitionKey?: string;
+  /** Environment variable the table name reaches readers and projectors in. */
+  readonly environmentVariable: string;
+}
+
+/**
+ * One bounded context: its event store with the outbox relay, its idempotency table, its read models and
+ * its functions, all with the platform's defaults. Each service stack (users, orders, ...) extends this and
+ * only says what is its own: which functions, which read models, which events it reacts to. Rules live here,
+ * in the subscriber's stack, never in the platform's (that would be a dependency cycle).
+ */
+export abstract class ServiceStack extends Stack {
+  public readonly service: string;
+  public readonly config: PlatformConfig;
+  public readonly platform: PlatformStack;
+  private readonly eventStore: EventStore | undefined;
+  public readonly idempotency: IdempotencyTable;
+  public readonly readModels: Record<string, dynamodb.Table> = {};
+  private readonly readModelEnv = new Map<dynamodb.Table, string>();
+
+  protected constructor(scope: Construct, id: string, options: ServiceOptions, props: ServiceStackProps) {
+    super(scope, id, props);
+    const { service } = options;
+    this.service = service;
+    this.config = props.config;
+    this.platform = props.platform;
+    const retain = this.config.stageDefaults.retainData;
+
+    this.eventStore =
+      options.eventSourced === false
+        ? undefined
+        : new EventStore(this, 'EventStore', {
+            service,
+            eventBus: this.platform.bus.eventBus,
+            removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+            pointInTimeRecovery: this.config.stageDefaults.pointInTimeRecovery,
+            alarmTopic: this.platform.alarmTopic,
+            relayFunction: this.functionDefaults(),
+          });
+    this.idempotency = new IdempotencyTable(this, 'Idempotency', {
+      pointInTimeRecovery: this.config.stageDefaults.pointInTimeRecovery,
+    });
+  }
+
+  /** The service's event store (and outbox). Throws for a service that is not event-sourced. */
+  public get store(): EventStore {
+    if (!this.eventStore) throw new Error(`${this.service} keeps no event store`);
+    return this.eventStore;
+  }
+
+  /** A function of this service, with the platform's configuration in its environment. */
+  protected addFunction(id: string, options: ServiceFunctionOptions): ServiceFunction {
+    const fn = new ServiceFunction(this, id, {
+      ...this.functionDefaults(),
+      ...options,
+      service: this.service,
+      environment: {
+        ...runtimeEnvironment(this.config),
+        EVENT_BUS_NAME: this.platform.bus.eventBus.eventBusName,
+        ...options.environment,
+      },
+    });
+    return fn;
+  }
+
+  /** A read-model table (a CQRS view), kept by projectors and read by queries. */
+  protected addReadModel(id: string, options: ReadModelOptions): dynamodb.Table {
+    const table = new dynamodb.Table(
+      this,
+      id,
+      serviceTableProps({
+        partitionKey: { name: options.partitionKey ?? 'id', type: dynamodb.AttributeType.STRING },
+        // A view can be rebuilt from the store: it never needs to outlive the stack.
+        removalPolicy: RemovalPolicy.DESTROY,
+        pointInTimeRecovery: this.config.stageDefaults.pointInTimeRecovery,
+      }),
+    );
+    this.readModels[id] = table;
+    this.readModelEnv.set(table, options.environmentVariable);
+    return table;
+  }
+
+  /** Lets `fn` read (and, with `write`, keep) a read model; its name arrives in the model's variable. */
+  protected grantReadModel(table: dynamodb.Table, fn: ServiceFunction, access: 'read' | 'write'): void {
+    const variable = this.readModelEnv.get(table);
+    if (!variable) throw new Error(`${table.node.path} is not a read model of ${this.stackName}`);
+    fn.function.addEnvironment(variable, table.tableName);
+    if (access === 'write') table.grantReadWriteData(fn.alias);
+    else table.grantReadData(fn.alias);
+  }
+
+  /** Runs `fn` (through its live alias) on every event matching the pattern, with retries and a DLQ. */
+  protected subscribe(
+    id: string,
+    fn: ServiceFunction,
+    eventPattern: events.EventPattern,
+    options: Omit<SubscribeOptions, 'eventPattern' | 'target'> = {},
+  ): Subscription {
+    return this.platform.bus.subscribe(this, id, {
+      ...options,
+      eventPattern,
+      target: SubscriptionTargets.lambda(fn.alias),
+    });
+  }
+
+  private functionDefaults(): Pick<
+    ServiceFunctionProps,
+    'logLevel' | 'tracing' | 'logRetention' | 'removalPolicy'
+  > {
+    return {
+      logLevel: this.config.logLevel,
+      tracing: this.config.tracing.enabled,
+      // RetentionDays' values are the days themselves.
+      logRetention: this.config.stageDefaults.logRetentionDays as logs.RetentionDays,
+      removalPolicy: this.config.stageDefaults.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    };
+  }
+}

@@ -1,0 +1,9 @@
+import type { Construct } from 'constructs';
+import { ServiceStack, type ServiceStackProps } from '../service-stack.js';
+
+/** The security bounded context. (Its functions, read models and subscriptions are being built.) */
+export class SecurityStack extends ServiceStack {
+  constructor(scope: Construct, id: string, props: ServiceStackProps) {
+    super(scope, id, { service: 'security' }, props);
+  }
+}

@@ -1,0 +1,9 @@
+import type { Construct } from 'constructs';
+import { ServiceStack, type ServiceStackProps } from '../service-stack.js';
+
+/** The users bounded context. (Its functions, read models and subscriptions are being built.) */
+export class UsersStack extends ServiceStack {
+  constructor(scope: Construct, id: string, props: ServiceStackProps) {
+    super(scope, id, { service: 'users' }, props);
+  }
+}
