@@ -9,11 +9,13 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConcurrencyError } from '../../functions/kernel/domain/errors.js';
-import { EventTooLargeError } from '../../functions/kernel/errors.js';
+import { EventTooLargeError, EventValidationError } from '../../functions/kernel/errors.js';
+import { projectEventBridgeEvent } from '../../functions/kernel/projection/handler.js';
 import { createProjector, ProjectionError } from '../../functions/kernel/projection/projector.js';
 import { handleCommand } from '../../functions/kernel/store/command.js';
 import { EventStoreError, GuardConflictError } from '../../functions/kernel/store/errors.js';
 import { createEventStore } from '../../functions/kernel/store/event-store.js';
+import { eventBridgeEvent } from '../helpers/events.js';
 import { productStream, stockDecider, testMetadata } from './helpers/inventory.js';
 import { productView } from './helpers/projections.js';
 
@@ -253,5 +255,21 @@ describe('projector writes', () => {
       ConditionExpression: 'attribute_not_exists(#k)',
       Item: { id: 'SKU-10', _versions: { 'SKU-10': 1 }, _rev: 1 },
     });
+  });
+
+  it('projects a bus delivery after validating it, and refuses a forged one', async () => {
+    const [event] = productStream('SKU-11', 1);
+    ddb.on(GetCommand).resolves({});
+    ddb.on(PutCommand).resolves({});
+    const handle = projectEventBridgeEvent([
+      createProjector({ client, tableName: 'views', projection: productView }),
+    ]);
+    expect(await handle(eventBridgeEvent(event!))).toEqual({
+      eventId: event!.eventId,
+      outcomes: ['applied'],
+    });
+    await expect(
+      handle({ ...eventBridgeEvent(event!), 'detail-type': 'OrderPlaced' }),
+    ).rejects.toBeInstanceOf(EventValidationError);
   });
 });
