@@ -1,0 +1,93 @@
+/**
+ * The real CommerceForge app on the local cloud, for end-to-end tests: synthesized once into a temp folder
+ * named after a hash of the sources (bin/, lib/, functions/, statemachines/), so every e2e file and rerun
+ * shares one synth, then started on a free port with the plugins `npm start` runs.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { App } from 'aws-cdk-lib';
+import { buildApp } from '../../bin/app.js';
+import { loadConfig } from '../../lib/config.js';
+import { type LocalCloud, startLocalCloud } from '../../local/cloud.js';
+import { consoleLogger, quietLogger } from '../../local/core/log.js';
+import { type DefaultPlugins, defaultPlugins } from '../../local/plugins.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const SOURCES = ['bin', 'lib', 'functions', 'statemachines', 'cdk.json', 'package-lock.json'];
+
+/** Synthesizes the app (stage dev, default configuration) unless this exact source tree already was. */
+export function synthesizeApp(): string {
+  const target = path.join(tmpdir(), `commerceforge-app-${sourceHash()}`);
+  if (existsSync(path.join(target, 'manifest.json'))) return target;
+  const staging = mkdtempSync(path.join(tmpdir(), 'commerceforge-app-synth-'));
+  // What `cdk synth` gives the app: cdk.json's context, plus the metadata the CLI asks for (the local cloud
+  // finds each function's bundle by its asset path).
+  const { context } = JSON.parse(readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')) as { context: object };
+  const app = new App({
+    outdir: staging,
+    context: { ...context, 'aws:cdk:enable-path-metadata': true, 'aws:cdk:enable-asset-metadata': true },
+  });
+  buildApp(loadConfig({ STAGE: 'dev' }), app).synth();
+  try {
+    renameSync(staging, target);
+  } catch {
+    rmSync(staging, { recursive: true, force: true }); // another test file won the race: use theirs
+  }
+  return target;
+}
+
+/** The running app, with handles on the plugins (e.g. `plugins.eventBridge.service.bridge.events`). */
+export type LocalApp = LocalCloud & { readonly plugins: DefaultPlugins };
+
+export async function startLocalApp(options: { timeScale?: number } = {}): Promise<LocalApp> {
+  const assemblyDir = synthesizeApp();
+  const plugins = defaultPlugins(options.timeScale === undefined ? {} : { timeScale: options.timeScale });
+  const cloud = await startLocalCloud({
+    assemblyDir,
+    port: 0,
+    // LOCAL_CLOUD_VERBOSE=1 shows the functions' output (logs, REPORT lines) while a test runs.
+    logger: process.env.LOCAL_CLOUD_VERBOSE ? consoleLogger : quietLogger,
+    plugins,
+  });
+  return Object.assign(cloud, { plugins });
+}
+
+/** Polls `probe` until it returns a value (not undefined), or fails after `timeoutMs`. */
+export async function eventually<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`nothing after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function sourceHash(): string {
+  const hash = createHash('sha256');
+  const walk = (entry: string) => {
+    const full = path.join(ROOT, entry);
+    if (!existsSync(full)) return;
+    if (!statSync(full).isDirectory()) {
+      hash.update(entry).update(readFileSync(full));
+      return;
+    }
+    for (const child of readdirSync(full).sort()) walk(path.join(entry, child));
+  };
+  for (const source of SOURCES) walk(source);
+  return hash.digest('hex').slice(0, 16);
+}
+
+/**
+ * The physical name of a resource of the app by its construct path below the stack, e.g.
+ * `physicalName(cloud, 'Users', 'Commands/Function')` for the users service's command function.
+ */
+export function physicalName(cloud: LocalCloud, service: string, constructPath: string): string {
+  const path = `CommerceForge-dev-${service}/${constructPath}/Resource`;
+  const resource = cloud.model.resources().find((r) => r.definition.Metadata?.['aws:cdk:path'] === path);
+  if (!resource) throw new Error(`no resource at ${path}`);
+  return cloud.model.identity(resource).name;
+}
