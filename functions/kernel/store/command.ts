@@ -45,7 +45,15 @@ export interface CommandOptions<C, S, F extends Fact> {
   readonly guards?: (facts: readonly F[], state: S) => readonly GuardClaim[];
   /** Attempts in all, each a fresh load and decide; a ConcurrencyError after the last one is thrown. @default 3 */
   readonly maxAttempts?: number;
+  /**
+   * Pause before a retry, so writers racing on a hot stream spread out. @default full jitter, at most
+   * 25 ms * 2^(retry-1)
+   */
+  readonly retryDelay?: (retry: number) => Promise<void>;
 }
+
+const jitter = (retry: number) =>
+  new Promise<void>((resolve) => setTimeout(resolve, Math.floor(Math.random() * 25 * 2 ** (retry - 1))));
 
 export interface CommandResult<S> {
   /** The appended envelopes (empty when the decider decided nothing: the command was a no-op). */
@@ -89,8 +97,9 @@ export async function handleCommand<C, S, F extends Fact>(
         guards: options.guards?.(facts, state) ?? [],
       });
     } catch (error) {
-      if (error instanceof ConcurrencyError && attempt < maxAttempts) continue;
-      throw error;
+      if (!(error instanceof ConcurrencyError) || attempt >= maxAttempts) throw error;
+      await (options.retryDelay ?? jitter)(attempt);
+      continue;
     }
     const version = current.version + events.length;
     const snapshot = snapshots
