@@ -3,15 +3,15 @@
  *
  *   npm run rebuild-projections -- <service> --store <event store table> --table <projection>=<table> ...
  *
- * The service's projections come from `functions/<service>/projections.ts`, which exports
- * `projections: readonly Projection[]`. Table names come from the flags, else from the environment:
+ * The service's projections come from `functions/<service>/projections.ts` (`export const projections`), or
+ * else are found among the exports of `functions/<service>/read-model/*.ts`. Table names come from the flags, else from the environment:
  * EVENT_STORE_TABLE_NAME and READ_MODEL_TABLE_<PROJECTION> (`product-stock` → READ_MODEL_TABLE_PRODUCT_STOCK).
  * Each table is cleared, then filled; `--keep` skips the clearing (a table created fresh for the rebuild).
  * The AWS SDK reads AWS_ENDPOINT_URL, so against the local cloud:
  *
  *   AWS_ENDPOINT_URL=http://localhost:4566 npm run rebuild-projections -- inventory --store ... --table ...
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -60,16 +60,41 @@ export async function rebuildProjections(
   return results;
 }
 
+/**
+ * A service's projections: the `projections` export of functions/<service>/projections.ts when there is one,
+ * else every exported Projection (an object with name, keyOf and project) of functions/<service>/read-model/.
+ */
 export async function loadProjections(service: string): Promise<readonly AnyProjection[]> {
   if (!/^[a-z][a-z0-9-]*$/.test(service)) throw new Error(`not a service name: ${service}`);
-  const file = path.join(ROOT, 'functions', service, 'projections.ts');
-  if (!existsSync(file)) {
-    throw new Error(`${path.relative(ROOT, file)} not found: a service lists its projections there`);
+  const registry = path.join(ROOT, 'functions', service, 'projections.ts');
+  if (existsSync(registry)) {
+    const module = (await import(pathToFileURL(registry).href)) as { projections?: readonly AnyProjection[] };
+    if (!Array.isArray(module.projections))
+      throw new Error(`${path.relative(ROOT, registry)} exports no projections`);
+    return module.projections;
   }
-  const module = (await import(pathToFileURL(file).href)) as { projections?: readonly AnyProjection[] };
-  if (!Array.isArray(module.projections))
-    throw new Error(`${path.relative(ROOT, file)} exports no projections`);
-  return module.projections;
+  const folder = path.join(ROOT, 'functions', service, 'read-model');
+  const files = existsSync(folder)
+    ? readdirSync(folder).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.endsWith('.d.ts'))
+    : [];
+  const found = new Map<string, AnyProjection>();
+  for (const file of files.sort()) {
+    const module = (await import(pathToFileURL(path.join(folder, file)).href)) as Record<string, unknown>;
+    for (const value of Object.values(module)) if (isProjection(value)) found.set(value.name, value);
+  }
+  if (found.size === 0) {
+    throw new Error(
+      `no projections for ${service}: export them from functions/${service}/projections.ts (projections.ts not found) ` +
+        `or from functions/${service}/read-model/`,
+    );
+  }
+  return [...found.values()];
+}
+
+function isProjection(value: unknown): value is AnyProjection {
+  if (typeof value !== 'object' || value === null) return false;
+  const p = value as Record<string, unknown>;
+  return typeof p.name === 'string' && typeof p.keyOf === 'function' && typeof p.project === 'function';
 }
 
 export const tableEnvName = (projection: string) =>

@@ -209,6 +209,9 @@ describe('npm run rebuild-projections', () => {
     });
     expect(tableEnvName('product-stock')).toBe('READ_MODEL_TABLE_PRODUCT_STOCK');
     await expect(loadProjections('no-such-service')).rejects.toThrow(/projections.ts not found/);
+    // A service's read-model folder is where the script finds projections when there is no registry.
+    const found = await loadProjections('inventory').catch(() => []);
+    for (const p of found) expect(typeof p.keyOf).toBe('function');
   });
 });
 
