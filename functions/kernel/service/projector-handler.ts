@@ -4,9 +4,8 @@ import type { DomainEvent } from '../events/catalogue.js';
 import { parseEventBridgeEvent } from '../events/parse.js';
 import { withObservability } from '../observability.js';
 import { createProjector, type ProjectionOutcome, type Projector } from '../projection/projector.js';
-import type { Projection, View } from '../projection/view.js';
+import type { Projection } from '../projection/view.js';
 import { documentClient, eventStoreFromEnvironment } from '../store/environment.js';
-import type { EventStore } from '../store/event-store.js';
 
 export interface ReadModelBinding {
   // biome-ignore lint/suspicious/noExplicitAny: a list of projections of different view types
@@ -19,12 +18,20 @@ export interface ProjectorHandlerOptions {
   readonly service: string;
   readonly readModels: readonly ReadModelBinding[];
   /**
-   * Catch up gaps from the service's own event store (events of its own streams). Events of other services
-   * are parked until their gap fills instead.
+   * Catch gaps up from the service's own event store (for events of its own streams); events of other
+   * services are parked in the view until their gap fills instead.
    * @default true when the function has EVENT_STORE_TABLE_NAME
    */
   readonly catchUpFromStore?: boolean;
   readonly env?: Record<string, string | undefined>;
+}
+
+interface ReadModelProjectors {
+  readonly name: string;
+  /** Parks events ahead of a gap. */
+  readonly parking: Projector;
+  /** Reads a gap from the service's own store; only for the service's own events. */
+  readonly catchingUp: Projector | undefined;
 }
 
 /**
@@ -33,60 +40,39 @@ export interface ProjectorHandlerOptions {
  */
 export function projectorHandler(options: ProjectorHandlerOptions) {
   const env = options.env ?? process.env;
-  let projectors: { name: string; projector: Projector }[] | undefined;
-  let store: EventStore | undefined;
+  let projectors: readonly ReadModelProjectors[] | undefined;
+
+  // Built on the first event (not at import), so a misconfigured function fails an invocation with a clear
+  // error instead of its init.
+  const build = (capture: (client: DynamoDBClient) => DynamoDBClient): readonly ReadModelProjectors[] => {
+    const client = documentClient(capture(new DynamoDBClient({})));
+    const useStore = options.catchUpFromStore ?? Boolean(env.EVENT_STORE_TABLE_NAME);
+    const store = useStore ? eventStoreFromEnvironment({ env, capture }) : undefined;
+    return options.readModels.map(({ projection, tableEnv }) => {
+      const tableName = env[tableEnv];
+      if (!tableName) {
+        throw new KernelConfigurationError(`${tableEnv} is not set: grant this projector its read model`);
+      }
+      return {
+        name: projection.name,
+        parking: createProjector({ client, tableName, projection }),
+        catchingUp: store ? createProjector({ client, tableName, projection, reader: store }) : undefined,
+      };
+    });
+  };
 
   return withObservability<unknown, Record<string, ProjectionOutcome>>(
     { service: options.service },
     async (event, _context, tools) => {
       const envelope = parseEventBridgeEvent(event);
-      if (!projectors) {
-        const client = documentClient(tools.captureClient(new DynamoDBClient({})));
-        const useStore = options.catchUpFromStore ?? Boolean(env.EVENT_STORE_TABLE_NAME);
-        store = useStore ? eventStoreFromEnvironment({ env }) : undefined;
-        projectors = options.readModels.map(({ projection, tableEnv }) => {
-          const tableName = env[tableEnv];
-          if (!tableName) {
-            throw new KernelConfigurationError(`${tableEnv} is not set: grant this projector its read model`);
-          }
-          return { name: projection.name, projector: createProjector({ client, tableName, projection }) };
-        });
-      }
-      const own = store && envelope.source === options.service;
+      projectors ??= build((c) => tools.captureClient(c));
+      const own = envelope.source === options.service;
       const outcomes: Record<string, ProjectionOutcome> = {};
-      for (const { name } of projectors) outcomes[name] = 'ignored';
-      for (const { name, projector } of projectors) {
-        outcomes[name] = own
-          ? await withReader(projector, name, options, env, store!).project(envelope)
-          : await projector.project(envelope);
+      for (const { name, parking, catchingUp } of projectors) {
+        outcomes[name] = await (own && catchingUp ? catchingUp : parking).project(envelope);
       }
       tools.logger.info('projected', { event: envelope.type, streamId: envelope.streamId, outcomes });
       return outcomes;
     },
   );
 }
-
-// Projectors that read gaps from the store are built per read model once, on first use.
-const withStore = new WeakMap<Projector, Projector>();
-function withReader(
-  base: Projector,
-  name: string,
-  options: ProjectorHandlerOptions,
-  env: Record<string, string | undefined>,
-  store: EventStore,
-): Projector {
-  let projector = withStore.get(base);
-  if (!projector) {
-    const binding = options.readModels.find((b) => b.projection.name === name)!;
-    projector = createProjector({
-      client: documentClient(new DynamoDBClient({})),
-      tableName: env[binding.tableEnv]!,
-      projection: binding.projection,
-      reader: store,
-    });
-    withStore.set(base, projector);
-  }
-  return projector;
-}
-
-export type { View };
