@@ -1,0 +1,15 @@
+import { projectorHandler } from '../../kernel/service/projector-handler.js';
+import { productViewProjection } from '../read-model/product-view.js';
+
+/** The environment variable ProductView's table name arrives in (InventoryStack grants it). */
+export const PRODUCT_VIEW_TABLE_ENV = 'PRODUCT_VIEW_TABLE';
+
+/**
+ * Inventory's projector. ProductView folds the product streams only: the reservation stream's StockReserved /
+ * StockReleased are the same stock movements as the product streams' ledger copies, so counting both would
+ * count twice (the stack's rule delivers product-stream events only; the projection ignores the rest anyway).
+ */
+export const handler = projectorHandler({
+  service: 'inventory',
+  readModels: [{ projection: productViewProjection, tableEnv: PRODUCT_VIEW_TABLE_ENV }],
+});
