@@ -1,9 +1,49 @@
+import { fileURLToPath } from 'node:url';
 import type { Construct } from 'constructs';
 import { ServiceStack, type ServiceStackProps } from '../service-stack.js';
 
-/** The notifications bounded context. (Its functions, read models and subscriptions are being built.) */
+const handlerEntry = (file: string) =>
+  fileURLToPath(new URL(`../../../functions/notifications/handlers/${file}`, import.meta.url));
+
+/**
+ * The notifications bounded context (choreography): `OnNotifyingEvent` sends what the domain's policy says
+ * for users' and orders' events and records NotificationSent; `Projector` keeps OrderCustomer (whose order is
+ * it) from OrderPlaced, so order notifications find their recipient without reading the orders tables.
+ */
 export class NotificationsStack extends ServiceStack {
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, { service: 'notifications' }, props);
+
+    const orderCustomers = this.addReadModel('OrderCustomer', {
+      partitionKey: 'orderId',
+      environmentVariable: 'ORDER_CUSTOMER_TABLE',
+    });
+    const projector = this.addFunction('Projector', {
+      entry: handlerEntry('projector.ts'),
+      description: 'notifications: OrderCustomer read model from OrderPlaced',
+    });
+    this.grantReadModel(orderCustomers, projector, 'write');
+    this.subscribe('OrderCustomerProjection', projector, {
+      source: ['commerceforge.orders'],
+      detailType: ['OrderPlaced'],
+    });
+
+    const onEvent = this.addFunction('OnNotifyingEvent', {
+      entry: handlerEntry('on-notifying-event.ts'),
+      description: 'notifications: welcome, order and review-request notifications, once per event',
+      // log: a structured log line per notification (see functions/notifications/channel for sns).
+      environment: { NOTIFICATION_CHANNEL: 'log' },
+    });
+    this.store.grantAppend(onEvent);
+    this.idempotency.grant(onEvent);
+    this.grantReadModel(orderCustomers, onEvent, 'read');
+    this.subscribe('WelcomeNotifications', onEvent, {
+      source: ['commerceforge.users'],
+      detailType: ['UserCreated'],
+    });
+    this.subscribe('OrderNotifications', onEvent, {
+      source: ['commerceforge.orders'],
+      detailType: ['OrderConfirmed', 'OrderCancelled', 'OrderShipped', 'OrderDelivered'],
+    });
   }
 }
