@@ -19,6 +19,7 @@ import {
   stockLevelOf,
 } from '../domain/index.js';
 import { streamWrite } from './envelopes.js';
+import { StockReservationFailedError } from './errors.js';
 
 /**
  * Product streams grow by one ledger copy per reservation and release of the SKU: snapshot them so a hot
@@ -91,7 +92,7 @@ export async function handleReservation(
           })
         : request;
     const facts = reservationDecider.decide(command as ReserveStock | ReleaseStock, reservation.state);
-    if (facts.length === 0) return { events: [], result: resultOf(orderId, reservation.state) };
+    if (facts.length === 0) return outcome(request, [], reservation.state);
 
     const writes = [
       streamWrite(streamId, reservation.version, facts, metadata),
@@ -110,15 +111,31 @@ export async function handleReservation(
       continue;
     }
     await snapshotProducts(store, products, writes.slice(1));
-    return {
-      events: writes.flatMap((w) => w.events),
-      result: resultOf(orderId, facts.reduce(reservationDecider.evolve, reservation.state)),
-    };
+    const events = writes.flatMap((w) => w.events);
+    return outcome(request, events, facts.reduce(reservationDecider.evolve, reservation.state));
   }
 }
 
-function resultOf(orderId: string, state: ReservationState): ReservationResult {
-  return state.status === 'NONE' ? { orderId, status: 'NONE' } : { ...state };
+/** The result, or for a ReserveStock whose order could not be reserved, StockReservationFailedError. */
+function outcome(
+  request: ReserveStockRequest | ReleaseStock,
+  events: readonly DomainEvent[],
+  state: ReservationState,
+): ReservationOutcome {
+  const { orderId } = request.data;
+  if (request.type === 'ReserveStock' && state.status === 'FAILED') {
+    const short = state.unavailable.map((l) => `${l.sku} (${l.available} of ${l.requested})`).join(', ');
+    throw new StockReservationFailedError(
+      `no stock reserved for order ${orderId}: ${state.reason} ${short}`,
+      {
+        orderId,
+        reason: state.reason,
+        unavailable: state.unavailable,
+        recorded: events.length > 0,
+      },
+    );
+  }
+  return { events, result: state.status === 'NONE' ? { orderId, status: 'NONE' } : { ...state } };
 }
 
 /** Best effort, as handleCommand does: a failed snapshot costs the next load a few events, not the command. */

@@ -1,9 +1,57 @@
+import { fileURLToPath } from 'node:url';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
+import type { ServiceFunction } from '../../constructs/service-function.js';
 import { ServiceStack, type ServiceStackProps } from '../service-stack.js';
 
-/** The orders bounded context. (Its functions, read models and subscriptions are being built.) */
+const entry = (handler: string) =>
+  fileURLToPath(new URL(`../../../functions/orders/handlers/${handler}.ts`, import.meta.url));
+
+/**
+ * The orders bounded context.
+ * - `Commands`: PlaceOrder, ConfirmOrder, CancelOrder, ShipOrder, DeliverOrder (functions/orders/handlers).
+ * - `Projector`: the OrderView read model from orders' events, and PriceList — orders' own copy of the
+ *   catalogue's prices, from inventory's ProductAdded — which PlaceOrder reads to price the lines.
+ */
 export class OrdersStack extends ServiceStack {
+  public readonly commands: ServiceFunction;
+  public readonly projector: ServiceFunction;
+  public readonly orderView: dynamodb.Table;
+  public readonly priceList: dynamodb.Table;
+
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, { service: 'orders' }, props);
+
+    this.orderView = this.addReadModel('OrderView', {
+      partitionKey: 'id',
+      environmentVariable: 'ORDER_VIEW_TABLE',
+    });
+    this.priceList = this.addReadModel('PriceList', {
+      partitionKey: 'sku',
+      environmentVariable: 'PRICE_LIST_TABLE',
+    });
+
+    this.commands = this.addFunction('Commands', {
+      entry: entry('commands'),
+      description: 'Orders commands: PlaceOrder, ConfirmOrder, CancelOrder, ShipOrder, DeliverOrder',
+    });
+    this.store.grantAppend(this.commands);
+    this.grantReadModel(this.priceList, this.commands, 'read');
+
+    this.projector = this.addFunction('Projector', {
+      entry: entry('projector'),
+      description: 'Orders projector: OrderView, and PriceList from inventory',
+    });
+    this.store.grantRead(this.projector);
+    this.grantReadModel(this.orderView, this.projector, 'write');
+    this.grantReadModel(this.priceList, this.projector, 'write');
+    this.subscribe('OrderViewRule', this.projector, {
+      source: ['commerceforge.orders'],
+      detailType: ['OrderPlaced', 'OrderConfirmed', 'OrderCancelled', 'OrderShipped', 'OrderDelivered'],
+    });
+    this.subscribe('PriceListRule', this.projector, {
+      source: ['commerceforge.inventory'],
+      detailType: ['ProductAdded'],
+    });
   }
 }

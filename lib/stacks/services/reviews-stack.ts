@@ -1,9 +1,58 @@
+import { fileURLToPath } from 'node:url';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
+import type { ServiceFunction } from '../../constructs/service-function.js';
 import { ServiceStack, type ServiceStackProps } from '../service-stack.js';
 
-/** The reviews bounded context. (Its functions, read models and subscriptions are being built.) */
+const entry = (handler: string) =>
+  fileURLToPath(new URL(`../../../functions/reviews/handlers/${handler}.ts`, import.meta.url));
+
+/**
+ * The reviews bounded context.
+ * - `Commands`: SubmitReview, for a SKU of a delivered order, by its customer, once per order and SKU.
+ * - `Projector`: ProductRating from ReviewSubmitted, and ReviewableOrders — reviews' own copy of the orders'
+ *   customer, SKUs and delivery, from every orders event — which SubmitReview reads.
+ */
 export class ReviewsStack extends ServiceStack {
+  public readonly commands: ServiceFunction;
+  public readonly projector: ServiceFunction;
+  public readonly productRating: dynamodb.Table;
+  public readonly reviewableOrders: dynamodb.Table;
+
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, { service: 'reviews' }, props);
+
+    this.productRating = this.addReadModel('ProductRating', {
+      partitionKey: 'sku',
+      environmentVariable: 'PRODUCT_RATING_TABLE',
+    });
+    this.reviewableOrders = this.addReadModel('ReviewableOrders', {
+      partitionKey: 'orderId',
+      environmentVariable: 'REVIEWABLE_ORDERS_TABLE',
+    });
+
+    this.commands = this.addFunction('Commands', {
+      entry: entry('commands'),
+      description: 'Reviews commands: SubmitReview',
+    });
+    this.store.grantAppend(this.commands);
+    this.grantReadModel(this.reviewableOrders, this.commands, 'read');
+
+    this.projector = this.addFunction('Projector', {
+      entry: entry('projector'),
+      description: 'Reviews projector: ProductRating, and ReviewableOrders from orders',
+    });
+    this.store.grantRead(this.projector);
+    this.grantReadModel(this.productRating, this.projector, 'write');
+    this.grantReadModel(this.reviewableOrders, this.projector, 'write');
+    this.subscribe('ProductRatingRule', this.projector, {
+      source: ['commerceforge.reviews'],
+      detailType: ['ReviewSubmitted'],
+    });
+    // Every orders event, not only placed and delivered: see ReviewableOrders.
+    this.subscribe('ReviewableOrdersRule', this.projector, {
+      source: ['commerceforge.orders'],
+      detailType: ['OrderPlaced', 'OrderConfirmed', 'OrderCancelled', 'OrderShipped', 'OrderDelivered'],
+    });
   }
 }

@@ -1,0 +1,115 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { assertNever } from '../../kernel/domain/decider.js';
+import { ValidationError } from '../../kernel/domain/errors.js';
+import { KernelConfigurationError } from '../../kernel/errors.js';
+import type { DomainEvent } from '../../kernel/events/catalogue.js';
+import { type CommandContext, commandHandler } from '../../kernel/service/command-handler.js';
+import { handleCommand } from '../../kernel/store/command.js';
+import { documentClient } from '../../kernel/store/environment.js';
+import {
+  CancelOrder,
+  ConfirmOrder,
+  DeliverOrder,
+  type OrderState,
+  orderDecider,
+  PlaceOrder,
+  parseCommand,
+  ShipOrder,
+} from '../domain/index.js';
+import { orderIdFor } from '../order-id.js';
+import { lookUpPrices } from './price-list.js';
+
+/** The environment variable orders' PriceList table name arrives in (OrdersStack grants it). */
+export const PRICE_LIST_TABLE_ENV = 'PRICE_LIST_TABLE';
+
+/**
+ * What callers send (`{ command: { type, data } }`): the domain's commands, except PlaceOrder, whose order
+ * id the handler derives from (customerId, idempotencyKey) and whose prices it looks up in its PriceList:
+ * a client names neither.
+ */
+const PlaceOrderRequest = PlaceOrder.extend({
+  data: PlaceOrder.shape.data.omit({ orderId: true, products: true }).strict(),
+});
+
+export const ordersRequestSchema = z.discriminatedUnion('type', [
+  PlaceOrderRequest,
+  ConfirmOrder,
+  CancelOrder,
+  ShipOrder,
+  DeliverOrder,
+]);
+export type OrdersRequest = z.infer<typeof ordersRequestSchema>;
+
+export function parseRequest(input: unknown): OrdersRequest {
+  const result = ordersRequestSchema.safeParse(input);
+  if (!result.success) {
+    throw new ValidationError(
+      'invalid orders command',
+      { issues: result.error.issues },
+      { cause: result.error },
+    );
+  }
+  return result.data;
+}
+
+/** What every orders command answers: the order after it, its public fields (status-specific ones too). */
+export type OrderResult = Exclude<OrderState, { status: 'NONE' }>;
+
+let priceClient: DynamoDBDocumentClient | undefined;
+
+export async function execute(
+  request: OrdersRequest,
+  { store, metadata, tools }: Pick<CommandContext, 'store' | 'metadata' | 'tools'>,
+): Promise<{ events: readonly DomainEvent[]; result: OrderResult }> {
+  let command: ReturnType<typeof parseCommand>;
+  switch (request.type) {
+    case 'PlaceOrder': {
+      const tableName = process.env[PRICE_LIST_TABLE_ENV];
+      if (!tableName)
+        throw new KernelConfigurationError(`${PRICE_LIST_TABLE_ENV} is not set: grant the PriceList`);
+      priceClient ??= documentClient(tools.captureClient(new DynamoDBClient({})));
+      const { customerId, idempotencyKey, items } = request.data;
+      const products = await lookUpPrices(
+        priceClient,
+        tableName,
+        items.map((line) => line.sku),
+      );
+      command = parseCommand({
+        ...request,
+        data: { ...request.data, orderId: orderIdFor(customerId, idempotencyKey), products },
+      });
+      break;
+    }
+    case 'ConfirmOrder':
+    case 'CancelOrder':
+    case 'ShipOrder':
+    case 'DeliverOrder':
+      command = request;
+      break;
+    default:
+      return assertNever(request);
+  }
+  const { events, state } = await handleCommand({
+    store,
+    decider: orderDecider,
+    streamId: command.data.orderId,
+    command,
+    metadata,
+  });
+  if (state.status === 'NONE')
+    throw new Error(`order ${command.data.orderId} has no state after ${command.type}`);
+  return { events, result: state };
+}
+
+/**
+ * The orders service's commands (Lambda, invoked by GraphQL resolvers and the fulfillment saga): PlaceOrder
+ * (idempotent by (customerId, idempotencyKey), priced from orders' PriceList), ConfirmOrder, CancelOrder,
+ * ShipOrder, DeliverOrder, each on the order's stream (stream id = order id).
+ */
+export const handler = commandHandler<OrdersRequest, OrderResult>({
+  service: 'orders',
+  parseCommand: parseRequest,
+  execute,
+});

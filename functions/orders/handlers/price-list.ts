@@ -1,0 +1,75 @@
+import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DomainEvent } from '../../kernel/events/catalogue.js';
+import type { Projection } from '../../kernel/projection/view.js';
+import type { CatalogueProduct } from '../domain/commands.js';
+
+/**
+ * PriceList — orders' own copy of the catalogue's prices (CQRS across bounded contexts: orders never reads
+ * inventory's tables). PER STREAM: one view per inventory product stream, from its ProductAdded (version 1).
+ * The catalogue has no price-change event yet; when one comes, subscribe the projector to it and fold it
+ * here, and subscribe to every event of the product streams (or the projector parks the later versions
+ * waiting for the ones in between, since it cannot read another service's store).
+ *
+ * It lives with the handlers, not in read-model/: it is fed by inventory's events, which orders' event
+ * store does not hold, so `rebuild-projections orders` (which replays orders' store) must not find it — it
+ * would clear it and fill it with nothing. Rebuild it by replaying inventory's ProductAdded from the archive.
+ */
+export type PriceListEntry = {
+  readonly sku: string;
+  readonly name: string;
+  /** Minor units of `currency`. */
+  readonly price: number;
+  readonly currency: string;
+  readonly updatedAt: string;
+};
+
+export function priceListKey(event: DomainEvent): string | undefined {
+  return event.type === 'ProductAdded' && event.streamId === `product#${event.data.sku}`
+    ? event.data.sku
+    : undefined;
+}
+
+export const priceListProjection: Projection<PriceListEntry> = {
+  name: 'PriceList',
+  keyAttribute: 'sku',
+  keyOf: priceListKey,
+  project: (view, event) => {
+    if (event.type !== 'ProductAdded') return required(view, event);
+    const { sku, name, price, currency } = event.data;
+    return { sku, name, price, currency, updatedAt: event.occurredAt };
+  },
+};
+
+function required(view: PriceListEntry | undefined, event: DomainEvent): PriceListEntry {
+  if (!view)
+    throw new Error(`PriceList: ${event.type} ${event.streamId}@${event.streamVersion} before ProductAdded`);
+  return view;
+}
+
+/** The catalogue entries of `skus` (unknown SKUs are simply absent), as PlaceOrder's decider takes them. */
+export async function lookUpPrices(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  skus: readonly string[],
+): Promise<CatalogueProduct[]> {
+  const found: CatalogueProduct[] = [];
+  let keys: Record<string, unknown>[] = [...new Set(skus)].map((sku) => ({ sku }));
+  // BatchGetItem takes 100 keys; PlaceOrder allows 100 lines. Unprocessed keys (throttling) are asked again.
+  for (let round = 0; keys.length > 0; round++) {
+    if (round > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** round));
+    if (round > 5) throw new Error(`PriceList: ${keys.length} keys still unprocessed`);
+    const batch = keys.slice(0, 100);
+    const out = await client.send(
+      new BatchGetCommand({
+        RequestItems: {
+          [tableName]: { Keys: batch, ConsistentRead: true, ProjectionExpression: 'sku, price, currency' },
+        },
+      }),
+    );
+    for (const item of out.Responses?.[tableName] ?? []) {
+      found.push({ sku: String(item.sku), price: Number(item.price), currency: String(item.currency) });
+    }
+    keys = [...keys.slice(100), ...(out.UnprocessedKeys?.[tableName]?.Keys ?? [])];
+  }
+  return found;
+}
