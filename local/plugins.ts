@@ -8,6 +8,7 @@ import type { LocalCloudPlugin } from './core/plugin.js';
 import type { RetryTiming } from './eventbridge/delivery.js';
 import { type EventBridgePlugin, eventBridgePlugin } from './eventbridge/plugin.js';
 import { type PipesPlugin, pipesPlugin } from './pipes/plugin.js';
+import { seedPlugin } from './seed.js';
 import { type StepFunctionsPlugin, stepFunctionsPlugin } from './stepfunctions/plugin.js';
 import { StreamHub } from './streams/hub.js';
 import { type StreamsPlugin, streamsPlugin } from './streams/plugin.js';
@@ -81,7 +82,7 @@ export function defaultPlugins(options: DefaultPluginsOptions = {}): DefaultPlug
       },
     },
   });
-  return Object.assign([eventBridge, stepFunctions, streams, pipes], {
+  return Object.assign([eventBridge, stepFunctions, streams, pipes, seedPlugin()], {
     eventBridge,
     stepFunctions,
     streams,
