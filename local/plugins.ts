@@ -12,6 +12,7 @@ import { seedPlugin } from './seed.js';
 import { type StepFunctionsPlugin, stepFunctionsPlugin } from './stepfunctions/plugin.js';
 import { StreamHub } from './streams/hub.js';
 import { type StreamsPlugin, streamsPlugin } from './streams/plugin.js';
+import { warehouseAgentPlugin } from './warehouse-agent.js';
 
 export interface DefaultPluginsOptions {
   /** Multiplies Step Functions' Retry intervals, Wait states and timeouts. @default 1 */
@@ -82,7 +83,7 @@ export function defaultPlugins(options: DefaultPluginsOptions = {}): DefaultPlug
       },
     },
   });
-  return Object.assign([eventBridge, stepFunctions, streams, pipes, seedPlugin()], {
+  return Object.assign([eventBridge, stepFunctions, streams, pipes, warehouseAgentPlugin({ bridge }), seedPlugin()], {
     eventBridge,
     stepFunctions,
     streams,

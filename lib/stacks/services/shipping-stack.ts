@@ -1,9 +1,79 @@
+import { fileURLToPath } from 'node:url';
 import type { Construct } from 'constructs';
 import { ServiceStack, type ServiceStackProps } from '../service-stack.js';
 
-/** The shipping bounded context. (Its functions, read models and subscriptions are being built.) */
+const entry = (file: string) =>
+  fileURLToPath(new URL(`../../../functions/shipping/handlers/${file}`, import.meta.url));
+
+/** The countries shipping delivers to unless configured otherwise (DESIGN.md: at least these). */
+export const DEFAULT_SUPPORTED_COUNTRIES = ['US', 'CA', 'GB', 'DE', 'FR', 'NL'] as const;
+
+/** CDK context keys that configure shipping without code: `cdk deploy -c shipping:supportedCountries=US,CA`. */
+export const SHIPPING_CONTEXT = {
+  supportedCountries: 'shipping:supportedCountries',
+  defaultCarrier: 'shipping:defaultCarrier',
+  warehouseId: 'shipping:warehouseId',
+} as const;
+
+export interface ShippingStackProps extends ServiceStackProps {
+  /**
+   * ISO 3166-1 alpha-2 codes a shipment can go to; any other country fails the shipment (ShipmentFailed).
+   * @default the `shipping:supportedCountries` context (comma-separated), else US, CA, GB, DE, FR, NL
+   */
+  readonly supportedCountries?: readonly string[];
+  /** @default the `shipping:defaultCarrier` context, else the domain's (SimPost) */
+  readonly defaultCarrier?: string;
+  /** The warehouse fulfillment missions are planned in. @default the `shipping:warehouseId` context, else wh-local-1 */
+  readonly warehouseId?: string;
+}
+
+/**
+ * The shipping bounded context: shipments and their fulfillment missions (pick → pack → label tasks) in one
+ * event store; a mission's completion dispatches its shipment. Warehouse agents (people with a device on AWS,
+ * the local cloud's simulated agent locally) drive the missions through the Commands function.
+ */
 export class ShippingStack extends ServiceStack {
-  constructor(scope: Construct, id: string, props: ServiceStackProps) {
+  constructor(scope: Construct, id: string, props: ShippingStackProps) {
     super(scope, id, { service: 'shipping' }, props);
+
+    const context = (key: string): string | undefined => {
+      const value: unknown = this.node.tryGetContext(key);
+      return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+    };
+    const countries = (
+      props.supportedCountries ??
+      context(SHIPPING_CONTEXT.supportedCountries)?.split(',') ?? [...DEFAULT_SUPPORTED_COUNTRIES]
+    ).map((c) => c.trim().toUpperCase());
+    const invalid = countries.filter((c) => !/^[A-Z]{2}$/.test(c));
+    if (countries.length === 0 || invalid.length > 0) {
+      throw new Error(
+        `shipping: supported countries must be ISO 3166-1 alpha-2 codes, got ${countries.join(',')}`,
+      );
+    }
+    const carrier = props.defaultCarrier ?? context(SHIPPING_CONTEXT.defaultCarrier);
+    const warehouseId = props.warehouseId ?? context(SHIPPING_CONTEXT.warehouseId);
+    const configuration: Record<string, string> = {
+      SHIPPING_SUPPORTED_COUNTRIES: countries.join(','),
+      ...(carrier ? { SHIPPING_DEFAULT_CARRIER: carrier } : {}),
+      ...(warehouseId ? { SHIPPING_WAREHOUSE_ID: warehouseId } : {}),
+    };
+
+    const commands = this.addFunction('Commands', {
+      entry: entry('commands.ts'),
+      description: 'shipping: shipments (create, cancel, dispatch, deliver) and fulfillment missions (tasks)',
+      environment: configuration,
+    });
+    this.store.grantAppend(commands);
+
+    const dispatcher = this.addFunction('OnMissionCompleted', {
+      entry: entry('on-mission-completed.ts'),
+      description: 'shipping: dispatches a shipment when its fulfillment mission is completed',
+      environment: configuration,
+    });
+    this.store.grantAppend(dispatcher);
+    this.subscribe('DispatchOnMissionCompleted', dispatcher, {
+      source: ['commerceforge.shipping'],
+      detailType: ['MissionCompleted'],
+    });
   }
 }
