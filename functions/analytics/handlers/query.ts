@@ -1,0 +1,51 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { ValidationError } from '../../kernel/domain/errors.js';
+import { KernelConfigurationError } from '../../kernel/errors.js';
+import { withObservability } from '../../kernel/observability.js';
+import { documentClient } from '../../kernel/store/environment.js';
+import { SALES_SUMMARY_KEY, type SalesSummary } from '../read-model/sales-summary.js';
+
+/** `{}` for the published numbers; `{ includeDetails: true }` adds the per-order and per-saga facts. */
+export const salesSummaryQuerySchema = z.strictObject({ includeDetails: z.boolean().optional() });
+
+/** The published numbers of SalesSummary; `orders` and `sagaRuns` only when asked for. */
+export type SalesSummaryAnswer = Pick<SalesSummary, 'days' | 'ordersByStatus' | 'sagas' | 'updatedAt'> &
+  Partial<Pick<SalesSummary, 'orders' | 'sagaRuns'>>;
+
+/** Before the first event: nothing counted yet. */
+export const emptySummary: SalesSummaryAnswer = {
+  days: [],
+  ordersByStatus: { PENDING: 0, CONFIRMED: 0, SHIPPED: 0, DELIVERED: 0, CANCELLED: 0 },
+  sagas: { started: 0, running: 0, succeeded: 0, compensated: 0, failed: 0, successRate: null },
+  updatedAt: new Date(0).toISOString(),
+};
+
+let client: ReturnType<typeof documentClient> | undefined;
+
+/** Reads SalesSummary (one item, strongly consistent): for the console, a GraphQL resolver or a script. */
+export const handler = withObservability({ service: 'analytics' }, async (event: unknown, _ctx, tools) => {
+  const parsed = salesSummaryQuerySchema.safeParse(event ?? {});
+  if (!parsed.success) {
+    throw new ValidationError('a SalesSummary query is { includeDetails?: boolean }', {
+      issues: parsed.error.issues,
+    });
+  }
+  const tableName = process.env.SALES_SUMMARY_TABLE;
+  if (!tableName) throw new KernelConfigurationError('SALES_SUMMARY_TABLE is not set');
+  client ??= documentClient(tools.captureClient(new DynamoDBClient({})));
+  const { Item } = await client.send(
+    new GetCommand({ TableName: tableName, Key: { id: SALES_SUMMARY_KEY }, ConsistentRead: true }),
+  );
+  if (!Item) return emptySummary;
+  const summary = Item as unknown as SalesSummary;
+  const { days, ordersByStatus, sagas, updatedAt } = summary;
+  return {
+    days,
+    ordersByStatus,
+    sagas,
+    updatedAt,
+    ...(parsed.data.includeDetails ? { orders: summary.orders, sagaRuns: summary.sagaRuns } : {}),
+  } satisfies SalesSummaryAnswer;
+});

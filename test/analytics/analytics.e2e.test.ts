@@ -1,0 +1,215 @@
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SalesSummaryAnswer } from '../../functions/analytics/handlers/query.js';
+import { salesSummaryProjection } from '../../functions/analytics/read-model/sales-summary.js';
+import type { DomainEvent, EventType } from '../../functions/kernel/events/catalogue.js';
+import { createEvent, type NewEvent } from '../../functions/kernel/events/metadata.js';
+import { rebuildProjection, scanViews } from '../../functions/kernel/projection/rebuild.js';
+import { toPutEventsEntry } from '../../functions/kernel/publisher.js';
+import { eventually, type LocalApp, physicalName, startLocalApp } from '../helpers/local-app.js';
+import { type Clients, clientsFor, createViewTable, invoke } from '../payments/invoke.js';
+
+let app: LocalApp;
+let clients: Clients;
+let bus: EventBridgeClient;
+let busName: string;
+const put: DomainEvent[] = [];
+
+beforeAll(async () => {
+  app = await startLocalApp();
+  clients = clientsFor(app);
+  bus = new EventBridgeClient({
+    endpoint: app.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  const [platformBus] = app.model.resources('AWS::Events::EventBus');
+  busName = app.model.identity(platformBus!).name;
+}, 120_000);
+afterAll(async () => {
+  await app?.stop();
+});
+
+let n = 0;
+function envelope<T extends EventType>(input: NewEvent<T>, occurredAt: string, correlationId: string) {
+  n += 1;
+  return createEvent(input, {
+    eventId: `evt-analytics-${n}`,
+    occurredAt,
+    correlationId,
+    causationId: `cause-${n}`,
+    traceparent: `00-${'ab'.repeat(16)}-${String(n).padStart(16, '0')}-01`,
+    actor: { type: 'service', id: 'test' },
+  }) as DomainEvent;
+}
+
+async function publish(event: DomainEvent) {
+  const out = await bus.send(new PutEventsCommand({ Entries: [toPutEventsEntry(event, busName)] }));
+  expect(out.FailedEntryCount).toBe(0);
+  put.push(event);
+}
+
+const projector = () => physicalName(app, 'Analytics', 'Projector/Function');
+const projected = async (count: number) =>
+  eventually(() => (app.lambda.invocations(projector()).length >= count ? true : undefined));
+const summary = async (payload: unknown = {}) => {
+  const out = await invoke(app, clients.lambda, 'Analytics', 'Query', payload);
+  if (!out.ok) throw new Error(`${out.errorType}: ${out.errorMessage}`);
+  return out.payload as SalesSummaryAnswer;
+};
+
+const placed = (orderId: string, version = 1) =>
+  envelope(
+    {
+      type: 'OrderPlaced',
+      streamId: `order#${orderId}`,
+      streamVersion: version,
+      data: {
+        orderId,
+        customerId: 'cust-1',
+        items: [{ sku: 'MUG-1', quantity: 2, unitPrice: 1250 }],
+        total: 2500,
+        currency: 'EUR',
+        shippingAddress: { line1: '1 Main St', city: 'Paris', postalCode: '75001', country: 'FR' },
+        paymentToken: 'tok_visa',
+      },
+    },
+    '2026-03-01T10:00:00.000Z',
+    `corr-${orderId}`,
+  );
+
+describe('analytics on the local cloud', () => {
+  it('answers an empty summary before any event', async () => {
+    expect(await summary()).toMatchObject({ days: [], sagas: { started: 0, successRate: null } });
+  });
+
+  it('counts an OrderPlaced put on the bus, once even when it is delivered twice', async () => {
+    const order = placed('ord-a1');
+    await publish(order);
+    const first = await eventually(async () => {
+      const s = await summary();
+      return s.ordersByStatus.PENDING === 1 ? s : undefined;
+    });
+    expect(first.days).toEqual([{ date: '2026-03-01', orders: 1, confirmed: 0, cancelled: 0, revenue: {} }]);
+
+    const before = app.lambda.invocations(projector()).length;
+    await publish(order); // the same envelope again: a redelivery
+    await projected(before + 1);
+    const again = await summary();
+    expect(again.ordersByStatus.PENDING).toBe(1);
+    expect(again.days[0]!.orders).toBe(1);
+  });
+
+  it('follows orders and sagas to a success rate, whatever the delivery order', async () => {
+    const correlation = 'corr-ord-a2';
+    const saga = (type: EventType, streamVersion: number, data: object) =>
+      envelope(
+        { type, streamId: 'saga-ord-a2', streamVersion, data } as NewEvent<EventType>,
+        '2026-03-01T10:00:01.000Z',
+        correlation,
+      );
+    const sagaRef = { sagaId: 'saga-ord-a2', sagaName: 'OrderFulfillment' };
+    const confirmed = envelope(
+      {
+        type: 'OrderConfirmed',
+        streamId: 'order#ord-a2',
+        streamVersion: 2,
+        data: { orderId: 'ord-a2', paymentId: 'pay-a2', shipmentId: 'shp-a2' },
+      },
+      '2026-03-01T10:00:02.000Z',
+      correlation,
+    );
+    // The confirmation arrives before the order it confirms: parked, then applied when the gap fills.
+    await publish(confirmed);
+    await publish(placed('ord-a2'));
+    await publish(saga('SagaStarted', 1, { ...sagaRef, subjectId: 'ord-a2', steps: ['reserve', 'charge'] }));
+    await publish(saga('SagaStepCompleted', 2, { ...sagaRef, step: 'reserve', stepIndex: 0 }));
+
+    // A second order whose saga compensated.
+    const sagaRef3 = { sagaId: 'saga-ord-a3', sagaName: 'OrderFulfillment' };
+    const at = '2026-03-02T09:00:00.000Z';
+    await publish(placed('ord-a3'));
+    await publish(
+      envelope(
+        {
+          type: 'SagaStarted',
+          streamId: 'saga-ord-a3',
+          streamVersion: 1,
+          data: { ...sagaRef3, subjectId: 'ord-a3', steps: ['reserve', 'charge'] },
+        },
+        at,
+        'corr-ord-a3',
+      ),
+    );
+    await publish(
+      envelope(
+        {
+          type: 'SagaCompensated',
+          streamId: 'saga-ord-a3',
+          streamVersion: 2,
+          data: { ...sagaRef3, failedStep: 'charge', compensatedSteps: ['reserve'], reason: 'card declined' },
+        },
+        at,
+        'corr-ord-a3',
+      ),
+    );
+    await publish(
+      envelope(
+        {
+          type: 'OrderCancelled',
+          streamId: 'order#ord-a3',
+          streamVersion: 2,
+          data: { orderId: 'ord-a3', reason: 'card declined', failedStep: 'charge' },
+        },
+        at,
+        'corr-ord-a3',
+      ),
+    );
+
+    const s = await eventually(async () => {
+      const current = await summary();
+      return current.sagas.compensated === 1 &&
+        current.sagas.succeeded === 1 &&
+        current.ordersByStatus.CANCELLED === 1
+        ? current
+        : undefined;
+    });
+    expect(s.ordersByStatus).toEqual({ PENDING: 1, CONFIRMED: 1, SHIPPED: 0, DELIVERED: 0, CANCELLED: 1 });
+    expect(s.sagas).toEqual({
+      started: 2,
+      running: 0,
+      succeeded: 1,
+      compensated: 1,
+      failed: 0,
+      successRate: 0.5,
+    });
+    // Every order was placed on 2026-03-01; revenue counts the confirmed one only.
+    expect(s.days).toEqual([
+      { date: '2026-03-01', orders: 3, confirmed: 1, cancelled: 1, revenue: { EUR: 2500 } },
+    ]);
+    expect((await summary({ includeDetails: true })).orders).toHaveProperty('ord-a2');
+  });
+
+  it('refuses a malformed query with a ValidationError', async () => {
+    const out = await invoke(app, clients.lambda, 'Analytics', 'Query', { everything: true });
+    expect(out).toMatchObject({ ok: false, errorType: 'ValidationError' });
+  });
+
+  it('rebuilds SalesSummary from the same events into the same item as the live projector kept', async () => {
+    const table = physicalName(app, 'Analytics', 'SalesSummary');
+    const live = await scanViews(clients.doc, table, 'id');
+    const fresh = await createViewTable(clients.dynamodb, 'SalesSummaryRebuilt', 'id');
+    const unique = [...new Map(put.map((e) => [e.eventId, e])).values()];
+    await rebuildProjection({
+      source: {
+        async *readAll() {
+          yield* unique;
+        },
+      },
+      projection: salesSummaryProjection,
+      client: clients.doc,
+      tableName: fresh,
+    });
+    expect(await scanViews(clients.doc, fresh, 'id')).toEqual(live);
+  });
+});
