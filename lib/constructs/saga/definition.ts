@@ -88,38 +88,38 @@ export function sagaDefinition(scope: Construct, spec: DefinitionSpec): sfn.ICha
   const succeeded = new sfn.Pass(scope, 'Saga succeeded', {
     parameters: outcome('Succeeded', { 'results.$': '$.results' }),
   });
-  const compensatedOutcome = {
-    'failedStep.$': '$.failure.step',
-    error: { 'Error.$': '$.failure.Error', 'Cause.$': '$.failure.Cause' },
-    'compensatedSteps.$': '$.failure.compensations',
-    'results.$': '$.results',
-  };
   const compensated = new sfn.Pass(scope, 'Saga compensated', {
-    parameters: outcome('Compensated', compensatedOutcome),
+    parameters: outcome('Compensated', {
+      'failedStep.$': '$.failure.step',
+      error: { 'Error.$': '$.failure.Error', 'Cause.$': '$.failure.Cause' },
+      'compensatedSteps.$': '$.failure.compensations',
+      'results.$': '$.results',
+    }),
   });
+  // The Fail cause holds names only: the errors' own Causes (JSON text) and the results stay in the history and
+  // the SagaFailed reason. aws-local-stepfunctions strips every backslash from an intrinsic's string result, so
+  // nested JSON text would come out broken locally (AWS escapes it properly).
   const compensationFailed = new sfn.Pass(scope, 'Saga compensation failed', {
     parameters: {
       outcome: outcome('CompensationFailed', {
         'failedStep.$': '$.failure.step',
-        error: { 'Error.$': '$.failure.Error', 'Cause.$': '$.failure.Cause' },
+        'error.$': '$.failure.Error',
         'plannedCompensations.$': '$.failure.compensations',
-        // The compensations that succeeded (their results): the planned ones not pending below.
-        'compensationResults.$': '$.compensations',
         'failedCompensation.$': '$.compensationFailure.step',
-        compensationError: {
-          'Error.$': '$.compensationFailure.Error',
-          'Cause.$': '$.compensationFailure.Cause',
-        },
+        'compensationError.$': '$.compensationFailure.Error',
+        // The failed compensation first, then those that never ran: left to undo by hand, in this order.
         'pendingCompensations.$': '$.compensationFailure.pending',
-        'results.$': '$.results',
       }),
     },
   });
+  const cause = new sfn.Pass(scope, 'Saga compensation failed: cause', {
+    parameters: { cause: sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.outcome')) },
+  });
   const fail = new sfn.Fail(scope, 'CompensationFailed', {
     error: COMPENSATION_FAILED_ERROR,
-    causePath: sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.outcome')),
+    causePath: '$.cause',
   });
-  compensationFailed.next(fail);
+  compensationFailed.next(cause).next(fail);
 
   const publishCompensated = emit(
     'SagaCompensated',
