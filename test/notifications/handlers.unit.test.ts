@@ -1,0 +1,127 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { DomainEvent } from '../../functions/kernel/events/catalogue.js';
+import type { EventEnvelope } from '../../functions/kernel/events/envelope.js';
+import { metadataFrom } from '../../functions/kernel/store/command.js';
+import type { EventStore } from '../../functions/kernel/store/event-store.js';
+import { channelFromEnvironment, logChannel } from '../../functions/notifications/channel/index.js';
+import {
+  type NotificationChannel,
+  notificationFor,
+  sendNotification,
+} from '../../functions/notifications/domain/index.js';
+import { orderCustomerProjection } from '../../functions/notifications/handlers/order-customers.js';
+import { sendOnce } from '../../functions/notifications/handlers/send-notification.js';
+import { anEnvelope, fixedClock, sequentialIds } from '../helpers/events.js';
+
+/** Just enough of an event store for sendOnce: rehydrate and append over a map (the e2e test uses the real one). */
+type Folder = { initialState: () => unknown; evolve: (state: unknown, event: never) => unknown };
+
+function memoryStore(): EventStore & { streams: Map<string, EventEnvelope[]> } {
+  const streams = new Map<string, EventEnvelope[]>();
+  return {
+    streams,
+    tableName: 'memory',
+    rehydrate: async (streamId: string, decider: Folder) => {
+      const events = streams.get(streamId) ?? [];
+      return {
+        state: events.reduce((s, e) => decider.evolve(s, e as never), decider.initialState()),
+        version: events.length,
+        snapshotVersion: 0,
+        eventsFolded: events.length,
+      } as never;
+    },
+    append: async (streamId: string, expectedVersion: number, events: readonly EventEnvelope[]) => {
+      const current = streams.get(streamId) ?? [];
+      if (current.length !== expectedVersion) throw new Error('clash');
+      streams.set(streamId, [...current, ...events]);
+      return { streamId, version: current.length + events.length, events };
+    },
+  } as unknown as EventStore & { streams: Map<string, EventEnvelope[]> };
+}
+
+const created = anEnvelope({
+  eventId: 'evt-user-1',
+  type: 'UserCreated',
+  source: 'users',
+  data: { userId: 'u-1', email: 'u@example.com', name: 'U' },
+}) as DomainEvent;
+const notification = notificationFor(created)!;
+const command = sendNotification(notification, created.eventId, {
+  commandId: created.eventId,
+  issuedAt: '2026-01-01T00:00:00.000Z',
+  actor: { type: 'service', id: 'notifications' },
+});
+const metadata = metadataFrom({
+  ids: sequentialIds(),
+  clock: fixedClock(),
+  causation: { correlationId: 'corr-1', causationId: created.eventId, traceparent: created.traceparent },
+  actor: { type: 'service', id: 'notifications' },
+});
+
+describe('notifications adapter: sendOnce', () => {
+  it('hands a new notification to the channel, then records NotificationSent on the event stream', async () => {
+    const store = memoryStore();
+    const sent: string[] = [];
+    const channel: NotificationChannel = {
+      name: 'test',
+      send: async (n) => void sent.push(n.notificationId),
+    };
+    const outcome = await sendOnce(command, notification, { store, channel, metadata });
+    expect(outcome).toMatchObject({ outcome: 'sent', notificationId: 'welcome:evt-user-1' });
+    expect(sent).toEqual(['welcome:evt-user-1']);
+    expect(store.streams.get('evt-user-1')).toEqual([
+      expect.objectContaining({ type: 'NotificationSent', causationId: 'evt-user-1', streamVersion: 1 }),
+    ]);
+  });
+
+  it('does not send again once recorded (the decider, behind the idempotency layer)', async () => {
+    const store = memoryStore();
+    const channel: NotificationChannel = { name: 'test', send: vi.fn(async () => {}) };
+    await sendOnce(command, notification, { store, channel, metadata });
+    const again = await sendOnce(command, notification, { store, channel, metadata });
+    expect(again).toMatchObject({ outcome: 'already-sent', events: [] });
+    expect(channel.send).toHaveBeenCalledTimes(1);
+    expect(store.streams.get('evt-user-1')).toHaveLength(1);
+  });
+
+  it('records nothing when the channel refuses: the redelivery sends it (at least once, never lost)', async () => {
+    const store = memoryStore();
+    const channel: NotificationChannel = {
+      name: 'test',
+      send: async () => Promise.reject(new Error('down')),
+    };
+    await expect(sendOnce(command, notification, { store, channel, metadata })).rejects.toThrow('down');
+    expect(store.streams.get('evt-user-1')).toBeUndefined();
+  });
+});
+
+describe('notifications adapter: channel and read model', () => {
+  it('the log channel writes one structured line per notification; sns and unknown channels are refused', async () => {
+    const info = vi.fn();
+    await logChannel({ info }).send({ ...notification, notificationId: 'welcome:evt-user-1' });
+    expect(info).toHaveBeenCalledWith('notification sent', {
+      channel: 'log',
+      notification: expect.objectContaining({ notificationId: 'welcome:evt-user-1', recipientId: 'u-1' }),
+    });
+    expect(channelFromEnvironment({ info }, {}).name).toBe('log');
+    expect(() => channelFromEnvironment({ info }, { NOTIFICATION_CHANNEL: 'sns' })).toThrow(/not built yet/);
+    expect(() => channelFromEnvironment({ info }, { NOTIFICATION_CHANNEL: 'pigeon' })).toThrow(
+      /expected one of/,
+    );
+  });
+
+  it('OrderCustomer keeps the customer of each order from OrderPlaced, ignoring everything else', () => {
+    const placed = anEnvelope({
+      type: 'OrderPlaced',
+      source: 'orders',
+      data: { orderId: 'o-1', customerId: 'c-1' },
+    }) as DomainEvent;
+    expect(orderCustomerProjection.keyOf(placed)).toBe('o-1');
+    expect(orderCustomerProjection.project(undefined, placed)).toEqual({
+      orderId: 'o-1',
+      customerId: 'c-1',
+      placedAt: placed.occurredAt,
+    });
+    expect(orderCustomerProjection.keyOf(created)).toBeUndefined();
+  });
+});

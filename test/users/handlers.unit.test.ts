@@ -1,0 +1,77 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { emailGuardKey } from '../../functions/users/domain/index.js';
+import { emailClaims, releaseEmailGuard } from '../../functions/users/handlers/email-guard.js';
+import { userIdFor, withGeneratedUserId } from '../../functions/users/handlers/user-id.js';
+
+const metadata = {
+  commandId: 'cmd-1',
+  issuedAt: '2026-01-01T00:00:00.000Z',
+  actor: { type: 'service', id: 'api' },
+};
+
+describe('users adapter: the generated user id', () => {
+  it('fills in a RegisterUser without userId from its command id, the same id for the same command', () => {
+    const input = { type: 'RegisterUser', data: { email: 'a@example.com', name: 'A' }, metadata };
+    const filled = withGeneratedUserId(input) as { data: { userId: string } };
+    expect(filled.data.userId).toBe(userIdFor('cmd-1'));
+    expect(filled.data.userId).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
+    expect(userIdFor('cmd-2')).not.toBe(userIdFor('cmd-1'));
+  });
+
+  it("keeps a caller's userId and leaves every other input to the domain's parser", () => {
+    const given = {
+      type: 'RegisterUser',
+      data: { userId: 'u-9', email: 'a@example.com', name: 'A' },
+      metadata,
+    };
+    expect(withGeneratedUserId(given)).toBe(given);
+    const update = { type: 'UpdateUser', data: { userId: 'u-9', name: 'B' }, metadata };
+    expect(withGeneratedUserId(update)).toBe(update);
+    expect(withGeneratedUserId('nonsense')).toBe('nonsense');
+  });
+});
+
+describe('users adapter: email guards', () => {
+  it('claims the address of a new account and the new address of an email change, nothing else', () => {
+    expect(
+      emailClaims([{ type: 'UserCreated', data: { userId: 'u', email: 'a@example.com', name: 'A' } }]),
+    ).toEqual([{ key: 'email#a@example.com', rule: 'email-unique' }]);
+    expect(
+      emailClaims([{ type: 'UserUpdated', data: { userId: 'u', changes: { email: 'b@example.com' } } }]),
+    ).toEqual([{ key: 'email#b@example.com', rule: 'email-unique' }]);
+    expect(emailClaims([{ type: 'UserUpdated', data: { userId: 'u', changes: { name: 'B' } } }])).toEqual([]);
+    expect(emailClaims([{ type: 'UserDeleted', data: { userId: 'u' } }])).toEqual([]);
+  });
+
+  const ddb = mockClient(DynamoDBDocumentClient);
+  const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
+  beforeEach(() => ddb.reset());
+
+  it("deletes the old address's guard only if this user's stream owns it", async () => {
+    ddb.on(DeleteCommand).resolves({});
+    expect(await releaseEmailGuard(client, 'store', 'Old@Example.com', 'user#u-1')).toBe('released');
+    expect(ddb.commandCalls(DeleteCommand)[0]!.args[0].input).toEqual({
+      TableName: 'store',
+      Key: { streamId: emailGuardKey('old@example.com'), version: 0 },
+      ConditionExpression: '#kind = :guard AND #owner = :owner',
+      ExpressionAttributeNames: { '#kind': 'kind', '#owner': 'owner' },
+      ExpressionAttributeValues: { ':guard': 'guard', ':owner': 'user#u-1' },
+    });
+  });
+
+  it('reports a guard held by someone else (or gone already) as not-held, and throws anything else', async () => {
+    ddb
+      .on(DeleteCommand)
+      .rejectsOnce(Object.assign(new Error('no'), { name: 'ConditionalCheckFailedException' }))
+      .rejectsOnce(Object.assign(new Error('slow down'), { name: 'ThrottlingException' }));
+    expect(await releaseEmailGuard(client, 'store', 'a@example.com', 'user#u-1')).toBe('not-held');
+    await expect(releaseEmailGuard(client, 'store', 'a@example.com', 'user#u-1')).rejects.toThrow(
+      'slow down',
+    );
+  });
+});
