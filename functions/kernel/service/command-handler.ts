@@ -12,11 +12,19 @@ import type { EventStore } from '../store/event-store.js';
  * How a command reaches a service: `{ command: { type, data }, actor?, commandId? }` — a Lambda Invoke from
  * the saga, a GraphQL resolver or a script. The adapter adds what the domain must not make up itself: the
  * command id (idempotency of retried invocations), the time and the caller (`metadata`).
+ *
+ * A caller acting on behalf of an event (a saga step, a reaction) passes that event as `envelope`, or its
+ * ids as `correlationId`/`causationId`/`traceparent`: the new events then continue its transaction
+ * (the observability wrapper reads them; see incoming.ts).
  */
 export const commandInvocationSchema = z.strictObject({
   command: z.looseObject({ type: z.string().min(1) }),
   actor: actorSchema.optional(),
   commandId: z.string().min(1).max(128).optional(),
+  envelope: z.looseObject({ eventId: z.string(), correlationId: z.string() }).optional(),
+  correlationId: z.string().min(1).max(128).optional(),
+  causationId: z.string().min(1).max(128).optional(),
+  traceparent: z.string().optional(),
 });
 export type CommandInvocation = z.infer<typeof commandInvocationSchema>;
 
@@ -60,7 +68,7 @@ export function commandHandler<C, R>(options: CommandHandlerOptions<C, R>) {
       const parsed = commandInvocationSchema.safeParse(event);
       if (!parsed.success) {
         throw new ValidationError(
-          'a command invocation is { command: { type, data }, actor?, commandId? }',
+          'a command invocation is { command: { type, data }, actor?, commandId?, envelope? }',
           { issues: parsed.error.issues },
           { cause: parsed.error },
         );
