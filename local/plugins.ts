@@ -83,12 +83,15 @@ export function defaultPlugins(options: DefaultPluginsOptions = {}): DefaultPlug
       },
     },
   });
-  return Object.assign([eventBridge, stepFunctions, streams, pipes, warehouseAgentPlugin({ bridge }), seedPlugin()], {
-    eventBridge,
-    stepFunctions,
-    streams,
-    pipes,
-  });
+  return Object.assign(
+    [eventBridge, stepFunctions, streams, pipes, warehouseAgentPlugin({ bridge }), seedPlugin()],
+    {
+      eventBridge,
+      stepFunctions,
+      streams,
+      pipes,
+    },
+  );
 }
 
 function parseOrText(input: string): unknown {
