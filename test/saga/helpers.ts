@@ -102,6 +102,16 @@ export function orderFulfillmentSteps(fns: Record<ServiceName, ServiceFunction>)
   ];
 }
 
+/** The four services' command functions (echo handlers: bundling is skipped), in `scope`. */
+export function serviceFunctions(scope: Construct): Record<ServiceName, ServiceFunction> {
+  return Object.fromEntries(
+    SERVICES.map((service) => [
+      service,
+      new ServiceFunction(scope, `${service}Commands`, { service, entry }),
+    ]),
+  ) as Record<ServiceName, ServiceFunction>;
+}
+
 export interface FulfillmentStack {
   readonly app: App;
   readonly stack: Stack;
@@ -112,18 +122,13 @@ export interface FulfillmentStack {
 
 /** A stack with the bus, the four service functions and the saga; cdk-nag checks it at synth when `nag`. */
 export function fulfillmentStack(
-  options: { nag?: boolean; props?: Partial<SagaProps>; scope?: (stack: Construct) => void } = {},
+  options: { nag?: boolean; props?: Partial<SagaProps> } = {},
 ): FulfillmentStack {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   if (options.nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   const stack = new Stack(app, STACK, { env: { account: '000000000000', region: 'us-east-1' } });
   const bus = new events.EventBus(stack, 'Bus');
-  const functions = Object.fromEntries(
-    SERVICES.map((service) => [
-      service,
-      new ServiceFunction(stack, `${service}Commands`, { service, entry }),
-    ]),
-  ) as Record<ServiceName, ServiceFunction>;
+  const functions = serviceFunctions(stack);
   const saga = new Saga(stack, 'OrderFulfillment', {
     sagaName: 'OrderFulfillment',
     steps: orderFulfillmentSteps(functions),
@@ -131,7 +136,6 @@ export function fulfillmentStack(
     businessKeyPath: '$.data.orderId',
     ...options.props,
   });
-  options.scope?.(stack);
   return { app, stack, saga, bus, functions };
 }
 

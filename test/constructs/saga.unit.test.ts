@@ -1,0 +1,204 @@
+import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { COMPENSATION_FAILED_ERROR, TRANSIENT_LAMBDA_ERRORS } from '../../functions/saga/contract.js';
+import { DomainEventBus } from '../../lib/constructs/domain-event-bus.js';
+import { Saga } from '../../lib/constructs/saga.js';
+import { fulfillmentStack, orderFulfillmentSteps, serviceFunctions } from '../saga/helpers.js';
+
+/** The definition as the template holds it: `Fn::Join` of strings and tokens, joined with placeholders. */
+function definitionOf(template: Template): Record<string, unknown> {
+  const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+  const parts = (machine!.Properties.DefinitionString['Fn::Join'] as [string, unknown[]])[1];
+  return JSON.parse(parts.map((p) => (typeof p === 'string' ? p : 'TOKEN')).join(''));
+}
+type States = Record<string, { Retry?: unknown[]; Next?: string; Type: string; [k: string]: unknown }>;
+
+describe('Saga construct', () => {
+  let template: Template;
+  let built: ReturnType<typeof fulfillmentStack>;
+  beforeAll(() => {
+    built = fulfillmentStack();
+    template = Template.fromStack(built.stack);
+  });
+
+  it('passes cdk-nag with the saga started from a DomainEventBus rule in its own stack', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    const platform = new Stack(app, 'Platform');
+    const bus = new DomainEventBus(platform, 'Events', { registryName: 'r', schemas: [] });
+    const orders = new Stack(app, 'Orders');
+    const saga = new Saga(orders, 'OrderFulfillment', {
+      sagaName: 'OrderFulfillment',
+      steps: orderFulfillmentSteps(serviceFunctions(orders)),
+      eventBus: bus.eventBus,
+      businessKeyPath: '$.data.orderId',
+    });
+    saga.startOn(bus, 'StartOnOrderPlaced', {
+      eventPattern: { source: ['commerceforge.orders'], detailType: ['OrderPlaced'] },
+    });
+    expect(() => Template.fromStack(orders)).not.toThrow();
+    expect(() => Template.fromStack(platform)).not.toThrow();
+    Template.fromStack(orders).hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['commerceforge.orders'], 'detail-type': ['OrderPlaced'] },
+      Targets: [Match.objectLike({ RetryPolicy: Match.anyValue(), DeadLetterConfig: Match.anyValue() })],
+    });
+  });
+
+  it('is a Standard workflow logging ALL with execution data to a retained log group, traced', () => {
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: {
+        Level: 'ALL',
+        IncludeExecutionData: true,
+        Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: Match.anyValue() } }],
+      },
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  it('is an Express workflow on request, with a saga-level timeout', () => {
+    const express = fulfillmentStack({
+      props: { stateMachineType: sfn.StateMachineType.EXPRESS, timeout: Duration.minutes(5) },
+    });
+    const t = Template.fromStack(express.stack);
+    t.hasResourceProperties('AWS::StepFunctions::StateMachine', { StateMachineType: 'EXPRESS' });
+    expect(definitionOf(t).TimeoutSeconds).toBe(300);
+  });
+
+  it('invokes the functions through their aliases only (no `<Fn.Arn>:*` grants)', () => {
+    const policies = template.findResources('AWS::IAM::Policy');
+    const resources = JSON.stringify(Object.values(policies).map((p) => p.Properties.PolicyDocument));
+    expect(resources).not.toMatch(/":\*"/);
+    // The saga role invokes each service's `live` alias (a Ref of the AWS::Lambda::Alias).
+    for (const fn of Object.values(built.functions)) {
+      expect(resources).toContain(
+        JSON.stringify({ Ref: built.stack.getLogicalId(fn.alias.node.defaultChild as never) }),
+      );
+    }
+  });
+
+  it('alarms on failed executions (CompensationFailed)', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/States',
+      MetricName: 'ExecutionsFailed',
+      Dimensions: [{ Name: 'StateMachineArn', Value: Match.anyValue() }],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  it('deploys a starter that starts executions named by the business key', () => {
+    const env = new Capture();
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: env },
+      Description: Match.stringLikeRegexp('Starts the OrderFulfillment saga'),
+    });
+    expect(env.asObject()).toMatchObject({
+      STATE_MACHINE_ARN: {
+        Ref: built.stack.getLogicalId(built.saga.stateMachine.node.defaultChild as never),
+      },
+      BUSINESS_KEY_PATH: '$.data.orderId',
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Action: 'states:StartExecution' })]),
+      },
+    });
+  });
+
+  it('compiles each step: result by name, own retrier then the transient one, a Catch to its failure state', () => {
+    const states = definitionOf(template).States as States;
+    expect(states.ChargePayment).toMatchObject({
+      Type: 'Task',
+      ResultPath: '$.results.ChargePayment',
+      TimeoutSeconds: 30,
+      Retry: [
+        {
+          ErrorEquals: ['ProviderUnavailableError'],
+          IntervalSeconds: 2,
+          MaxAttempts: 3,
+          BackoffRate: 2,
+          MaxDelaySeconds: 20,
+        },
+        { ErrorEquals: [...TRANSIENT_LAMBDA_ERRORS], JitterStrategy: 'FULL' },
+      ],
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'ChargePayment failed' }],
+    });
+    expect(states['ChargePayment failed']?.Next).toBe('Undo ReserveStock');
+    expect(states['ConfirmOrder failed']?.Next).toBe('Undo CreateShipment');
+    expect(states['Undo CreateShipment']?.Next).toBe('Undo ChargePayment');
+    expect(states['Undo ReserveStock']?.Next).toBe('SagaCompensated: build');
+    expect(states['Undo ReserveStock']?.Retry).toEqual([
+      {
+        ErrorEquals: ['States.ALL'],
+        IntervalSeconds: 1,
+        MaxAttempts: 5,
+        BackoffRate: 2,
+        MaxDelaySeconds: 30,
+        JitterStrategy: 'FULL',
+      },
+    ]);
+    expect(states.CompensationFailed).toEqual({
+      Type: 'Fail',
+      Error: COMPENSATION_FAILED_ERROR,
+      CausePath: '$.cause',
+    });
+  });
+
+  it('puts a States.ALL retrier after the transient one, and a retrier without errors replaces it', () => {
+    const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Retries');
+    const { orders } = serviceFunctions(stack);
+    new Saga(stack, 'Saga', {
+      sagaName: 'Retries',
+      eventBus: new events.EventBus(stack, 'Bus'),
+      businessKeyPath: '$.data.id',
+      steps: [
+        { name: 'Anything', action: orders.alias, retry: { errors: ['States.ALL'], maxAttempts: 1 } },
+        { name: 'Patient', action: orders.alias, retry: { maxAttempts: 9 } },
+      ],
+    });
+    const states = definitionOf(Template.fromStack(stack)).States as States;
+    expect(states.Anything?.Retry).toEqual([
+      expect.objectContaining({ ErrorEquals: [...TRANSIENT_LAMBDA_ERRORS] }),
+      { ErrorEquals: ['States.ALL'], MaxAttempts: 1 },
+    ]);
+    expect(states.Patient?.Retry).toEqual([
+      expect.objectContaining({ ErrorEquals: [...TRANSIENT_LAMBDA_ERRORS], MaxAttempts: 9 }),
+    ]);
+  });
+
+  it('refuses an empty saga, a duplicate step and a step name that is not a simple name', () => {
+    const make = (steps: { name: string }[]) => () => {
+      const stack = new Stack(new App(), 'S');
+      const bus = new events.EventBus(stack, 'Bus');
+      const action = serviceFunctions(stack).orders.alias;
+      new Saga(stack, 'Saga', {
+        sagaName: 'S',
+        eventBus: bus,
+        businessKeyPath: '$.data.id',
+        steps: steps.map((s) => ({ ...s, action })),
+      });
+    };
+    expect(make([])).toThrow(/at least one step/);
+    expect(make([{ name: 'A' }, { name: 'A' }])).toThrow(/appears twice/);
+    expect(make([{ name: 'Reserve stock' }])).toThrow(/must match/);
+  });
+
+  it('exposes the saga metrics: counts, duration and rates as metric math', () => {
+    const rate = built.saga.metricSuccessRate();
+    expect(rate.expression).toBe('IF(started > 0, 100 * outcome / started, 0)');
+    const metric = built.saga.metric('SagaCompensated');
+    expect(metric).toMatchObject({
+      namespace: 'CommerceForge',
+      metricName: 'SagaCompensated',
+      dimensions: { service: 'saga', SagaName: 'OrderFulfillment' },
+    });
+    expect(built.saga.metricDuration().statistic).toBe('p90');
+  });
+});
