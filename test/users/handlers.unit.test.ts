@@ -2,8 +2,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { GuardConflictError } from '../../functions/kernel/store/errors.js';
 import { emailGuardKey } from '../../functions/users/domain/index.js';
 import { emailClaims, releaseEmailGuard } from '../../functions/users/handlers/email-guard.js';
+import { EmailTakenError, translateGuardConflict } from '../../functions/users/handlers/errors.js';
 import { userIdFor, withGeneratedUserId } from '../../functions/users/handlers/user-id.js';
 
 const metadata = {
@@ -73,5 +75,17 @@ describe('users adapter: email guards', () => {
     await expect(releaseEmailGuard(client, 'store', 'a@example.com', 'user#u-1')).rejects.toThrow(
       'slow down',
     );
+  });
+});
+
+describe('users adapter: a taken email', () => {
+  it('becomes EmailTakenError, without the address in its message, details or cause', () => {
+    const clash = new GuardConflictError('email-unique', 'email#ada@example.com');
+    const translated = translateGuardConflict(clash, 'u-1') as EmailTakenError;
+    expect(translated).toBeInstanceOf(EmailTakenError);
+    expect(translated.name).toBe('EmailTakenError');
+    expect(JSON.stringify({ ...translated.toJSON(), cause: translated.cause })).not.toContain('ada@');
+    const other = new GuardConflictError('sku-unique', 'sku#MUG');
+    expect(translateGuardConflict(other, 'u-1')).toBe(other);
   });
 });

@@ -141,11 +141,11 @@ describe('users on the local cloud', () => {
     expect(await streamOf(ada)).toHaveLength(1);
   });
 
-  it('refuses a duplicate email (any case) with GuardConflictError and writes nothing', async () => {
+  it('refuses a duplicate email (any case) with EmailTakenError and writes nothing', async () => {
     const before = await storeItems();
     const refused = await register('ADA@example.COM', 'Another Ada', 'cmd-register-ada-again');
-    expect(refused).toMatchObject({ ok: false, errorType: 'GuardConflictError' });
-    expect(refused.ok === false && refused.errorMessage).toContain('email-unique');
+    expect(refused).toMatchObject({ ok: false, errorType: 'EmailTakenError' });
+    expect(refused.ok === false && refused.errorMessage).not.toContain('ada@');
     expect(await streamOf(userIdFor('cmd-register-ada-again'))).toEqual([]);
     expect(await storeItems()).toEqual(before);
   });
@@ -202,6 +202,14 @@ describe('users on the local cloud', () => {
       userId: userIdFor('cmd-register-ada-2'),
       email: 'ada@example.com',
     });
+
+    // Changing to an address another account holds is refused the same way, and writes nothing.
+    const before = await storeItems();
+    const taken = await command({
+      command: { type: 'UpdateUser', data: { userId: ada, email: 'ADA@example.com' } },
+    });
+    expect(taken).toMatchObject({ ok: false, errorType: 'EmailTakenError' });
+    expect(await storeItems()).toEqual(before);
   });
 
   it('deletes a user: the profile becomes a tombstone without email or name, the address is free again', async () => {

@@ -17,6 +17,7 @@ import {
   userStreamId,
 } from '../domain/index.js';
 import { emailClaims, type ReleaseOutcome, releaseEmailGuard } from './email-guard.js';
+import { translateGuardConflict } from './errors.js';
 import { withGeneratedUserId } from './user-id.js';
 
 /**
@@ -27,7 +28,8 @@ import { withGeneratedUserId } from './user-id.js';
  *   { command: { type: 'DeleteUser',   data: { userId, reason? } },      actor?, commandId? }
  *
  * Answer: `{ events: [{ eventId, type, streamId, streamVersion }], result: UserResult }`. Refusals are thrown
- * with their name as Lambda's errorType: ValidationError (malformed), GuardConflictError (email taken),
+ * with their name as Lambda's errorType: ValidationError (malformed), EmailTakenError (the address belongs
+ * to another account; the message does not repeat it),
  * NotFoundError, ForbiddenError (a user acting on another's account), BusinessRuleError.
  */
 
@@ -98,15 +100,19 @@ async function change(command: UpdateUser | DeleteUser, context: CommandContext)
   };
 }
 
-function run(command: UserCommand, context: CommandContext) {
-  return handleCommand({
-    store: context.store,
-    decider: userDecider,
-    streamId: userStreamId(command.data.userId),
-    command,
-    metadata: context.metadata,
-    guards: (facts) => emailClaims(facts),
-  });
+async function run(command: UserCommand, context: CommandContext) {
+  try {
+    return await handleCommand({
+      store: context.store,
+      decider: userDecider,
+      streamId: userStreamId(command.data.userId),
+      command,
+      metadata: context.metadata,
+      guards: (facts) => emailClaims(facts),
+    });
+  } catch (error) {
+    throw translateGuardConflict(error, command.data.userId);
+  }
 }
 
 /** The state just before our append: exact even when another writer appended before us and we retried. */
