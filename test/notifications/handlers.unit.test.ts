@@ -101,7 +101,11 @@ describe('notifications adapter: channel and read model', () => {
     await logChannel({ info }).send({ ...notification, notificationId: 'welcome:evt-user-1' });
     expect(info).toHaveBeenCalledWith('notification sent', {
       channel: 'log',
-      notification: expect.objectContaining({ notificationId: 'welcome:evt-user-1', recipientId: 'u-1' }),
+      notification: expect.objectContaining({
+        notificationId: 'welcome:evt-user-1',
+        recipientId: 'u-1',
+        params: ['name'], // names only: the customer's name stays out of the logs
+      }),
     });
     expect(channelFromEnvironment({ info }, {}).name).toBe('log');
     expect(() => channelFromEnvironment({ info }, { NOTIFICATION_CHANNEL: 'sns' })).toThrow(/not built yet/);

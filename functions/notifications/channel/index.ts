@@ -9,15 +9,19 @@ export type ChannelKind = (typeof channelKinds)[number];
 
 /**
  * The log channel: one structured log line per notification (`notification sent`, with the notification id,
- * template, recipient id, subject and params). It is the local and the default channel: a test or an
- * operator reads what would have gone out in the function's logs. No address is logged: the recipient is a
- * userId.
+ * template, recipient id, subject and the names of the template's params). It is the local and the default
+ * channel: a test or an operator reads what would have gone out in the function's logs. Ids only: the
+ * recipient is a userId, and param values (a customer's name in the welcome) are not logged — logs outlive
+ * an account's deletion.
  */
 export function logChannel(logger: Pick<Logger, 'info'>): NotificationChannel {
   return {
     name: 'log',
-    send: async (notification: OutgoingNotification) => {
-      logger.info('notification sent', { channel: 'log', notification });
+    send: async ({ params, ...notification }: OutgoingNotification) => {
+      logger.info('notification sent', {
+        channel: 'log',
+        notification: { ...notification, params: Object.keys(params).sort() },
+      });
     },
   };
 }
