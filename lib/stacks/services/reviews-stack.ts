@@ -3,6 +3,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import type { ServiceFunction } from '../../constructs/service-function.js';
 import { ServiceStack, type ServiceStackProps } from '../service-stack.js';
+import { PROJECTOR_CONCURRENCY } from './projector-concurrency.js';
 
 const entry = (handler: string) =>
   fileURLToPath(new URL(`../../../functions/reviews/handlers/${handler}.ts`, import.meta.url));
@@ -41,6 +42,7 @@ export class ReviewsStack extends ServiceStack {
     this.projector = this.addFunction('Projector', {
       entry: entry('projector'),
       description: 'Reviews projector: ProductRating, and ReviewableOrders from orders',
+      reservedConcurrentExecutions: PROJECTOR_CONCURRENCY,
     });
     this.store.grantRead(this.projector);
     this.grantReadModel(this.productRating, this.projector, 'write');
