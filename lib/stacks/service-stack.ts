@@ -51,6 +51,8 @@ export abstract class ServiceStack extends Stack {
   private readonly eventStore: EventStore | undefined;
   public readonly idempotency: IdempotencyTable;
   public readonly readModels: Record<string, dynamodb.Table> = {};
+  /** The service's functions by id (`Commands`, `Projector`, ...): what sagas and the API stack invoke. */
+  public readonly functions: Record<string, ServiceFunction> = {};
   private readonly readModelEnv = new Map<dynamodb.Table, string>();
 
   protected constructor(scope: Construct, id: string, options: ServiceOptions, props: ServiceStackProps) {
@@ -95,6 +97,7 @@ export abstract class ServiceStack extends Stack {
         ...options.environment,
       },
     });
+    this.functions[id] = fn;
     return fn;
   }
 
