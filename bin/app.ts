@@ -5,6 +5,7 @@ import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ConfigError, loadConfig, type PlatformConfig } from '../lib/config.js';
 import { PlatformStack } from '../lib/stacks/platform-stack.js';
+import { SagasStack } from '../lib/stacks/sagas-stack.js';
 import type { ServiceStack, ServiceStackProps } from '../lib/stacks/service-stack.js';
 import { AnalyticsStack } from '../lib/stacks/services/analytics-stack.js';
 import { InventoryStack } from '../lib/stacks/services/inventory-stack.js';
@@ -47,14 +48,33 @@ export function buildApp(config: PlatformConfig, app = new App()): App {
     env,
     description: 'CommerceForge platform: domain event bus, archive, schema registry, alarms',
   });
+  const services: Record<string, ServiceStack> = {};
   for (const [name, ServiceStackClass] of Object.entries(SERVICE_STACKS)) {
-    new ServiceStackClass(app, `${prefix}-${name}`, {
+    services[name] = new ServiceStackClass(app, `${prefix}-${name}`, {
       config,
       platform,
       env,
       description: `CommerceForge ${name.toLowerCase()} service`,
     });
   }
+  const service = (name: string): ServiceStack => {
+    const stack = services[name];
+    if (!stack) throw new Error(`the sagas need the ${name} service stack`);
+    return stack;
+  };
+  // After the services: the sagas invoke their commands (the services never reference the sagas).
+  new SagasStack(app, `${prefix}-Sagas`, {
+    config,
+    platform,
+    env,
+    services: {
+      inventory: service('Inventory'),
+      payments: service('Payments'),
+      shipping: service('Shipping'),
+      orders: service('Orders'),
+    },
+    description: 'CommerceForge sagas: order fulfillment (Step Functions), started by OrderPlaced',
+  });
 
   Tags.of(app).add('project', 'commerceforge');
   Tags.of(app).add('stage', config.stage);
