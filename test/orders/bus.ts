@@ -35,3 +35,19 @@ export function invocationCount(app: LocalApp, service: string, id: string): num
 export function ranTimes(app: LocalApp, service: string, id: string, count: number) {
   return eventually(() => (invocationCount(app, service, id) >= count ? true : undefined));
 }
+
+/** Puts a CommerceForge envelope on the platform bus, as its service's outbox relay would. */
+export function publish(app: LocalApp, envelope: { type: string; source: string }): void {
+  const bridge = app.plugins.eventBridge.service!.bridge;
+  const busName = bridge.events.find((e) => e.eventBusName !== 'default')?.eventBusName;
+  if (!busName) throw new Error('no event on the platform bus yet: its name is unknown');
+  const out = bridge.putEvents([
+    {
+      EventBusName: busName,
+      Source: `commerceforge.${envelope.source}`,
+      DetailType: envelope.type,
+      Detail: JSON.stringify(envelope),
+    },
+  ]);
+  if (out.FailedEntryCount) throw new Error(`publishing ${envelope.type} failed: ${JSON.stringify(out)}`);
+}

@@ -2,6 +2,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedCatalogue } from '../../functions/inventory/seed.js';
 import type { DomainEvent } from '../../functions/kernel/events/catalogue.js';
+import { createEvent } from '../../functions/kernel/events/metadata.js';
 import { rebuildProjection, scanViews } from '../../functions/kernel/projection/rebuild.js';
 import { createEventStore, type EventStore } from '../../functions/kernel/store/event-store.js';
 import type { OrderResult } from '../../functions/orders/handlers/commands.js';
@@ -9,7 +10,7 @@ import { orderIdFor } from '../../functions/orders/order-id.js';
 import { orderViewProjection } from '../../functions/orders/read-model/order-view.js';
 import { eventually, type LocalApp, physicalName, startLocalApp } from '../helpers/local-app.js';
 import { type Clients, clientsFor, createViewTable, invoke, succeeded } from '../payments/invoke.js';
-import { invocationCount, onBus, ranTimes, redeliver } from './bus.js';
+import { invocationCount, onBus, publish, ranTimes, redeliver } from './bus.js';
 
 let app: LocalApp;
 let clients: Clients;
@@ -223,6 +224,75 @@ describe('the order lifecycle in OrderView', () => {
   });
 });
 
+describe('choreography with shipping', () => {
+  const fromShipping = (n: number) => ({
+    eventId: `evt-shipping-${n}`,
+    occurredAt: new Date().toISOString(),
+    correlationId: 'corr-shipping-5',
+    causationId: 'cmd-shipping-5',
+    traceparent: '00-6741c0de00000000000000000000beef-00000000000000bb-01',
+    actor: { type: 'service' as const, id: 'shipping' },
+  });
+
+  it('ShipmentDispatched ships the confirmed order and ShipmentDelivered delivers it, once each, caused by them', async () => {
+    const { result } = succeeded<OrderResult>(
+      await place('cust-5', 'key-5', [{ sku: mug.sku, quantity: 1 }]),
+    );
+    const { orderId } = result;
+    succeeded(
+      await orders(
+        { type: 'ConfirmOrder', data: { orderId, paymentId: 'pay-5', shipmentId: 'ship-5' } },
+        saga,
+      ),
+    );
+
+    const dispatched = createEvent(
+      {
+        type: 'ShipmentDispatched',
+        data: { shipmentId: 'ship-5', orderId, carrier: 'DHL', trackingNumber: 'JD5' },
+        streamId: 'shipment#ship-5',
+        streamVersion: 2,
+      },
+      fromShipping(1),
+    );
+    publish(app, dispatched);
+    expect(await viewAt(orderId, 3)).toMatchObject({
+      status: 'SHIPPED',
+      carrier: 'DHL',
+      trackingNumber: 'JD5',
+    });
+    const shipped = (await streamOf(orderId))[2]!;
+    expect(shipped).toMatchObject({
+      type: 'OrderShipped',
+      correlationId: 'corr-shipping-5',
+      causationId: 'evt-shipping-1',
+    });
+
+    // Delivered again (an EventBridge retry): the order is shipped once.
+    const runs = invocationCount(app, 'Orders', 'OnShipment');
+    await redeliver(app, dispatched.eventId);
+    await ranTimes(app, 'Orders', 'OnShipment', runs + 1);
+    expect(await streamOf(orderId)).toHaveLength(3);
+
+    publish(
+      app,
+      createEvent(
+        {
+          type: 'ShipmentDelivered',
+          data: { shipmentId: 'ship-5', orderId, deliveredAt: '2026-11-25T08:00:00.000Z' },
+          streamId: 'shipment#ship-5',
+          streamVersion: 3,
+        },
+        fromShipping(2),
+      ),
+    );
+    expect(await viewAt(orderId, 4)).toMatchObject({
+      status: 'DELIVERED',
+      deliveredAt: '2026-11-25T08:00:00.000Z',
+    });
+  });
+});
+
 describe('OrderView', () => {
   it('rebuilt from the store equals the live read model', async () => {
     const rebuilt = await createViewTable(clients.dynamodb, `rebuild-order-view-${Date.now()}`, 'id');
@@ -245,7 +315,7 @@ describe('OrderView', () => {
       scanViews(clients.doc, rebuilt, 'id'),
     ]);
     expect(fresh).toEqual(live);
-    expect(Object.keys(live)).toHaveLength(3);
+    expect(Object.keys(live)).toHaveLength(4);
   });
 });
 

@@ -13,10 +13,12 @@ const entry = (handler: string) =>
  * - `Commands`: PlaceOrder, ConfirmOrder, CancelOrder, ShipOrder, DeliverOrder (functions/orders/handlers).
  * - `Projector`: the OrderView read model from orders' events, and PriceList — orders' own copy of the
  *   catalogue's prices, from inventory's ProductAdded — which PlaceOrder reads to price the lines.
+ * - `OnShipment`: shipping's ShipmentDispatched / ShipmentDelivered ship and deliver the order.
  */
 export class OrdersStack extends ServiceStack {
   public readonly commands: ServiceFunction;
   public readonly projector: ServiceFunction;
+  public readonly onShipment: ServiceFunction;
   public readonly orderView: dynamodb.Table;
   public readonly priceList: dynamodb.Table;
 
@@ -54,6 +56,16 @@ export class OrdersStack extends ServiceStack {
     this.subscribe('PriceListRule', this.projector, {
       source: ['commerceforge.inventory'],
       detailType: ['ProductAdded'],
+    });
+
+    this.onShipment = this.addFunction('OnShipment', {
+      entry: entry('on-shipment'),
+      description: 'Orders choreography: ShipmentDispatched → ShipOrder, ShipmentDelivered → DeliverOrder',
+    });
+    this.store.grantAppend(this.onShipment);
+    this.subscribe('ShipmentRule', this.onShipment, {
+      source: ['commerceforge.shipping'],
+      detailType: ['ShipmentDispatched', 'ShipmentDelivered'],
     });
   }
 }
