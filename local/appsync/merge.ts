@@ -347,20 +347,14 @@ function foldExtensions(definitions: readonly DefinitionNode[]): TypeDefinition[
       types.set(node.name.value, node);
       continue;
     }
-    const concat = <T>(a: readonly T[] | undefined, b: readonly T[] | undefined) => [
-      ...(a ?? []),
-      ...(b ?? []),
-    ];
-    types.set(node.name.value, {
-      ...existing,
-      directives: concat(existing.directives, node.directives),
-      ...('fields' in existing ? { fields: concat(existing.fields, (node as typeof existing).fields) } : {}),
-      ...('interfaces' in existing
-        ? { interfaces: concat(existing.interfaces, (node as typeof existing).interfaces) }
-        : {}),
-      ...('values' in existing ? { values: concat(existing.values, (node as typeof existing).values) } : {}),
-      ...('types' in existing ? { types: concat(existing.types, (node as typeof existing).types) } : {}),
-    } as TypeDefinition);
+    // Same name, same kind (an extension of another kind fails the source's own validation first).
+    const list = (from: TypeDefinition, key: string): readonly unknown[] =>
+      (from as unknown as Record<string, readonly unknown[] | undefined>)[key] ?? [];
+    const combined: Record<string, unknown> = { ...existing };
+    for (const key of ['directives', 'fields', 'interfaces', 'values', 'types']) {
+      if (key in existing || key in node) combined[key] = [...list(existing, key), ...list(node, key)];
+    }
+    types.set(node.name.value, combined as unknown as TypeDefinition);
   }
   return [...types.values()];
 }

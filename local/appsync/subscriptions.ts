@@ -1,0 +1,187 @@
+/**
+ * Subscriptions, locally, as server-sent events. A client opens `GET /graphql/subscriptions?query=...`
+ * (`variables` as JSON, `operationName` optional) with the same auth headers as a query; the stream sends
+ * `start_ack` once subscribed, then one `data` event per matching mutation (`{"data": {...}}`, as AppSync's
+ * real-time `data` message carries it), and a `ka` event every 60 s. The subscription field must carry
+ * `@aws_subscribe(mutations: [...])`; a successful listed mutation is delivered when every argument the
+ * subscriber gave equals the same-named field of the mutation's result (AppSync's argument filtering).
+ */
+import type { ServerResponse } from 'node:http';
+import {
+  type FieldNode,
+  getArgumentValues,
+  getVariableValues,
+  Kind,
+  type OperationDefinitionNode,
+} from 'graphql';
+import { type AuthConfig, type Caller, fieldAllows } from './auth.js';
+import { type AppSyncResponse, authDirectives, type ExecutableApi, failure, isRecord } from './executable.js';
+
+interface Subscriber {
+  readonly id: number;
+  readonly fieldName: string;
+  readonly mutations: ReadonlySet<string>;
+  readonly args: Record<string, unknown>;
+  readonly deliver: (mutationField: string, payload: unknown) => void;
+  readonly close: () => void;
+}
+
+const KEEP_ALIVE_MS = 60_000;
+
+export class SubscriptionHub {
+  private readonly subscribers = new Set<Subscriber>();
+  private nextId = 1;
+
+  get size(): number {
+    return this.subscribers.size;
+  }
+
+  /** Connects a mutation stream of `api` to this hub. */
+  attach(api: ExecutableApi): () => void {
+    return api.onMutation((mutationField, payload) => {
+      for (const subscriber of this.subscribers) {
+        if (!subscriber.mutations.has(mutationField)) continue;
+        if (!matches(subscriber.args, payload)) continue;
+        subscriber.deliver(mutationField, payload);
+      }
+    });
+  }
+
+  /**
+   * Validates the subscription and, when it is valid, answers with the event stream (synchronously: the
+   * headers are sent before this returns). A refusal is a JSON answer.
+   */
+  open(
+    api: ExecutableApi,
+    auth: AuthConfig,
+    caller: Caller | undefined,
+    res: ServerResponse,
+    url: URL,
+  ): void {
+    const answer = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    if (!caller) {
+      answer(401, {
+        errors: [
+          { errorType: 'UnauthorizedException', message: 'You are not authorized to make this call.' },
+        ],
+      });
+      return;
+    }
+    let variables: Record<string, unknown> | undefined;
+    try {
+      const raw = url.searchParams.get('variables');
+      const parsed = raw ? (JSON.parse(raw) as unknown) : undefined;
+      variables = isRecord(parsed) ? parsed : undefined;
+    } catch {
+      answer(400, failure('MalformedHttpRequestException', 'variables is not JSON'));
+      return;
+    }
+    const operationName = url.searchParams.get('operationName') ?? undefined;
+    const request = { query: url.searchParams.get('query'), variables, operationName };
+    const prepared = api.prepare(request);
+    if (!('document' in prepared)) {
+      answer(400, prepared);
+      return;
+    }
+    const accepted = this.accept(api, auth, caller, prepared.operation, variables);
+    if (!('fieldName' in accepted)) {
+      answer(400, accepted);
+      return;
+    }
+
+    const id = this.nextId++;
+    res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+    });
+    const send = (event: string, data: unknown) =>
+      res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    send('start_ack', { id: String(id) });
+    const keepAlive = setInterval(() => send('ka', {}), KEEP_ALIVE_MS);
+    keepAlive.unref();
+    const subscriber: Subscriber = {
+      id,
+      fieldName: accepted.fieldName,
+      mutations: accepted.mutations,
+      args: accepted.args,
+      deliver: (_mutationField, payload) => {
+        void api
+          .replay(prepared.document, variables, operationName, accepted.fieldName, payload, caller)
+          .then((result: AppSyncResponse) => send('data', result));
+      },
+      close: () => {
+        clearInterval(keepAlive);
+        this.subscribers.delete(subscriber);
+        if (!res.writableEnded) res.end();
+      },
+    };
+    this.subscribers.add(subscriber);
+    // The request's own 'close' fires once its (empty) body is read: the response's fires when the client goes.
+    res.on('close', subscriber.close);
+  }
+
+  closeAll(): void {
+    for (const subscriber of [...this.subscribers]) subscriber.close();
+  }
+
+  private accept(
+    api: ExecutableApi,
+    auth: AuthConfig,
+    caller: Caller,
+    operation: OperationDefinitionNode,
+    variables: Record<string, unknown> | undefined,
+  ): { fieldName: string; mutations: Set<string>; args: Record<string, unknown> } | AppSyncResponse {
+    const subscriptionType = api.schema.getSubscriptionType();
+    if (operation.operation !== 'subscription' || !subscriptionType) {
+      return failure('ValidationError', 'the operation is not a subscription');
+    }
+    const fields = operation.selectionSet.selections.filter((s): s is FieldNode => s.kind === Kind.FIELD);
+    const [node] = fields;
+    if (!node || fields.length !== 1 || operation.selectionSet.selections.length !== 1) {
+      return failure('ValidationError', 'a subscription selects exactly one field');
+    }
+    const field = subscriptionType.getFields()[node.name.value];
+    if (!field) return failure('ValidationError', `no subscription field ${node.name.value}`);
+    if (
+      !fieldAllows(
+        caller,
+        auth.defaultAuth.type,
+        authDirectives(field.astNode?.directives),
+        authDirectives(subscriptionType.astNode?.directives),
+      )
+    ) {
+      return failure(
+        'Unauthorized',
+        `Not Authorized to access ${field.name} on type ${subscriptionType.name}`,
+      );
+    }
+    const subscribe = field.astNode?.directives?.find((d) => d.name.value === 'aws_subscribe');
+    const list = subscribe?.arguments?.find((a) => a.name.value === 'mutations')?.value;
+    const mutations = new Set(
+      list?.kind === Kind.LIST ? list.values.flatMap((v) => (v.kind === Kind.STRING ? [v.value] : [])) : [],
+    );
+    if (!mutations.size) {
+      return failure(
+        'ValidationError',
+        `${field.name} has no @aws_subscribe(mutations: [...]): nothing would trigger it`,
+      );
+    }
+    const coerced = getVariableValues(api.schema, operation.variableDefinitions ?? [], variables ?? {});
+    if (coerced.errors) return failure('ValidationError', coerced.errors.map((e) => e.message).join('; '));
+    const args = getArgumentValues(field, node, coerced.coerced);
+    return { fieldName: field.name, mutations, args };
+  }
+}
+
+/** AppSync's subscription filter: each argument given (not null) equals the result's field of that name. */
+export function matches(args: Record<string, unknown>, payload: unknown): boolean {
+  if (!isRecord(payload)) return Object.values(args).every((v) => v === null || v === undefined);
+  return Object.entries(args).every(
+    ([name, value]) =>
+      value === null || value === undefined || JSON.stringify(payload[name]) === JSON.stringify(value),
+  );
+}
