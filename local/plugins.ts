@@ -4,6 +4,7 @@
  * source mappings and pipes share one reader per DynamoDB stream (pipes put to the bus and start executions
  * in-process too).
  */
+import { appsyncPlugin } from './appsync/plugin.js';
 import type { LocalCloudPlugin } from './core/plugin.js';
 import type { RetryTiming } from './eventbridge/delivery.js';
 import { type EventBridgePlugin, eventBridgePlugin } from './eventbridge/plugin.js';
@@ -84,7 +85,15 @@ export function defaultPlugins(options: DefaultPluginsOptions = {}): DefaultPlug
     },
   });
   return Object.assign(
-    [eventBridge, stepFunctions, streams, pipes, warehouseAgentPlugin({ bridge }), seedPlugin()],
+    [
+      eventBridge,
+      stepFunctions,
+      streams,
+      pipes,
+      warehouseAgentPlugin({ bridge }),
+      seedPlugin(),
+      appsyncPlugin(),
+    ],
     {
       eventBridge,
       stepFunctions,
