@@ -180,6 +180,21 @@ describe('the merged API at /graphql', () => {
   });
 });
 
+describe('each API at /apis/<apiId>/graphql', () => {
+  it('serves a source API on its own, with its own schema and resolvers', async () => {
+    const users = cloud.model
+      .resources('AWS::AppSync::GraphQLApi')
+      .find((r) => r.logicalId.startsWith('UsersApi'));
+    const apiId = users ? cloud.model.identity(users).name : 'missing';
+    const response = await fetch(`${cloud.url}/apis/${apiId}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...KEY },
+      body: JSON.stringify({ query: '{ user(id: "u-1") { name } }' }),
+    });
+    expect(await response.json()).toEqual({ data: { user: { name: 'User u-1' } } });
+  });
+});
+
 describe('subscriptions over server-sent events', () => {
   it('delivers a listed mutation result to subscribers whose arguments match it, once', async () => {
     const query = 'subscription On($c: ID) { onOrderPlaced(customerId: $c) { id customerId total } }';
