@@ -3,6 +3,7 @@ import {
   type ExecutionStatus,
   GetExecutionHistoryCommand,
   type HistoryEvent,
+  ListExecutionsCommand,
   ListStateMachinesCommand,
   SFNClient,
 } from '@aws-sdk/client-sfn';
@@ -11,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedCatalogue } from '../../functions/inventory/seed.js';
 import type { OrderResult } from '../../functions/orders/handlers/commands.js';
 import { eventually, type LocalApp, physicalName, startLocalApp } from '../helpers/local-app.js';
+import { invocationCount, ranTimes, redeliver } from '../orders/bus.js';
 import { type Clients, clientsFor, invoke, succeeded } from '../payments/invoke.js';
 
 /**
@@ -364,6 +366,30 @@ describe('the order fulfillment saga on the local cloud', () => {
     expect(commandsScheduled(await historyOf(order.orderId))).toEqual([
       'PlanFulfillment',
       'ReserveStock',
+      'CancelOrder',
+    ]);
+  });
+
+  it('a redelivered OrderPlaced starts no second saga (the execution is named by the orderId)', async () => {
+    const order = await placeOrder('redelivered', [{ sku: 'NOTEBOOK-A5', quantity: 1 }], 'tok_decline');
+    await sagaEnded(order.orderId);
+    const placed = app.plugins.eventBridge.service!.bridge.events.find((e) => {
+      const detail = e.event.detail as { type?: string; data?: { orderId?: string } };
+      return detail.type === 'OrderPlaced' && detail.data?.orderId === order.orderId;
+    });
+    const starts = invocationCount(app, 'Sagas', 'OrderFulfillment/Starter');
+    await redeliver(app, (placed!.event.detail as { eventId: string }).eventId);
+    await ranTimes(app, 'Sagas', 'OrderFulfillment/Starter', starts + 1);
+    // The starter ran to the end without an error: ExecutionAlreadyExists means "already started".
+    const starter = physicalName(app, 'Sagas', 'OrderFulfillment/Starter/Function');
+    expect(app.lambda.invocations(starter).at(-1)?.error).toBeUndefined();
+    const { executions } = await sfn.send(new ListExecutionsCommand({ stateMachineArn }));
+    expect(executions?.filter((e) => e.name === order.orderId)).toHaveLength(1);
+    expect(commandsScheduled(await historyOf(order.orderId))).toEqual([
+      'PlanFulfillment',
+      'ReserveStock',
+      'ChargePayment',
+      'ReleaseStock',
       'CancelOrder',
     ]);
   });
