@@ -483,3 +483,38 @@ describe('the order fulfillment saga on the local engine', () => {
     expect(local.names()).toEqual(['PlanFulfillment', 'ReserveStock', 'ReserveStock', ...STEPS.slice(2)]);
   });
 });
+
+describe('PlanFulfillment (pure)', () => {
+  it('names payment, shipment and refund from the orderId and merges lines per SKU, unpriced', () => {
+    const order = sagaInput().input;
+    const plan = planFulfillment({
+      ...order,
+      items: [...order.items, { sku: 'MUG-CLASSIC', quantity: 1, unitPrice: 1200 }],
+    });
+    expect(plan).toEqual({
+      orderId: ORDER_ID,
+      customerId: 'cust-1',
+      paymentId: `pay-${ORDER_ID}`,
+      shipmentId: `shp-${ORDER_ID}`,
+      refundId: `ref-${ORDER_ID}`,
+      lines: [
+        { sku: 'MUG-CLASSIC', quantity: 3 },
+        { sku: 'CAP-BLACK', quantity: 1 },
+      ],
+      amount: 3900,
+      currency: 'USD',
+    });
+    // The same order, the same plan: a retried step names the same payment and shipment.
+    expect(planFulfillment(order)).toEqual(planFulfillment(structuredClone(order)));
+  });
+
+  it('refuses anything but an order as OrderPlaced carries it (ValidationError)', () => {
+    expect(() => parsePlanRequest({ order: { orderId: ORDER_ID } })).toThrow(
+      expect.objectContaining({ name: 'ValidationError' }),
+    );
+    expect(() => parsePlanRequest(sagaInput().input)).toThrow(
+      expect.objectContaining({ name: 'ValidationError' }),
+    );
+    expect(parsePlanRequest({ order: sagaInput().input, correlationId: 'corr-1' }).orderId).toBe(ORDER_ID);
+  });
+});
