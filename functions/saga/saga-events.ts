@@ -129,6 +129,14 @@ function describeError(error: { Error: string; Cause?: string | undefined }): st
   return message ? `${error.Error}: ${message}` : error.Error || 'unknown error';
 }
 
+/**
+ * The saga's own stream: never the business key alone, which is the subject's stream id (the order's), so a
+ * projector fed by both (analytics) would take SagaStarted@1 for a redelivery of OrderPlaced@1.
+ */
+export function sagaStreamId(saga: Pick<SagaContext, 'name' | 'sagaId'>): string {
+  return `saga#${saga.name}#${saga.sagaId}`;
+}
+
 function ref(saga: SagaContext) {
   return { sagaId: saga.sagaId, sagaName: saga.name };
 }
@@ -142,7 +150,7 @@ function build<T extends SagaEventType>(
   const seed = `${saga.name}/${saga.sagaId}/${streamVersion}/${event.type}`;
   const traceparent = childTraceparent(saga.traceparent, spanIdFrom(seed)) ?? saga.traceparent;
   const detail = createEvent(
-    { type: event.type, data: event.data, streamId: saga.sagaId, streamVersion },
+    { type: event.type, data: event.data, streamId: sagaStreamId(saga), streamVersion },
     {
       eventId: uuidFrom(seed),
       occurredAt: now.toISOString(),

@@ -55,6 +55,24 @@ export async function startLocalApp(options: { timeScale?: number } = {}): Promi
   return Object.assign(cloud, { plugins });
 }
 
+/**
+ * Turns off the rules of one stack (e.g. 'Sagas') on the platform bus, for a test about one service alone:
+ * an OrderPlaced it makes up would otherwise start a real fulfillment saga that drives the same order.
+ */
+export async function disableRulesOf(app: LocalApp, stack: string): Promise<number> {
+  const bus = app.plugins.eventBridge.service!;
+  const context = { region: app.region, accountId: app.accountId };
+  const busName = 'commerceforge-dev';
+  const { Rules = [] } = (await bus.handle(
+    'ListRules',
+    { EventBusName: busName, NamePrefix: `CommerceForge-dev-${stack}` },
+    context,
+  )) as { Rules?: { Name: string }[] };
+  for (const rule of Rules)
+    await bus.handle('DisableRule', { Name: rule.Name, EventBusName: busName }, context);
+  return Rules.length;
+}
+
 /** Polls `probe` until it returns a value (not undefined), or fails after `timeoutMs`. */
 export async function eventually<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000) {
   const deadline = Date.now() + timeoutMs;

@@ -8,7 +8,13 @@ import { createEventStore, type EventStore } from '../../functions/kernel/store/
 import type { OrderResult } from '../../functions/orders/handlers/commands.js';
 import { orderIdFor } from '../../functions/orders/order-id.js';
 import { orderViewProjection } from '../../functions/orders/read-model/order-view.js';
-import { eventually, type LocalApp, physicalName, startLocalApp } from '../helpers/local-app.js';
+import {
+  disableRulesOf,
+  eventually,
+  type LocalApp,
+  physicalName,
+  startLocalApp,
+} from '../helpers/local-app.js';
 import { type Clients, clientsFor, createViewTable, invoke, succeeded } from '../payments/invoke.js';
 import { invocationCount, onBus, publish, ranTimes, redeliver } from './bus.js';
 
@@ -24,6 +30,9 @@ const address = { line1: '1 Main St', city: 'Springfield', postalCode: '12345', 
 
 beforeAll(async () => {
   app = await startLocalApp();
+  // This file drives orders through their commands by hand; a fulfillment saga started by each OrderPlaced
+  // would race it for the same orders (the saga's own e2e covers that flow).
+  await disableRulesOf(app, 'Sagas');
   clients = clientsFor(app);
   store = createEventStore({
     client: clients.doc,

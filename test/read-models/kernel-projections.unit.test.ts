@@ -80,3 +80,34 @@ describe('the read models plug into the kernel projector (Projection: name, keyA
     expect(salesSummaryProjection.keyOf(placed('o1'))).toBe('sales-summary');
   });
 });
+
+describe('SalesSummary through the kernel projector, on a real saga stream', () => {
+  const saga = 'saga#OrderFulfillment#o-9';
+  const ref = { sagaId: 'o-9', sagaName: 'OrderFulfillment' };
+  const stream = [
+    event(
+      'SagaStarted',
+      { ...ref, subjectId: 'o-9', steps: ['ReserveStock', 'ChargePayment'] },
+      {
+        streamId: saga,
+        streamVersion: 1,
+      },
+    ),
+    event(
+      'SagaStepCompleted',
+      { ...ref, step: 'ReserveStock', stepIndex: 0 },
+      { streamId: saga, streamVersion: 2 },
+    ),
+    event(
+      'SagaCompensated',
+      { ...ref, failedStep: 'ChargePayment', compensatedSteps: ['ReserveStock'], reason: 'declined' },
+      { streamId: saga, streamVersion: 3 },
+    ),
+  ];
+
+  it('steps over SagaStepCompleted, so the compensation after it is counted, not parked as after a gap', () => {
+    const state = deliver(salesSummaryProjection, stream);
+    expect(state.versions[saga]).toBe(3);
+    expect(state.view).toMatchObject({ sagas: { started: 1, compensated: 1, running: 0 } });
+  });
+});

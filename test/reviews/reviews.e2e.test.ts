@@ -5,7 +5,13 @@ import type { DomainEvent } from '../../functions/kernel/events/catalogue.js';
 import { createEventStore, type EventStore } from '../../functions/kernel/store/event-store.js';
 import type { OrderResult } from '../../functions/orders/handlers/commands.js';
 import type { ReviewResult } from '../../functions/reviews/handlers/commands.js';
-import { eventually, type LocalApp, physicalName, startLocalApp } from '../helpers/local-app.js';
+import {
+  disableRulesOf,
+  eventually,
+  type LocalApp,
+  physicalName,
+  startLocalApp,
+} from '../helpers/local-app.js';
 import { invocationCount, ranTimes, redeliver } from '../orders/bus.js';
 import { type Clients, clientsFor, invoke, succeeded } from '../payments/invoke.js';
 
@@ -22,6 +28,9 @@ const saga = { type: 'service', id: 'saga' };
 
 beforeAll(async () => {
   app = await startLocalApp();
+  // This file drives orders through their commands by hand; a fulfillment saga started by each OrderPlaced
+  // would race it for the same orders (the saga's own e2e covers that flow).
+  await disableRulesOf(app, 'Sagas');
   clients = clientsFor(app);
   store = createEventStore({
     client: clients.doc,

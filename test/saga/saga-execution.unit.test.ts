@@ -106,7 +106,7 @@ describe('the order fulfillment saga on the local engine', () => {
     for (const event of events) {
       expect(event).toMatchObject({
         source: 'saga',
-        streamId: 'order-1',
+        streamId: 'saga#OrderFulfillment#order-1',
         correlationId: 'corr-1',
         causationId: 'evt-order-placed-1',
         actor: { type: 'service', id: 'saga:OrderFulfillment' },

@@ -116,6 +116,10 @@ export function projectSalesSummary(
       sagaRuns[sagaId] = { ...(sagaRuns[sagaId] ?? noSaga), started: true, subjectId };
       break;
     }
+    // Counts nothing, but it is a version of the saga's stream: the projector must step over it, or the
+    // SagaCompensated after it would wait for it as a gap forever (analytics has no store to catch up from).
+    case 'SagaStepCompleted':
+      break;
     case 'SagaCompensated':
     case 'SagaFailed': {
       const { sagaId } = event.data;
@@ -129,10 +133,11 @@ export function projectSalesSummary(
   return summarize(orders, sagaRuns, view ? later(view.updatedAt, event.occurredAt) : event.occurredAt);
 }
 
-/** The events the summary counts. */
+/** The events of the streams the summary follows: every version of an order's and a saga's stream. */
 export function salesSummaryKey(event: DomainEvent): string | undefined {
   return Object.hasOwn(statusOf, event.type) ||
     event.type === 'SagaStarted' ||
+    event.type === 'SagaStepCompleted' ||
     event.type === 'SagaCompensated' ||
     event.type === 'SagaFailed'
     ? SALES_SUMMARY_KEY
