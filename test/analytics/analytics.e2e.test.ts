@@ -221,4 +221,18 @@ describe('analytics on the local cloud', () => {
     });
     expect(await scanViews(clients.doc, fresh, 'id')).toEqual(live);
   });
+
+  // After the rebuild check: that one compares the whole table with a rebuild of SalesSummary alone.
+  it('counts sign-ups from the users service (onboarding), ids only', async () => {
+    const registered = await invoke(app, clients.lambda, 'Users', 'Commands', {
+      command: { type: 'RegisterUser', data: { email: 'onboarding@example.com', name: 'Ona Board' } },
+    });
+    expect(registered).toMatchObject({ ok: true });
+    const customers = await eventually(async () => {
+      const answer = await summary();
+      return answer.customers?.registered === 1 ? answer.customers : undefined;
+    });
+    expect(customers).toMatchObject({ registered: 1, deleted: 0, signupsByDay: [{ signups: 1 }] });
+    expect(JSON.stringify(await summary({ includeDetails: true }))).not.toContain('onboarding@example.com');
+  });
 });

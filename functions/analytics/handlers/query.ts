@@ -5,14 +5,17 @@ import { ValidationError } from '../../kernel/domain/errors.js';
 import { KernelConfigurationError } from '../../kernel/errors.js';
 import { withObservability } from '../../kernel/observability.js';
 import { documentClient } from '../../kernel/store/environment.js';
+import { CUSTOMER_SUMMARY_KEY, type CustomerSummary } from '../read-model/customer-summary.js';
 import { SALES_SUMMARY_KEY, type SalesSummary } from '../read-model/sales-summary.js';
 
 /** `{}` for the published numbers; `{ includeDetails: true }` adds the per-order and per-saga facts. */
 export const salesSummaryQuerySchema = z.strictObject({ includeDetails: z.boolean().optional() });
 
-/** The published numbers of SalesSummary; `orders` and `sagaRuns` only when asked for. */
+/** The published numbers of SalesSummary and CustomerSummary; per-record facts only when asked for. */
 export type SalesSummaryAnswer = Pick<SalesSummary, 'days' | 'ordersByStatus' | 'sagas' | 'updatedAt'> &
-  Partial<Pick<SalesSummary, 'orders' | 'sagaRuns'>>;
+  Partial<Pick<SalesSummary, 'orders' | 'sagaRuns'>> & {
+    readonly customers?: Pick<CustomerSummary, 'registered' | 'deleted' | 'signupsByDay'>;
+  };
 
 /** Before the first event: nothing counted yet. */
 export const emptySummary: SalesSummaryAnswer = {
@@ -35,17 +38,28 @@ export const handler = withObservability({ service: 'analytics' }, async (event:
   const tableName = process.env.SALES_SUMMARY_TABLE;
   if (!tableName) throw new KernelConfigurationError('SALES_SUMMARY_TABLE is not set');
   client ??= documentClient(tools.captureClient(new DynamoDBClient({})));
-  const { Item } = await client.send(
-    new GetCommand({ TableName: tableName, Key: { id: SALES_SUMMARY_KEY }, ConsistentRead: true }),
-  );
-  if (!Item) return emptySummary;
-  const summary = Item as unknown as SalesSummary;
+  const read = (id: string) =>
+    client!.send(new GetCommand({ TableName: tableName, Key: { id }, ConsistentRead: true }));
+  const [sales, customerItem] = await Promise.all([read(SALES_SUMMARY_KEY), read(CUSTOMER_SUMMARY_KEY)]);
+  const customers = customerItem.Item as CustomerSummary | undefined;
+  const onboarding = customers
+    ? {
+        customers: {
+          registered: customers.registered,
+          deleted: customers.deleted,
+          signupsByDay: customers.signupsByDay,
+        },
+      }
+    : {};
+  if (!sales.Item) return { ...emptySummary, ...onboarding };
+  const summary = sales.Item as unknown as SalesSummary;
   const { days, ordersByStatus, sagas, updatedAt } = summary;
   return {
     days,
     ordersByStatus,
     sagas,
     updatedAt,
+    ...onboarding,
     ...(parsed.data.includeDetails ? { orders: summary.orders, sagaRuns: summary.sagaRuns } : {}),
   } satisfies SalesSummaryAnswer;
 });

@@ -20,13 +20,15 @@ export class AnalyticsStack extends ServiceStack {
 
     const projector = this.addFunction('Projector', {
       entry: entry('projector.ts'),
-      description: 'analytics: keeps SalesSummary from orders and saga events',
+      description: 'analytics: keeps SalesSummary and CustomerSummary from orders, saga and users events',
     });
     this.grantReadModel(salesSummary, projector, 'write');
     // Every event of those streams, counted or not: without a store to catch up from, the projector steps
     // over a stream version only when it sees it (e.g. SagaStepCompleted between SagaStarted and the outcome).
     this.subscribe('ProjectOrders', projector, { source: ['commerceforge.orders'] });
     this.subscribe('ProjectSagas', projector, { source: ['commerceforge.saga'] });
+    // Onboarding: sign-ups per day (CustomerSummary, in the same table).
+    this.subscribe('ProjectUsers', projector, { source: ['commerceforge.users'] });
 
     const query = this.addFunction('Query', {
       entry: entry('query.ts'),
