@@ -1,0 +1,64 @@
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { KernelConfigurationError } from '../errors.js';
+import type { Actor } from '../events/envelope.js';
+
+/** What a service's Commands function answers. */
+export interface CommandAnswer<R = unknown> {
+  readonly events: readonly { eventId: string; type: string; streamId: string; streamVersion: number }[];
+  readonly result: R;
+}
+
+/** A refusal from another function, rethrown under its own name so AppSync's `errorType` keeps it. */
+export class RemoteCommandError extends Error {
+  constructor(
+    override readonly name: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface CommandInvoker {
+  invoke<R>(
+    functionName: string,
+    command: { type: string; data: unknown },
+    actor: Actor,
+    options?: { commandId?: string; correlationId?: string },
+  ): Promise<CommandAnswer<R>>;
+}
+
+/** Reads a function name (the `live` alias ARN) from the environment, or says which grant is missing. */
+export function functionFromEnv(variable: string): string {
+  const name = process.env[variable];
+  if (!name) throw new KernelConfigurationError(`${variable} is not set: the API stack passes it`);
+  return name;
+}
+
+/** Invokes services' Commands functions (RequestResponse) through their live aliases. */
+export function lambdaCommandInvoker(client: LambdaClient = new LambdaClient({})): CommandInvoker {
+  return {
+    async invoke(functionName, command, actor, options = {}) {
+      const response = await client.send(
+        new InvokeCommand({
+          FunctionName: functionName,
+          Payload: Buffer.from(
+            JSON.stringify({
+              command,
+              actor,
+              ...(options.commandId ? { commandId: options.commandId } : {}),
+              ...(options.correlationId ? { correlationId: options.correlationId } : {}),
+            }),
+          ),
+        }),
+      );
+      const text = response.Payload ? Buffer.from(response.Payload).toString('utf8') : 'null';
+      const payload = JSON.parse(text || 'null') as Record<string, unknown> | null;
+      if (response.FunctionError) {
+        const errorType = typeof payload?.errorType === 'string' ? payload.errorType : 'InternalError';
+        const message = typeof payload?.errorMessage === 'string' ? payload.errorMessage : 'command failed';
+        throw new RemoteCommandError(errorType, message);
+      }
+      return payload as unknown as CommandAnswer<never>;
+    },
+  };
+}
