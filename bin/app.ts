@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ConfigError, loadConfig, type PlatformConfig } from '../lib/config.js';
+import { ApiStack } from '../lib/stacks/api-stack.js';
 import { PlatformStack } from '../lib/stacks/platform-stack.js';
 import { SagasStack } from '../lib/stacks/sagas-stack.js';
 import type { ServiceStack, ServiceStackProps } from '../lib/stacks/service-stack.js';
@@ -74,6 +75,22 @@ export function buildApp(config: PlatformConfig, app = new App()): App {
       orders: service('Orders'),
     },
     description: 'CommerceForge sagas: order fulfillment (Step Functions), started by OrderPlaced',
+  });
+
+  // After the services: the GraphQL API reads their views and invokes their commands.
+  new ApiStack(app, `${prefix}-Api`, {
+    config,
+    env,
+    services: {
+      users: service('Users'),
+      inventory: service('Inventory'),
+      orders: service('Orders'),
+      payments: service('Payments'),
+      reviews: service('Reviews'),
+      analytics: service('Analytics'),
+      security: service('Security'),
+    },
+    description: 'CommerceForge GraphQL: a source API per service composed by an AppSync Merged API',
   });
 
   Tags.of(app).add('project', 'commerceforge');

@@ -1,0 +1,23 @@
+import {
+  field,
+  getView,
+  graphqlHandler,
+  noArgs,
+  readClient,
+  tableFromEnv,
+} from '../../kernel/graphql/index.js';
+import { SALES_SUMMARY_KEY } from '../read-model/sales-summary.js';
+import { emptySummary } from './query.js';
+
+/** The analytics source API's resolver: `sagaStats`, the saga counts SalesSummary keeps. */
+export const handler = graphqlHandler({
+  service: 'analytics',
+  fields: {
+    'Query.sagaStats': field(noArgs, async (_args, ctx) => {
+      const db = readClient((c) => ctx.tools.captureClient(c));
+      const item = await getView(db, tableFromEnv('SALES_SUMMARY_TABLE'), { id: SALES_SUMMARY_KEY });
+      const summary = item ?? emptySummary;
+      return { ...(summary.sagas as object), updatedAt: summary.updatedAt };
+    }),
+  },
+});

@@ -1,0 +1,56 @@
+import * as z from 'zod';
+import {
+  actorOf,
+  field,
+  functionFromEnv,
+  getView,
+  graphqlHandler,
+  noArgs,
+  readClient,
+  scanView,
+  tableFromEnv,
+} from '../../kernel/graphql/index.js';
+import { AddProduct, Restock } from '../domain/product/commands.js';
+import type { InventoryResult } from './commands.js';
+
+/**
+ * The catalogue source API's resolvers: `products`, `product(sku)` from ProductView; `addProduct` and
+ * `restock` for admins, through inventory's Commands (a refusal is audited).
+ */
+const addProductInput = AddProduct.shape.data.omit({ description: true, currency: true }).extend({
+  currency: AddProduct.shape.data.shape.currency.default('USD'),
+});
+
+const db = (ctx: { tools: { captureClient<C>(c: C): C } }) => readClient((c) => ctx.tools.captureClient(c));
+const productTable = () => tableFromEnv('PRODUCT_VIEW_TABLE');
+
+async function command(ctx: Parameters<Parameters<typeof field>[1]>[1], type: string, data: unknown) {
+  const { result } = await ctx.invoker.invoke<InventoryResult>(
+    functionFromEnv('INVENTORY_COMMANDS_FUNCTION'),
+    { type, data },
+    actorOf(ctx.caller),
+  );
+  if (!('product' in result)) throw new Error(`${type} answered without a product`);
+  return result.product;
+}
+
+export const handler = graphqlHandler({
+  service: 'inventory',
+  fields: {
+    'Query.products': field(noArgs, async (_args, ctx) => {
+      const items = await scanView(db(ctx), productTable());
+      return items.sort((a, b) => String(a.sku).localeCompare(String(b.sku)));
+    }),
+    'Query.product': field(z.strictObject({ sku: AddProduct.shape.data.shape.sku }), async ({ sku }, ctx) => {
+      return (await getView(db(ctx), productTable(), { sku })) ?? null;
+    }),
+    'Mutation.addProduct': field(z.strictObject({ input: addProductInput }), async ({ input }, ctx) => {
+      await ctx.requireAdmin(`product/${input.sku}`);
+      return command(ctx, 'AddProduct', input);
+    }),
+    'Mutation.restock': field(z.strictObject({ input: Restock.shape.data }), async ({ input }, ctx) => {
+      await ctx.requireAdmin(`product/${input.sku}`);
+      return command(ctx, 'Restock', input);
+    }),
+  },
+});

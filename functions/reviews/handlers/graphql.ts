@@ -1,0 +1,64 @@
+import * as z from 'zod';
+import { id, sku } from '../../kernel/events/primitives.js';
+import {
+  actorOf,
+  field,
+  functionFromEnv,
+  getView,
+  graphqlHandler,
+  readClient,
+  tableFromEnv,
+} from '../../kernel/graphql/index.js';
+import type { RatedReview } from '../read-model/product-rating.js';
+
+/**
+ * The reviews source API's resolvers: `submitReview` through reviews' Commands (only the order's customer,
+ * once delivered: the domain decides and refuses with ForbiddenError / BusinessRuleError), `productReviews`
+ * and `Product.rating` from ProductRating. ProductRating keeps ratings, not comments, so a listed review's
+ * comment is null.
+ */
+const db = (ctx: { tools: { captureClient<C>(c: C): C } }) => readClient((c) => ctx.tools.captureClient(c));
+const rating = async (ctx: Parameters<typeof db>[0], productSku: string) =>
+  getView(db(ctx), tableFromEnv('PRODUCT_RATING_TABLE'), { sku: productSku });
+
+export const handler = graphqlHandler({
+  service: 'reviews',
+  fields: {
+    'Mutation.submitReview': field(
+      z.strictObject({
+        input: z.strictObject({
+          orderId: id,
+          sku,
+          rating: z.number().int().min(1).max(5),
+          comment: z.string().trim().min(1).max(2000),
+        }),
+      }),
+      async ({ input }, ctx) => {
+        const { result } = await ctx.invoker.invoke<{ reviewId: string }>(
+          functionFromEnv('REVIEWS_COMMANDS_FUNCTION'),
+          { type: 'SubmitReview', data: input },
+          actorOf(ctx.caller),
+        );
+        return { ...input, id: result.reviewId };
+      },
+    ),
+    'Query.productReviews': field(z.strictObject({ sku }), async ({ sku: productSku }, ctx) => {
+      const view = await rating(ctx, productSku);
+      const reviews = (view?.reviews ?? {}) as Record<string, RatedReview>;
+      return Object.entries(reviews).map(([reviewId, review]) => ({
+        id: reviewId,
+        sku: productSku,
+        rating: review.rating,
+        orderId: null,
+        comment: null,
+      }));
+    }),
+    'Product.rating': field(z.strictObject({}), async (_args, ctx) => {
+      const productSku = ctx.source?.sku;
+      if (typeof productSku !== 'string') return null;
+      const view = await rating(ctx, productSku);
+      if (!view) return { average: null, count: 0 };
+      return { average: view.count ? view.average : null, count: view.count };
+    }),
+  },
+});

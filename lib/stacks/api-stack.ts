@@ -1,0 +1,265 @@
+import { fileURLToPath } from 'node:url';
+import { CfnOutput, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import * as appsync from 'aws-cdk-lib/aws-appsync';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { type PlatformConfig, runtimeEnvironment } from '../config.js';
+import { ServiceFunction } from '../constructs/service-function.js';
+import { acknowledgeApiLogsRole, SourceApi } from '../constructs/source-api.js';
+import type { ServiceStack } from './service-stack.js';
+
+/** The services the API reads or commands. */
+export type ApiServices = Record<
+  'users' | 'inventory' | 'orders' | 'payments' | 'reviews' | 'analytics' | 'security',
+  ServiceStack
+>;
+
+export interface ApiStackProps extends StackProps {
+  readonly config: PlatformConfig;
+  readonly services: ApiServices;
+}
+
+/** A source API: the service, the fields its resolver runs, the read models it reads, the Commands it calls. */
+interface SourceSpec {
+  readonly service: keyof ApiServices;
+  readonly fields: readonly string[];
+  readonly reads: readonly { readonly table: string; readonly env: string }[];
+  readonly commands?: string;
+}
+
+const SOURCES: readonly SourceSpec[] = [
+  {
+    service: 'users',
+    fields: ['Mutation.registerUser', 'Query.user', 'Order.customer'],
+    reads: [{ table: 'UserProfile', env: 'USER_PROFILE_TABLE' }],
+    commands: 'USERS_COMMANDS_FUNCTION',
+  },
+  {
+    service: 'inventory',
+    fields: ['Query.products', 'Query.product', 'Mutation.addProduct', 'Mutation.restock'],
+    reads: [{ table: 'ProductView', env: 'PRODUCT_VIEW_TABLE' }],
+    commands: 'INVENTORY_COMMANDS_FUNCTION',
+  },
+  {
+    service: 'orders',
+    fields: ['Mutation.placeOrder', 'Query.order', 'Query.ordersByCustomer', 'Mutation.publishOrderUpdate'],
+    reads: [{ table: 'OrderView', env: 'ORDER_VIEW_TABLE' }],
+    commands: 'ORDERS_COMMANDS_FUNCTION',
+  },
+  {
+    service: 'payments',
+    fields: ['Order.payment'],
+    reads: [{ table: 'PaymentView', env: 'PAYMENT_VIEW_TABLE' }],
+  },
+  {
+    service: 'reviews',
+    fields: ['Mutation.submitReview', 'Query.productReviews', 'Product.rating'],
+    reads: [{ table: 'ProductRating', env: 'PRODUCT_RATING_TABLE' }],
+    commands: 'REVIEWS_COMMANDS_FUNCTION',
+  },
+  {
+    service: 'analytics',
+    fields: ['Query.sagaStats'],
+    reads: [{ table: 'SalesSummary', env: 'SALES_SUMMARY_TABLE' }],
+  },
+];
+
+const schemaFile = (service: string) =>
+  fileURLToPath(new URL(`../../functions/${service}/schema.graphql`, import.meta.url));
+const resolverEntry = (service: string) =>
+  fileURLToPath(new URL(`../../functions/${service}/handlers/graphql.ts`, import.meta.url));
+
+/**
+ * The GraphQL API: a source API per service that owns data clients read (users, catalogue, orders,
+ * payments, reviews, analytics), each with direct Lambda resolvers, composed by an AppSync Merged API
+ * (AUTO_MERGE). People sign in with a Cognito user pool (groups admin and customer), services use IAM, and
+ * the dev stage (and the local cloud) also takes an API key. Resolvers read the services' read models and
+ * write only through their Commands functions (live aliases); denials are audited through security's.
+ */
+export class ApiStack extends Stack {
+  public readonly userPool: cognito.UserPool;
+  public readonly userPoolClient: cognito.UserPoolClient;
+  public readonly sourceApis: Record<string, SourceApi> = {};
+  public readonly resolvers: Record<string, ServiceFunction> = {};
+  public readonly mergedApi: appsync.GraphqlApi;
+
+  constructor(scope: Construct, id: string, props: ApiStackProps) {
+    super(scope, id, props);
+    const { config, services } = props;
+    const apiKey = config.stageDefaults.apiKeyEnabled;
+    const prefix = `commerceforge-${config.stage}`;
+
+    this.userPool = new cognito.UserPool(this, 'People', {
+      userPoolName: `${prefix}-people`,
+      selfSignUpEnabled: true,
+      signInAliases: { email: true },
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+      },
+      mfa: cognito.Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      featurePlan: cognito.FeaturePlan.PLUS,
+      standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      removalPolicy: config.stageDefaults.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    this.userPoolClient = this.userPool.addClient('WebClient', { authFlows: { userSrp: true } });
+    for (const group of ['admin', 'customer']) {
+      new cognito.CfnUserPoolGroup(this, `${group}Group`, {
+        userPoolId: this.userPool.userPoolId,
+        groupName: group,
+        description: group === 'admin' ? 'Catalogue and stock administrators' : 'Shoppers',
+      });
+    }
+
+    // Cognito is the default everywhere; the schemas' directives also allow IAM and (dev) the API key.
+    const authorizationConfig: appsync.AuthorizationConfig = {
+      defaultAuthorization: {
+        authorizationType: appsync.AuthorizationType.USER_POOL,
+        userPoolConfig: { userPool: this.userPool },
+      },
+      additionalAuthorizationModes: [
+        { authorizationType: appsync.AuthorizationType.IAM },
+        // No expiry given: AppSync's 7-day default. A fixed date expires, Expiration.after changes every synth.
+        ...(apiKey ? [{ authorizationType: appsync.AuthorizationType.API_KEY }] : []),
+      ],
+    };
+    const logRetention = config.stageDefaults.logRetentionDays as logs.RetentionDays;
+    const securityCommands = commandsOf(services.security);
+
+    for (const spec of SOURCES) {
+      const owner = services[spec.service];
+      const resolver = new ServiceFunction(this, `${titleCase(spec.service)}Resolver`, {
+        service: spec.service,
+        entry: resolverEntry(spec.service),
+        description: `GraphQL resolvers of the ${spec.service} source API`,
+        logLevel: config.logLevel,
+        tracing: config.tracing.enabled,
+        logRetention,
+        removalPolicy: config.stageDefaults.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+        environment: {
+          ...runtimeEnvironment(config),
+          SECURITY_COMMANDS_FUNCTION: securityCommands.alias.functionArn,
+        },
+      });
+      securityCommands.alias.grantInvoke(resolver.alias);
+      for (const read of spec.reads) {
+        const table = readModelOf(owner, read.table);
+        grantViewRead(resolver, table);
+        resolver.function.addEnvironment(read.env, table.tableName);
+      }
+      if (spec.commands) {
+        const commands = commandsOf(owner);
+        commands.alias.grantInvoke(resolver.alias);
+        resolver.function.addEnvironment(spec.commands, commands.alias.functionArn);
+      }
+      this.resolvers[spec.service] = resolver;
+      this.sourceApis[spec.service] = new SourceApi(this, `${titleCase(spec.service)}Api`, {
+        name: `${prefix}-${spec.service}`,
+        schemaFile: schemaFile(spec.service),
+        resolver: resolver.alias,
+        fields: spec.fields,
+        authorizationConfig,
+        apiKey,
+        logRetention,
+      });
+    }
+
+    this.mergedApi = new appsync.GraphqlApi(this, 'MergedApi', {
+      name: `${prefix}-commerce`,
+      definition: appsync.Definition.fromSourceApis({
+        sourceApis: Object.values(this.sourceApis).map((source) => ({
+          sourceApi: source.api,
+          mergeType: appsync.MergeType.AUTO_MERGE,
+        })),
+      }),
+      authorizationConfig,
+      logConfig: { fieldLogLevel: appsync.FieldLogLevel.ERROR, retention: logRetention },
+      xrayEnabled: true,
+    });
+    acknowledgeApiLogsRole(this.mergedApi);
+    this.acknowledgeMergeRole();
+    this.acknowledgeLogRetention();
+
+    // The URL and the user pool are what a client needs; the API key is never an output (read it from the
+    // console or `aws appsync list-api-keys`).
+    new CfnOutput(this, 'GraphQLUrl', { value: this.mergedApi.graphqlUrl });
+    new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
+  }
+
+  /** CDK scopes the merge role to each source API's fields and each association: ARN suffixes cdk-nag flags. */
+  private acknowledgeMergeRole(): void {
+    const ids: string[] = [];
+    for (const source of Object.values(this.sourceApis)) {
+      const association = this.mergedApi.node.findChild(`${source.api.node.id}Association`);
+      const logicalId = this.getLogicalId(association as appsync.CfnSourceApiAssociation);
+      ids.push(`AwsSolutions-IAM5[Resource::<${logicalId}.SourceApiArn>/*]`);
+    }
+    const role = this.mergedApi.node.tryFindChild('MergedApiExecutionRole');
+    if (role) {
+      Validations.of(role).acknowledge(
+        ...ids.map((id) => ({
+          id,
+          reason:
+            'The Merged API runs every field of each source API it composes (appsync:SourceGraphQL on the source API and its fields, as CDK grants it).',
+        })),
+      );
+    }
+  }
+
+  /** ASC3's logConfig retention is kept by CDK's LogRetention custom resource (a Lambda with AWS's policy). */
+  private acknowledgeLogRetention(): void {
+    for (const child of this.node.children) {
+      if (!child.node.id.startsWith('LogRetention')) continue;
+      Validations.of(child).acknowledge(
+        {
+          id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+          reason: "CDK's LogRetention custom resource writes its own logs with the basic execution role.",
+        },
+        {
+          id: 'AwsSolutions-IAM5[Resource::*]',
+          reason:
+            "CDK's LogRetention custom resource sets retention on log groups AppSync names at run time.",
+        },
+        {
+          id: 'AwsSolutions-L1',
+          reason: "CDK's LogRetention custom resource runtime is chosen by aws-cdk-lib.",
+        },
+      );
+    }
+  }
+}
+
+function titleCase(name: string): string {
+  return `${name[0]?.toUpperCase()}${name.slice(1)}`;
+}
+
+function commandsOf(stack: ServiceStack): ServiceFunction {
+  const fn = stack.functions.Commands;
+  if (!fn) throw new Error(`the API needs ${stack.service}'s Commands function`);
+  return fn;
+}
+
+function readModelOf(stack: ServiceStack, name: string): dynamodb.Table {
+  const table = stack.readModels[name];
+  if (!table) throw new Error(`the API needs ${stack.service}'s ${name} read model`);
+  return table;
+}
+
+/** Read-only access to a view (no `index/*`: only the table; an index is granted by name where needed). */
+function grantViewRead(fn: ServiceFunction, table: dynamodb.Table): void {
+  fn.function.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan'],
+      resources: [table.tableArn],
+    }),
+  );
+}
