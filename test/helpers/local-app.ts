@@ -3,9 +3,7 @@
  * named after a hash of the sources (bin/, lib/, functions/, statemachines/), so every e2e file and rerun
  * shares one synth, then started on a free port with the plugins `npm start` runs.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
@@ -14,29 +12,29 @@ import { loadConfig } from '../../lib/config.js';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.js';
 import { consoleLogger, quietLogger } from '../../local/core/log.js';
 import { type DefaultPlugins, defaultPlugins } from '../../local/plugins.js';
+import { synthesizeOnce } from './synth-once.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SOURCES = ['bin', 'lib', 'functions', 'statemachines', 'cdk.json', 'package-lock.json'];
 
 /** Synthesizes the app (stage dev, default configuration) unless this exact source tree already was. */
 export function synthesizeApp(): string {
-  const target = path.join(tmpdir(), `commerceforge-app-${sourceHash()}`);
-  if (existsSync(path.join(target, 'manifest.json'))) return target;
-  const staging = mkdtempSync(path.join(tmpdir(), 'commerceforge-app-synth-'));
-  // What `cdk synth` gives the app: cdk.json's context, plus the metadata the CLI asks for (the local cloud
-  // finds each function's bundle by its asset path).
-  const { context } = JSON.parse(readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')) as { context: object };
-  const app = new App({
-    outdir: staging,
-    context: { ...context, 'aws:cdk:enable-path-metadata': true, 'aws:cdk:enable-asset-metadata': true },
+  return synthesizeOnce({
+    name: 'app',
+    sources: SOURCES.map((source) => path.join(ROOT, source)),
+    synth: (outdir) => {
+      // What `cdk synth` gives the app: cdk.json's context, plus the metadata the CLI asks for (the local
+      // cloud finds each function's bundle by its asset path).
+      const { context } = JSON.parse(readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')) as {
+        context: object;
+      };
+      const app = new App({
+        outdir,
+        context: { ...context, 'aws:cdk:enable-path-metadata': true, 'aws:cdk:enable-asset-metadata': true },
+      });
+      buildApp(loadConfig({ STAGE: 'dev' }), app).synth();
+    },
   });
-  buildApp(loadConfig({ STAGE: 'dev' }), app).synth();
-  try {
-    renameSync(staging, target);
-  } catch {
-    rmSync(staging, { recursive: true, force: true }); // another test file won the race: use theirs
-  }
-  return target;
 }
 
 /** The running app, with handles on the plugins (e.g. `plugins.eventBridge.service.bridge.events`). */
@@ -82,21 +80,6 @@ export async function eventually<T>(probe: () => T | undefined | Promise<T | und
     if (Date.now() > deadline) throw new Error(`nothing after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-}
-
-function sourceHash(): string {
-  const hash = createHash('sha256');
-  const walk = (entry: string) => {
-    const full = path.join(ROOT, entry);
-    if (!existsSync(full)) return;
-    if (!statSync(full).isDirectory()) {
-      hash.update(entry).update(readFileSync(full));
-      return;
-    }
-    for (const child of readdirSync(full).sort()) walk(path.join(entry, child));
-  };
-  for (const source of SOURCES) walk(source);
-  return hash.digest('hex').slice(0, 16);
 }
 
 /**

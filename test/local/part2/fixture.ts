@@ -1,40 +1,14 @@
-/**
- * Synthesizes test/fixtures/local-part2-app once into a temp folder named after a hash of its sources (the
- * core tests' approach), so reruns and the AWS CLI check share one synth.
- */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+/** Synthesizes test/fixtures/local-part2-app once per content of its sources (test/helpers/synth-once.ts). */
 import { fileURLToPath } from 'node:url';
 import { buildApp } from '../../fixtures/local-part2-app/app.js';
+import { synthesizeOnce } from '../../helpers/synth-once.js';
 
 const FIXTURE = fileURLToPath(new URL('../../fixtures/local-part2-app/', import.meta.url));
 
 export function synthesizePart2App(): string {
-  const target = path.join(tmpdir(), `commerceforge-local-part2-app-${fixtureHash()}`);
-  if (existsSync(path.join(target, 'manifest.json'))) return target;
-  const staging = mkdtempSync(path.join(tmpdir(), 'commerceforge-local-part2-synth-'));
-  buildApp(staging).synth();
-  try {
-    renameSync(staging, target);
-  } catch {
-    rmSync(staging, { recursive: true, force: true });
-  }
-  return target;
-}
-
-function fixtureHash(): string {
-  const hash = createHash('sha256');
-  const walk = (directory: string) => {
-    for (const entry of readdirSync(directory, { withFileTypes: true }).sort((a, b) =>
-      a.name.localeCompare(b.name),
-    )) {
-      const full = path.join(directory, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else hash.update(entry.name).update(readFileSync(full));
-    }
-  };
-  walk(FIXTURE);
-  return hash.digest('hex').slice(0, 16);
+  return synthesizeOnce({
+    name: 'local-part2-app',
+    sources: [FIXTURE],
+    synth: (outdir) => buildApp(outdir).synth(),
+  });
 }
