@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ValidationError } from '../../kernel/domain/errors.js';
+import { parseWith } from '../../kernel/domain/commands.js';
 import { AddProduct, Restock } from './product/commands.js';
 import { ReleaseStock, ReserveStock } from './reservation/commands.js';
 
@@ -14,15 +14,7 @@ export type InventoryCommand = z.infer<typeof inventoryCommandSchema>;
 
 /** The boundary: anything that is not a well-formed inventory command is a ValidationError with zod's issues. */
 export function parseCommand(input: unknown): InventoryCommand {
-  const result = inventoryCommandSchema.safeParse(input);
-  if (!result.success) {
-    throw new ValidationError(
-      'invalid inventory command',
-      { issues: result.error.issues },
-      { cause: result.error },
-    );
-  }
-  return result.data;
+  return parseWith(inventoryCommandSchema, input, 'inventory');
 }
 
 /** Which aggregate decides a command: product commands go to `productDecider`, the others to `reservationDecider`. */

@@ -1,12 +1,10 @@
 import * as z from 'zod';
-import { ValidationError } from '../../kernel/domain/errors.js';
+import { type CommandMetadata, commandMetadata, parseWith } from '../../kernel/domain/commands.js';
 import { NotificationSentV1 } from '../../kernel/events/catalogue/notifications.js';
-import { actorSchema } from '../../kernel/events/envelope.js';
-import { id, isoDateTime } from '../../kernel/events/primitives.js';
+import { id } from '../../kernel/events/primitives.js';
 import type { Notification } from './notification.js';
 
-export const commandMetadata = z.strictObject({ commandId: id, issuedAt: isoDateTime, actor: actorSchema });
-export type CommandMetadata = z.infer<typeof commandMetadata>;
+export { type CommandMetadata, commandMetadata };
 
 /**
  * Record that a notification was sent for an event. The stream is the triggering event's id, so "once per
@@ -25,15 +23,7 @@ export type NotificationCommand = z.infer<typeof notificationCommandSchema>;
 export type SendNotification = z.infer<typeof SendNotification>;
 
 export function parseCommand(input: unknown): NotificationCommand {
-  const result = notificationCommandSchema.safeParse(input);
-  if (!result.success) {
-    throw new ValidationError(
-      'invalid notifications command',
-      { issues: result.error.issues },
-      { cause: result.error },
-    );
-  }
-  return result.data;
+  return parseWith(notificationCommandSchema, input, 'notifications');
 }
 
 /** Deterministic, so a retried delivery names the same notification (and a channel can dedupe on it). */

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ValidationError } from '../../kernel/domain/errors.js';
+import { type CommandMetadata, commandMetadata, parseWith } from '../../kernel/domain/commands.js';
 import {
   OrderCancelledV1,
   OrderConfirmedV1,
@@ -7,20 +7,9 @@ import {
   OrderPlacedV2,
   OrderShippedV1,
 } from '../../kernel/events/catalogue/orders.js';
-import { actorSchema } from '../../kernel/events/envelope.js';
-import { currency, id, isoDateTime, minorUnits, sku, stockLine } from '../../kernel/events/primitives.js';
+import { currency, id, minorUnits, sku, stockLine } from '../../kernel/events/primitives.js';
 
-/**
- * Orders' commands. Fields reuse the event catalogue's schemas (an order line here is what OrderPlaced
- * carries, minus the price the client never sends). Time, ids and the caller come in `metadata`, so
- * `decide` never reads a clock or a random source.
- */
-export const commandMetadata = z.strictObject({
-  commandId: id,
-  issuedAt: isoDateTime,
-  actor: actorSchema,
-});
-export type CommandMetadata = z.infer<typeof commandMetadata>;
+export { type CommandMetadata, commandMetadata };
 
 /**
  * A catalogue entry as the handler found it (inventory's ProductView) for an ordered SKU. Prices come from
@@ -92,13 +81,5 @@ export type DeliverOrder = z.infer<typeof DeliverOrder>;
 
 /** The boundary: anything that is not a well-formed orders command is a ValidationError with zod's issues. */
 export function parseCommand(input: unknown): OrderCommand {
-  const result = orderCommandSchema.safeParse(input);
-  if (!result.success) {
-    throw new ValidationError(
-      'invalid orders command',
-      { issues: result.error.issues },
-      { cause: result.error },
-    );
-  }
-  return result.data;
+  return parseWith(orderCommandSchema, input, 'orders');
 }

@@ -1,17 +1,9 @@
 import * as z from 'zod';
-import { ValidationError } from '../../kernel/domain/errors.js';
+import { type CommandMetadata, commandMetadata, parseWith } from '../../kernel/domain/commands.js';
 import { OrderPlacedV2 } from '../../kernel/events/catalogue/orders.js';
 import { PaymentChargedV1, PaymentRefundedV1 } from '../../kernel/events/catalogue/payments.js';
-import { actorSchema } from '../../kernel/events/envelope.js';
-import { id, isoDateTime } from '../../kernel/events/primitives.js';
 
-/** Time, ids and the caller of every payments command: `decide` reads no clock and no random source. */
-export const commandMetadata = z.strictObject({
-  commandId: id,
-  issuedAt: isoDateTime,
-  actor: actorSchema,
-});
-export type CommandMetadata = z.infer<typeof commandMetadata>;
+export { type CommandMetadata, commandMetadata };
 
 /** The catalogue allows 0 minor units; a charge or a refund of nothing is a mistake. */
 const positiveAmount = PaymentChargedV1.shape.amount.min(1);
@@ -48,13 +40,5 @@ export type RefundPayment = z.infer<typeof RefundPayment>;
 
 /** The boundary: anything that is not a well-formed payments command is a ValidationError with zod's issues. */
 export function parseCommand(input: unknown): PaymentCommand {
-  const result = paymentCommandSchema.safeParse(input);
-  if (!result.success) {
-    throw new ValidationError(
-      'invalid payments command',
-      { issues: result.error.issues },
-      { cause: result.error },
-    );
-  }
-  return result.data;
+  return parseWith(paymentCommandSchema, input, 'payments');
 }

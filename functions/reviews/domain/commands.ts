@@ -1,16 +1,9 @@
 import * as z from 'zod';
-import { ValidationError } from '../../kernel/domain/errors.js';
+import { type CommandMetadata, commandMetadata, parseWith } from '../../kernel/domain/commands.js';
 import { ReviewSubmittedV1 } from '../../kernel/events/catalogue/reviews.js';
-import { actorSchema } from '../../kernel/events/envelope.js';
-import { id, isoDateTime, sku } from '../../kernel/events/primitives.js';
+import { id, sku } from '../../kernel/events/primitives.js';
 
-/** Time, ids and the caller of every reviews command: `decide` reads no clock and no random source. */
-export const commandMetadata = z.strictObject({
-  commandId: id,
-  issuedAt: isoDateTime,
-  actor: actorSchema,
-});
-export type CommandMetadata = z.infer<typeof commandMetadata>;
+export { type CommandMetadata, commandMetadata };
 
 /**
  * What the handler knows about the reviewed order (from the orders read model): its customer, whether it
@@ -44,13 +37,5 @@ export type SubmitReview = z.infer<typeof SubmitReview>;
 
 /** The boundary: anything that is not a well-formed reviews command is a ValidationError with zod's issues. */
 export function parseCommand(input: unknown): ReviewCommand {
-  const result = reviewCommandSchema.safeParse(input);
-  if (!result.success) {
-    throw new ValidationError(
-      'invalid reviews command',
-      { issues: result.error.issues },
-      { cause: result.error },
-    );
-  }
-  return result.data;
+  return parseWith(reviewCommandSchema, input, 'reviews');
 }

@@ -1,16 +1,8 @@
 import * as z from 'zod';
-import { ValidationError } from '../../kernel/domain/errors.js';
+import { type CommandMetadata, commandMetadata, parseWith } from '../../kernel/domain/commands.js';
 import { SecurityAuditRecordedV1 } from '../../kernel/events/catalogue/security.js';
-import { actorSchema } from '../../kernel/events/envelope.js';
-import { id, isoDateTime } from '../../kernel/events/primitives.js';
 
-/** Time, ids and the caller of every security command: `decide` reads no clock and no random source. */
-export const commandMetadata = z.strictObject({
-  commandId: id,
-  issuedAt: isoDateTime,
-  actor: actorSchema,
-});
-export type CommandMetadata = z.infer<typeof commandMetadata>;
+export { type CommandMetadata, commandMetadata };
 
 /**
  * The audit trail holds ids, never personal data: a value that carries an email address or an IP address
@@ -58,13 +50,5 @@ export type RecordAudit = z.infer<typeof RecordAudit>;
 
 /** The boundary: anything that is not a well-formed security command is a ValidationError with zod's issues. */
 export function parseCommand(input: unknown): SecurityCommand {
-  const result = securityCommandSchema.safeParse(input);
-  if (!result.success) {
-    throw new ValidationError(
-      'invalid security command',
-      { issues: result.error.issues },
-      { cause: result.error },
-    );
-  }
-  return result.data;
+  return parseWith(securityCommandSchema, input, 'security');
 }

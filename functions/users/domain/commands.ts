@@ -1,19 +1,8 @@
 import * as z from 'zod';
-import { ValidationError } from '../../kernel/domain/errors.js';
+import { type CommandMetadata, commandMetadata, parseWith } from '../../kernel/domain/commands.js';
 import { UserCreatedV1, UserDeletedV1, UserUpdatedV1 } from '../../kernel/events/catalogue/users.js';
-import { actorSchema } from '../../kernel/events/envelope.js';
-import { id, isoDateTime } from '../../kernel/events/primitives.js';
 
-/**
- * Users' commands: `{ type, data, metadata }`, fields reused from the event catalogue. Time, ids and the
- * caller come in `metadata`, and the new user's id in `data`, so `decide` reads no clock and no random source.
- */
-export const commandMetadata = z.strictObject({
-  commandId: id,
-  issuedAt: isoDateTime,
-  actor: actorSchema,
-});
-export type CommandMetadata = z.infer<typeof commandMetadata>;
+export { type CommandMetadata, commandMetadata };
 
 /** Trimmed and lower-cased before the catalogue's email check: `Ann@Example.com ` and `ann@example.com` are one address. */
 export const email = z.string().trim().toLowerCase().pipe(UserCreatedV1.shape.email);
@@ -56,15 +45,7 @@ export type DeleteUser = z.infer<typeof DeleteUser>;
 
 /** The boundary: anything that is not a well-formed users command is a ValidationError with zod's issues. */
 export function parseCommand(input: unknown): UserCommand {
-  const result = userCommandSchema.safeParse(input);
-  if (!result.success) {
-    throw new ValidationError(
-      'invalid users command',
-      { issues: result.error.issues },
-      { cause: result.error },
-    );
-  }
-  return result.data;
+  return parseWith(userCommandSchema, input, 'users');
 }
 
 /**

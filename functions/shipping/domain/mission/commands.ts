@@ -1,10 +1,10 @@
 import * as z from 'zod';
+import { commandMetadata, parseWith } from '../../../kernel/domain/commands.js';
 import {
   MissionCreatedV1,
   TaskAssignedV1,
   TaskCompletedV1,
 } from '../../../kernel/events/catalogue/shipping.js';
-import { commandMetadata, parseWith } from '../boundary.js';
 
 /**
  * The catalogue has no event that stops a mission (no MissionCancelled), so a mission cannot record that its

@@ -1,11 +1,11 @@
 import * as z from 'zod';
+import { commandMetadata, parseWith } from '../../../kernel/domain/commands.js';
 import {
   ShipmentCancelledV1,
   ShipmentCreatedV1,
   ShipmentDeliveredV1,
   ShipmentDispatchedV1,
 } from '../../../kernel/events/catalogue/shipping.js';
-import { commandMetadata, parseWith } from '../boundary.js';
 
 export const CreateShipment = z.strictObject({
   type: z.literal('CreateShipment'),

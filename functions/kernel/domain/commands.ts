@@ -1,9 +1,11 @@
 import * as z from 'zod';
-import { ValidationError } from '../../kernel/domain/errors.js';
-import { actorSchema } from '../../kernel/events/envelope.js';
-import { id, isoDateTime } from '../../kernel/events/primitives.js';
+import { actorSchema } from '../events/envelope.js';
+import { id, isoDateTime } from '../events/primitives.js';
+import { ValidationError } from './errors.js';
 
-/** Who issued a command, when, and its id: the domain takes time and ids from here, never from a clock. */
+/**
+ * The metadata every command of every service carries (the command handler kit fills it in at the edge).
+ * Who issued a command, when, and its id: the domain takes time and ids from here, never from a clock. */
 export const commandMetadata = z.strictObject({
   commandId: id,
   issuedAt: isoDateTime,
