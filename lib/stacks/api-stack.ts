@@ -7,6 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { type PlatformConfig, runtimeEnvironment } from '../config.js';
+import { type Subscription, SubscriptionTargets } from '../constructs/domain-event-bus.js';
 import { ServiceFunction } from '../constructs/service-function.js';
 import { acknowledgeApiLogsRole, SourceApi } from '../constructs/source-api.js';
 import type { ServiceStack } from './service-stack.js';
@@ -85,6 +86,9 @@ export class ApiStack extends Stack {
   public readonly sourceApis: Record<string, SourceApi> = {};
   public readonly resolvers: Record<string, ServiceFunction> = {};
   public readonly mergedApi: appsync.GraphqlApi;
+  /** Orders' status changes to `onOrderUpdated` subscribers, through `publishOrderUpdate` as IAM. */
+  public readonly orderUpdates: ServiceFunction;
+  public readonly orderUpdatesSubscription: Subscription;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -186,6 +190,37 @@ export class ApiStack extends Stack {
     });
     acknowledgeApiLogsRole(this.mergedApi);
     this.acknowledgeMergeRole();
+
+    // onOrderUpdated: the subscriber of order events is this stack (the rule lives here, not in the
+    // platform's or orders'); it calls the Merged API's IAM-only publishOrderUpdate, signed with SigV4.
+    this.orderUpdates = new ServiceFunction(this, 'OrderUpdatesPublisher', {
+      service: 'orders',
+      entry: fileURLToPath(
+        new URL('../../functions/orders/handlers/publish-order-update.ts', import.meta.url),
+      ),
+      description: 'Order status changes to onOrderUpdated subscribers (publishOrderUpdate, as IAM)',
+      logLevel: config.logLevel,
+      tracing: config.tracing.enabled,
+      logRetention,
+      removalPolicy: config.stageDefaults.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      environment: {
+        ...runtimeEnvironment(config),
+        GRAPHQL_URL: this.mergedApi.graphqlUrl,
+      },
+    });
+    const orderView = readModelOf(services.orders, 'OrderView');
+    grantViewRead(this.orderUpdates, orderView);
+    this.orderUpdates.function.addEnvironment('ORDER_VIEW_TABLE', orderView.tableName);
+    // appsync:GraphQL on Mutation.publishOrderUpdate of the Merged API, nothing else.
+    this.mergedApi.grantMutation(this.orderUpdates.alias, 'publishOrderUpdate');
+    this.orderUpdatesSubscription = services.orders.platform.bus.subscribe(this, 'OrderUpdatesRule', {
+      description: 'Order status changes to the GraphQL subscription onOrderUpdated',
+      eventPattern: {
+        source: ['commerceforge.orders'],
+        detailType: ['OrderPlaced', 'OrderConfirmed', 'OrderCancelled', 'OrderShipped', 'OrderDelivered'],
+      },
+      target: SubscriptionTargets.lambda(this.orderUpdates.alias),
+    });
     this.acknowledgeLogRetention();
 
     // The URL and the user pool are what a client needs; the API key is never an output (read it from the
