@@ -12,16 +12,22 @@ import { loadConfig } from '../../lib/config.js';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.js';
 import { consoleLogger, quietLogger } from '../../local/core/log.js';
 import { type DefaultPlugins, defaultPlugins } from '../../local/plugins.js';
-import { synthesizeOnce } from './synth-once.js';
+import { hashOf, synthesizeOnce } from './synth-once.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const SOURCES = ['bin', 'lib', 'functions', 'statemachines', 'cdk.json', 'package-lock.json'];
+const SOURCES = ['bin', 'lib', 'functions', 'statemachines', 'cdk.json', 'package-lock.json'].map((source) =>
+  path.join(ROOT, source),
+);
+// Taken as this module loads, right after the app's modules (imported above): what is synthesized is what was
+// imported, even if the sources change while the tests run.
+const IMPORTED_SOURCES_HASH = hashOf(SOURCES);
 
 /** Synthesizes the app (stage dev, default configuration) unless this exact source tree already was. */
 export function synthesizeApp(): string {
   return synthesizeOnce({
     name: 'app',
-    sources: SOURCES.map((source) => path.join(ROOT, source)),
+    sources: SOURCES,
+    hash: IMPORTED_SOURCES_HASH,
     synth: (outdir) => {
       // What `cdk synth` gives the app: cdk.json's context, plus the metadata the CLI asks for (the local
       // cloud finds each function's bundle by its asset path).

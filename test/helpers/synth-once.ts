@@ -15,8 +15,15 @@ export function synthesizeOnce(options: {
   readonly sources: readonly string[];
   /** Synthesizes into `outdir`. */
   readonly synth: (outdir: string) => void;
+  /**
+   * The sources' hash, when taken earlier: at the time the app's modules were imported, so an edit made
+   * while tests run cannot file the old code under the new hash.
+   * @default hashOf(sources), now
+   */
+  readonly hash?: string;
 }): string {
-  const target = path.join(tmpdir(), `commerceforge-${options.name}-${hashOf(options.sources)}`);
+  const hash = options.hash ?? hashOf(options.sources);
+  const target = path.join(tmpdir(), `commerceforge-${options.name}-${hash}`);
   if (existsSync(path.join(target, 'manifest.json'))) return target;
   const staging = mkdtempSync(path.join(tmpdir(), `commerceforge-${options.name}-synth-`));
   options.synth(staging);
@@ -28,7 +35,7 @@ export function synthesizeOnce(options: {
   return target;
 }
 
-function hashOf(sources: readonly string[]): string {
+export function hashOf(sources: readonly string[]): string {
   const hash = createHash('sha256');
   const walk = (full: string) => {
     if (!existsSync(full)) return;
