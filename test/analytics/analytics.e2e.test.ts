@@ -175,6 +175,8 @@ describe('analytics on the local cloud', () => {
       ),
     );
 
+    // Many events race for the one summary item: a delivery that loses every write attempt is retried by
+    // EventBridge with backoff, which on a loaded machine can take longer than the default wait.
     const s = await eventually(async () => {
       const current = await summary();
       return current.sagas.compensated === 1 &&
@@ -182,7 +184,7 @@ describe('analytics on the local cloud', () => {
         current.ordersByStatus.CANCELLED === 1
         ? current
         : undefined;
-    });
+    }, 60_000);
     expect(s.ordersByStatus).toEqual({ PENDING: 1, CONFIRMED: 1, SHIPPED: 0, DELIVERED: 0, CANCELLED: 1 });
     expect(s.sagas).toEqual({
       started: 2,

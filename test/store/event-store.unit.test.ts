@@ -257,6 +257,30 @@ describe('projector writes', () => {
     });
   });
 
+  it('waits a jittered, growing, bounded time between clashing writes, and none after the last', async () => {
+    const [event] = productStream('SKU-12', 1);
+    ddb.on(GetCommand).resolves({});
+    ddb
+      .on(PutCommand)
+      .rejects(Object.assign(new Error('clash'), { name: 'ConditionalCheckFailedException' }));
+    const waits: number[] = [];
+    const projector = createProjector({
+      client,
+      tableName: 'views',
+      projection: productView,
+      maxAttempts: 5,
+      sleep: async (ms) => {
+        waits.push(ms);
+      },
+    });
+    await expect(projector.project(event!)).rejects.toBeInstanceOf(ProjectionError);
+    expect(waits).toHaveLength(4);
+    waits.forEach((ms, i) => {
+      expect(ms).toBeGreaterThanOrEqual(0);
+      expect(ms).toBeLessThanOrEqual(Math.min(400, 25 * 2 ** (i + 1)));
+    });
+  });
+
   it('projects a bus delivery after validating it, and refuses a forged one', async () => {
     const [event] = productStream('SKU-11', 1);
     ddb.on(GetCommand).resolves({});

@@ -33,6 +33,12 @@ export interface ProjectorOptions<V extends View, E extends DomainEvent> {
   readonly reader?: StreamReader<E>;
   /** Attempts on a write clash with another projector invocation. @default 5 */
   readonly maxAttempts?: number;
+  /**
+   * Waits between attempts after a clash: full jitter on 25 ms × 2^attempt, at most 400 ms, so writers racing
+   * for one view (a single-item summary) spread out instead of clashing again at once.
+   * @default a timer
+   */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 export type ProjectionOutcome =
@@ -75,6 +81,7 @@ export function createProjector<V extends View, E extends DomainEvent>(
   const { client, tableName, projection, reader } = options;
   const keyAttribute = projection.keyAttribute ?? 'id';
   const maxAttempts = Math.max(1, options.maxAttempts ?? 5);
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
 
   async function read(key: string): Promise<ViewState<V>> {
     const out = await client.send(
@@ -174,6 +181,7 @@ export function createProjector<V extends View, E extends DomainEvent>(
         return 'duplicate';
       }
       if (await write(key, resolved.result.state)) return resolved.outcome;
+      if (attempt < maxAttempts) await sleep(Math.random() * Math.min(400, 25 * 2 ** attempt));
     }
     throw new ProjectionError(
       'WRITE_CONTENTION',
