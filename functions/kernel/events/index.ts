@@ -4,4 +4,5 @@ export * from './define.js';
 export * from './envelope.js';
 export * from './metadata.js';
 export * from './parse.js';
+export * from './subjects.js';
 export * from './trace-context.js';

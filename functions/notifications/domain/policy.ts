@@ -1,5 +1,6 @@
 import { NotFoundError } from '../../kernel/domain/errors.js';
 import type { DomainEvent } from '../../kernel/events/catalogue.js';
+import { orderIdOf } from '../../kernel/events/subjects.js';
 import type { Notification } from './notification.js';
 
 /**
@@ -17,15 +18,8 @@ export const notifyingEventTypes = [
 
 /** The order whose customer the handler must look up before calling notificationFor, if any. */
 export function orderToResolve(event: DomainEvent): string | undefined {
-  switch (event.type) {
-    case 'OrderConfirmed':
-    case 'OrderCancelled':
-    case 'OrderShipped':
-    case 'OrderDelivered':
-      return event.data.orderId;
-    default:
-      return undefined;
-  }
+  // A placed order's own event carries the customer: nothing to look up.
+  return event.type === 'OrderPlaced' ? undefined : orderIdOf(event);
 }
 
 export interface RecipientContext {

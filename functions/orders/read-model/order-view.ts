@@ -1,4 +1,5 @@
 import type { DomainEvent, EventData } from '../../kernel/events/catalogue.js';
+import { orderIdOf } from '../../kernel/events/subjects.js';
 import type { Projection } from '../../kernel/projection/view.js';
 import type { OrderStatus } from '../domain/state.js';
 
@@ -85,18 +86,7 @@ function advance(
 }
 
 /** The order an event belongs to (the view key), or undefined for other events. */
-export function orderViewKey(event: DomainEvent): string | undefined {
-  switch (event.type) {
-    case 'OrderPlaced':
-    case 'OrderConfirmed':
-    case 'OrderCancelled':
-    case 'OrderShipped':
-    case 'OrderDelivered':
-      return event.data.orderId;
-    default:
-      return undefined;
-  }
-}
+export const orderViewKey: (event: DomainEvent) => string | undefined = orderIdOf;
 
 /** For the kernel projector: table partition key `id` (the order id). */
 export const orderViewProjection: Projection<OrderView> = {

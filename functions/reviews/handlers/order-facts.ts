@@ -1,5 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { DomainEvent } from '../../kernel/events/catalogue.js';
+import { orderIdOf } from '../../kernel/events/subjects.js';
 import type { Projection } from '../../kernel/projection/view.js';
 import type { OrderFacts } from '../domain/commands.js';
 
@@ -22,18 +23,7 @@ export type ReviewableOrder = {
   readonly updatedAt: string;
 };
 
-export function reviewableOrderKey(event: DomainEvent): string | undefined {
-  switch (event.type) {
-    case 'OrderPlaced':
-    case 'OrderConfirmed':
-    case 'OrderCancelled':
-    case 'OrderShipped':
-    case 'OrderDelivered':
-      return event.data.orderId;
-    default:
-      return undefined;
-  }
-}
+export const reviewableOrderKey: (event: DomainEvent) => string | undefined = orderIdOf;
 
 export const reviewableOrdersProjection: Projection<ReviewableOrder> = {
   name: 'ReviewableOrders',
