@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedCatalogue } from '../../functions/inventory/seed.js';
 import { orderIdFor } from '../../functions/orders/order-id.js';
 import { eventually, type LocalApp, physicalName, startLocalApp } from '../helpers/local-app.js';
+import { readEvents } from '../helpers/sse.js';
 
 let app: LocalApp;
 const KEY = { 'x-api-key': 'local-dev-key' };
@@ -133,21 +134,3 @@ describe('onOrderUpdated(id)', () => {
     }
   }, 120_000);
 });
-
-async function* readEvents(response: Response): AsyncGenerator<{ event: string; data: unknown }> {
-  if (!response.body) return;
-  const decoder = new TextDecoder();
-  let buffer = '';
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-    buffer += decoder.decode(chunk, { stream: true });
-    let end = buffer.indexOf('\n\n');
-    while (end >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const event = /^event: (.*)$/m.exec(block)?.[1] ?? 'message';
-      const data = /^data: (.*)$/m.exec(block)?.[1];
-      yield { event, data: data ? JSON.parse(data) : null };
-      end = buffer.indexOf('\n\n');
-    }
-  }
-}

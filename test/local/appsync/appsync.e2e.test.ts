@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appsyncPlugin } from '../../../local/appsync/plugin.js';
 import { type LocalCloud, startLocalCloud } from '../../../local/cloud.js';
 import { quietLogger } from '../../../local/core/log.js';
+import { readEvents } from '../../helpers/sse.js';
 import { synthesizeAppSyncApp } from './fixture.js';
 
 let cloud: LocalCloud;
@@ -249,21 +250,3 @@ describe('a source API that conflicts with another', () => {
     );
   });
 });
-
-async function* readEvents(response: Response): AsyncGenerator<{ event: string; data: unknown }> {
-  if (!response.body) return;
-  const decoder = new TextDecoder();
-  let buffer = '';
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-    buffer += decoder.decode(chunk, { stream: true });
-    let end = buffer.indexOf('\n\n');
-    while (end >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const event = /^event: (.*)$/m.exec(block)?.[1] ?? 'message';
-      const data = /^data: (.*)$/m.exec(block)?.[1];
-      yield { event, data: data ? JSON.parse(data) : null };
-      end = buffer.indexOf('\n\n');
-    }
-  }
-}
