@@ -6,6 +6,7 @@ import type { DomainEvent, EventType } from '../../functions/kernel/events/catal
 import { createEvent, type NewEvent } from '../../functions/kernel/events/metadata.js';
 import { rebuildProjection, scanViews } from '../../functions/kernel/projection/rebuild.js';
 import { toPutEventsEntry } from '../../functions/kernel/publisher.js';
+import { type Clients, clientsFor, createViewTable, invoke } from '../helpers/invoke.js';
 import {
   disableRulesOf,
   eventually,
@@ -13,7 +14,6 @@ import {
   physicalName,
   startLocalApp,
 } from '../helpers/local-app.js';
-import { type Clients, clientsFor, createViewTable, invoke } from '../payments/invoke.js';
 
 let app: LocalApp;
 let clients: Clients;

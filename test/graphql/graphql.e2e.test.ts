@@ -8,8 +8,8 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedCatalogue } from '../../functions/inventory/seed.js';
 import { orderIdFor } from '../../functions/orders/order-id.js';
+import { type Clients, clientsFor } from '../helpers/invoke.js';
 import { eventually, type LocalApp, physicalName, startLocalApp } from '../helpers/local-app.js';
-import { type Clients, clientsFor } from '../payments/invoke.js';
 
 let app: LocalApp;
 let clients: Clients;

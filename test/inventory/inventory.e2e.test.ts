@@ -6,8 +6,8 @@ import { seedCatalogue } from '../../functions/inventory/seed.js';
 import type { DomainEvent } from '../../functions/kernel/events/catalogue.js';
 import { rebuildProjection, scanViews } from '../../functions/kernel/projection/rebuild.js';
 import { createEventStore, type EventStore } from '../../functions/kernel/store/event-store.js';
+import { type Clients, clientsFor, createViewTable, invoke, succeeded } from '../helpers/invoke.js';
 import { eventually, type LocalApp, physicalName, startLocalApp } from '../helpers/local-app.js';
-import { type Clients, clientsFor, createViewTable, invoke, succeeded } from '../payments/invoke.js';
 
 let app: LocalApp;
 let clients: Clients;

@@ -6,8 +6,8 @@ import { createEvent, type NewEvent } from '../../functions/kernel/events/metada
 import { toPutEventsEntry } from '../../functions/kernel/publisher.js';
 import { createEventStore, type EventStore } from '../../functions/kernel/store/event-store.js';
 import type { NotificationResult } from '../../functions/notifications/handlers/on-notifying-event.js';
+import { type Clients, clientsFor, invoke } from '../helpers/invoke.js';
 import { eventually, type LocalApp, physicalName, startLocalApp } from '../helpers/local-app.js';
-import { type Clients, clientsFor, invoke } from '../payments/invoke.js';
 
 let app: LocalApp;
 let clients: Clients;

@@ -8,6 +8,7 @@ import { createEventStore, type EventStore } from '../../functions/kernel/store/
 import type { OrderResult } from '../../functions/orders/handlers/commands.js';
 import { orderIdFor } from '../../functions/orders/order-id.js';
 import { orderViewProjection } from '../../functions/orders/read-model/order-view.js';
+import { type Clients, clientsFor, createViewTable, invoke, succeeded } from '../helpers/invoke.js';
 import {
   disableRulesOf,
   eventually,
@@ -15,7 +16,6 @@ import {
   physicalName,
   startLocalApp,
 } from '../helpers/local-app.js';
-import { type Clients, clientsFor, createViewTable, invoke, succeeded } from '../payments/invoke.js';
 import { invocationCount, onBus, publish, ranTimes, redeliver } from './bus.js';
 
 let app: LocalApp;

@@ -5,8 +5,8 @@ import { rebuildProjection, scanViews } from '../../functions/kernel/projection/
 import { createEventStore, type EventStore } from '../../functions/kernel/store/event-store.js';
 import type { PaymentResult } from '../../functions/payments/handlers/execute.js';
 import { paymentViewProjection } from '../../functions/payments/read-model/payment-view.js';
+import { type Clients, clientsFor, createViewTable, invoke, succeeded } from '../helpers/invoke.js';
 import { eventually, type LocalApp, physicalName, startLocalApp } from '../helpers/local-app.js';
-import { type Clients, clientsFor, createViewTable, invoke, succeeded } from './invoke.js';
 
 let app: LocalApp;
 let clients: Clients;

@@ -5,8 +5,8 @@ import { toPutEventsEntry } from '../../functions/kernel/publisher.js';
 import { createEventStore, type EventStore } from '../../functions/kernel/store/event-store.js';
 import type { ShipmentResult } from '../../functions/shipping/handlers/results.js';
 import type { WarehouseAgentPlugin } from '../../local/warehouse-agent.js';
+import { type Clients, clientsFor, invoke, succeeded } from '../helpers/invoke.js';
 import { eventually, type LocalApp, physicalName, startLocalApp } from '../helpers/local-app.js';
-import { type Clients, clientsFor, invoke, succeeded } from '../payments/invoke.js';
 
 let app: LocalApp;
 let clients: Clients;

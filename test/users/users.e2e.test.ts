@@ -8,8 +8,8 @@ import { emailGuardKey } from '../../functions/users/domain/index.js';
 import type { UsersCommandResult } from '../../functions/users/handlers/commands.js';
 import { userIdFor } from '../../functions/users/handlers/user-id.js';
 import { userProfileProjection } from '../../functions/users/read-model/user-profile.js';
+import { type Clients, clientsFor, createViewTable, invoke, succeeded } from '../helpers/invoke.js';
 import { eventually, type LocalApp, physicalName, startLocalApp } from '../helpers/local-app.js';
-import { type Clients, clientsFor, createViewTable, invoke, succeeded } from '../payments/invoke.js';
 
 let app: LocalApp;
 let clients: Clients;
