@@ -87,11 +87,14 @@ export const PAYMENT_RETRY: sfn.RetryProps = {
 };
 
 /**
- * The whole saga's limit, compensations included (each retries up to ~1 min): past it the execution is stuck
- * mid-way, fails and alarms. Steps have no timeouts of their own on purpose: a step given up on while its
- * function still runs could charge after its refund was issued; a function's own timeout bounds it instead.
+ * The whole saga's limit, compensations included: past it the execution is stuck mid-way, fails and alarms.
+ * It is above the worst case of the longest path (a failure at the last step, every task using up all its
+ * retries and every attempt timing out: ~34 min, statemachines/README.md "Retry budgets"), so a saga that
+ * retries its way through is never cut short. Steps have no timeouts of their own on purpose: a step given up
+ * on while its function still runs could charge after its refund was issued; a function's own timeout bounds
+ * it instead.
  */
-export const ORDER_FULFILLMENT_TIMEOUT = Duration.minutes(30);
+export const ORDER_FULFILLMENT_TIMEOUT = Duration.minutes(45);
 
 export function orderFulfillmentSteps(fns: OrderFulfillmentFunctions): SagaStep[] {
   return [

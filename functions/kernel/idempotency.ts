@@ -29,8 +29,9 @@ export interface IdempotencyOptions<E> {
   /** The idempotency key of an invocation. @default the eventId of its envelope (`idempotencyKeyOf`) */
   readonly key?: (event: E) => string;
   /**
-   * How long a completed record is kept: a redelivery later than this runs again. EventBridge retries for
-   * up to 24 hours and DLQ redrives come later, so the default is a day.
+   * How long a completed record is kept: a redelivery later than this runs again. EventBridge retries a
+   * delivery for up to 24 hours, Lambda keeps an asynchronous event up to 6, and redrives from the DLQs and
+   * failure queues come later, so the default is a day.
    * @default 86_400
    */
   readonly expiresAfterSeconds?: number;

@@ -9,14 +9,25 @@ import { traceparentSchema } from '../kernel/events/envelope.js';
 /** The error a saga execution fails with when a compensation keeps failing: the one outcome that needs a human. */
 export const COMPENSATION_FAILED_ERROR = 'Saga.CompensationFailed';
 
-/** Lambda's transient service errors, as Step Functions names them: retried by default on every action. */
-export const TRANSIENT_LAMBDA_ERRORS = [
-  'Lambda.ClientExecutionTimeoutException',
+/**
+ * Lambda's transient failures, as Step Functions names them: retried on every Lambda task of a saga (actions,
+ * compensations, event builds) before any Catch sees them.
+ * - The Invoke API refusing or failing: a throttle (`TooManyRequestsException`, e.g. reserved concurrency
+ *   full) and Lambda's service and client-side errors. The function did not run, or its answer was lost.
+ * - The function not finishing: a timeout surfaces as `Lambda.Unknown` (Step Functions' name for a function
+ *   that returned no error type) or `Sandbox.Timedout`. Every step is idempotent (its command id is the saga
+ *   id and the command), so a timed-out step may run again.
+ * Business errors (a decline, too little stock) are not here: they go to the Catch at once.
+ */
+export const LAMBDA_SERVICE_ERRORS = [
+  'Lambda.TooManyRequestsException',
   'Lambda.ServiceException',
   'Lambda.AWSLambdaException',
   'Lambda.SdkClientException',
-  'Lambda.TooManyRequestsException',
+  'Lambda.ClientExecutionTimeoutException',
 ] as const;
+export const LAMBDA_TIMEOUT_ERRORS = ['Lambda.Unknown', 'Sandbox.Timedout'] as const;
+export const TRANSIENT_LAMBDA_ERRORS = [...LAMBDA_SERVICE_ERRORS, ...LAMBDA_TIMEOUT_ERRORS] as const;
 
 /** Step names become state names and event fields: short, PascalCase-ish, no spaces (saga states have spaces). */
 export const STEP_NAME = /^[A-Za-z][A-Za-z0-9]{0,47}$/;

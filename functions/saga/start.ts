@@ -5,6 +5,7 @@ import type { EventEnvelope } from '../kernel/events/envelope.js';
 import type { CausalMetadata } from '../kernel/events/metadata.js';
 import { parseEventBridgeEvent } from '../kernel/events/parse.js';
 import { withObservability } from '../kernel/observability.js';
+import { sdkRetryConfig } from '../kernel/sdk-retry.js';
 import type { SagaInput } from './contract.js';
 
 /**
@@ -14,7 +15,7 @@ import type { SagaInput } from './contract.js';
  * Step Functions refuses a second execution of that name (ExecutionAlreadyExists: the saga is already running
  * or done, nothing to do). Standard workflows keep names unique for 90 days; Express ones do not check them.
  *
- * Environment: STATE_MACHINE_ARN, BUSINESS_KEY_PATH.
+ * Environment: STATE_MACHINE_ARN, BUSINESS_KEY_PATH; RETRY_MAX_ATTEMPTS (the SDK's attempts, see sdk-retry.ts).
  */
 
 /** Step Functions execution names: 1-80 characters out of these. */
@@ -77,7 +78,9 @@ export const handler = withObservability<unknown, StartResult>(
     const subjectId = businessKeyOf(envelope, requiredEnv('BUSINESS_KEY_PATH'));
     const name = executionName(subjectId);
     const input = sagaInputFor(envelope, subjectId, tools.causation(envelope));
-    client ??= tools.captureClient(new SFNClient({}));
+    // A throttled StartExecution is retried by the SDK (`sdkRetryConfig`); past that the handler throws and
+    // Lambda retries the invocation, then the starter's failure queue takes the event.
+    client ??= tools.captureClient(new SFNClient(sdkRetryConfig()));
     try {
       const { executionArn } = await client.send(
         new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }),

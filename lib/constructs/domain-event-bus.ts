@@ -9,6 +9,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { AsyncInvokeFailures } from './async-invoke-failures.js';
 
 /** One JSON Schema for the registry: an event type at one version. */
 export interface EventSchemaDefinition {
@@ -37,7 +38,8 @@ export interface DomainEventBusProps {
   /** One entry per event type and version. */
   readonly schemas: readonly EventSchemaDefinition[];
   /**
-   * Where the alarms of subscription dead-letter queues notify.
+   * Where the alarms of subscriptions notify: their dead-letter queues, and the failure queues of the
+   * functions they invoke.
    * @default - alarms without actions
    */
   readonly alarmTopic?: sns.ITopic;
@@ -45,16 +47,31 @@ export interface DomainEventBusProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
+/** What a subscription's target is built in: where its alarms notify. */
+export interface SubscriptionContext {
+  readonly alarmTopic?: sns.ITopic;
+}
+
 /** The delivery settings every subscription gets; a target is built from them. */
-export type SubscriptionTarget = (delivery: targets.TargetBaseProps) => events.IRuleTarget;
+export type SubscriptionTarget = (
+  delivery: targets.TargetBaseProps,
+  context: SubscriptionContext,
+) => events.IRuleTarget;
 
 /** Targets a subscription can have, each given the delivery settings (retry policy, DLQ). */
 export const SubscriptionTargets = {
-  /** Invoke a function; pass its `live` alias so traffic shifting applies. */
+  /**
+   * Invoke a function; pass its `live` alias so traffic shifting applies. EventBridge invokes it
+   * asynchronously: the rule's retry policy and DLQ cover handing the event to Lambda, and the function's
+   * failure destination (`AsyncInvokeFailures`: Lambda's retries, then a queue with an alarm, configured on
+   * the qualifier given here) covers the function failing.
+   */
   lambda:
     (handler: lambda.IFunction, options: { event?: events.RuleTargetInput } = {}): SubscriptionTarget =>
-    (delivery) =>
-      new targets.LambdaFunction(handler, { ...delivery, event: options.event }),
+    (delivery, context) => {
+      AsyncInvokeFailures.of(handler, { alarmTopic: context.alarmTopic });
+      return new targets.LambdaFunction(handler, { ...delivery, event: options.event });
+    },
   /** Start an execution of a state machine. */
   stateMachine:
     (machine: sfn.IStateMachine, options: { input?: events.RuleTargetInput } = {}): SubscriptionTarget =>
@@ -72,7 +89,9 @@ export interface SubscribeOptions {
   readonly target: SubscriptionTarget;
   readonly description?: string;
   /**
-   * Attempts after the first delivery fails (EventBridge retries with exponential backoff and jitter).
+   * Attempts after the first delivery fails (EventBridge retries with exponential backoff and jitter). A
+   * delivery fails when the target refuses the event (throttled, missing, not allowed), not when a function
+   * it invoked throws: Lambda targets are invoked asynchronously (see `SubscriptionTargets.lambda`).
    * @default 8
    */
   readonly retryAttempts?: number;
@@ -83,7 +102,10 @@ export interface SubscribeOptions {
   readonly maxEventAge?: Duration;
 }
 
-/** A rule with its one target, the target's dead-letter queue and the alarm on that queue. */
+/**
+ * A rule with its one target, the target's dead-letter queue (events EventBridge could not deliver) and the
+ * alarm on that queue. A Lambda target also gets its function's failure queue (`AsyncInvokeFailures`).
+ */
 export class Subscription extends Construct {
   public readonly rule: events.Rule;
   public readonly deadLetterQueue: sqs.Queue;
@@ -107,11 +129,14 @@ export class Subscription extends Construct {
       description: options.description,
     });
     this.rule.addTarget(
-      options.target({
-        deadLetterQueue: this.deadLetterQueue,
-        retryAttempts: options.retryAttempts ?? 8,
-        maxEventAge: options.maxEventAge ?? Duration.hours(2),
-      }),
+      options.target(
+        {
+          deadLetterQueue: this.deadLetterQueue,
+          retryAttempts: options.retryAttempts ?? 8,
+          maxEventAge: options.maxEventAge ?? Duration.hours(2),
+        },
+        { alarmTopic: bus.alarmTopic },
+      ),
     );
 
     this.alarm = new cloudwatch.Alarm(this, 'DeadLettersAlarm', {
@@ -129,7 +154,8 @@ export class Subscription extends Construct {
 /**
  * The platform's custom EventBridge bus, an archive for replay, and the Schema Registry holding a JSON
  * Schema per event type and version. Subscriptions are made through `subscribe`, so every rule target has a
- * retry policy, a dead-letter queue and an alarm.
+ * retry policy, a dead-letter queue and an alarm, and every function a rule invokes a failure queue and an
+ * alarm.
  */
 export class DomainEventBus extends Construct {
   public readonly eventBus: events.EventBus;

@@ -80,6 +80,7 @@ export class SagasStack extends Stack {
       eventBus: platform.bus.eventBus,
       businessKeyPath: '$.data.orderId',
       timeout: ORDER_FULFILLMENT_TIMEOUT,
+      environment: runtimeEnvironment(config),
       logRetention,
       removalPolicy,
       alarmTopic: platform.alarmTopic,

@@ -127,7 +127,10 @@ export abstract class ServiceStack extends Stack {
     else table.grantReadData(fn.alias);
   }
 
-  /** Runs `fn` (through its live alias) on every event matching the pattern, with retries and a DLQ. */
+  /**
+   * Runs `fn` (through its live alias) on every event matching the pattern: EventBridge's retries and a DLQ
+   * for the delivery, Lambda's retries and a failure queue (on the alias) for the function's errors.
+   */
   protected subscribe(
     id: string,
     fn: ServiceFunction,

@@ -126,7 +126,14 @@ describe('Saga construct', () => {
           BackoffRate: 2,
           MaxDelaySeconds: 20,
         },
-        { ErrorEquals: [...TRANSIENT_LAMBDA_ERRORS], JitterStrategy: 'FULL' },
+        {
+          ErrorEquals: [...TRANSIENT_LAMBDA_ERRORS],
+          IntervalSeconds: 1,
+          MaxAttempts: 6,
+          BackoffRate: 2,
+          MaxDelaySeconds: 8,
+          JitterStrategy: 'FULL',
+        },
       ],
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'ChargePayment failed' }],
     });
@@ -134,7 +141,16 @@ describe('Saga construct', () => {
     expect(states['ConfirmOrder failed']?.Next).toBe('Undo CreateShipment');
     expect(states['Undo CreateShipment']?.Next).toBe('Undo ChargePayment');
     expect(states['Undo ReserveStock']?.Next).toBe('SagaCompensated: build');
+    // A compensation retries Lambda's transient errors on their own budget, then every error (States.ALL last).
     expect(states['Undo ReserveStock']?.Retry).toEqual([
+      {
+        ErrorEquals: [...TRANSIENT_LAMBDA_ERRORS],
+        IntervalSeconds: 1,
+        MaxAttempts: 6,
+        BackoffRate: 2,
+        MaxDelaySeconds: 8,
+        JitterStrategy: 'FULL',
+      },
       {
         ErrorEquals: ['States.ALL'],
         IntervalSeconds: 1,
@@ -161,6 +177,14 @@ describe('Saga construct', () => {
       steps: [
         { name: 'Anything', action: orders.alias, retry: { errors: ['States.ALL'], maxAttempts: 1 } },
         { name: 'Patient', action: orders.alias, retry: { maxAttempts: 9 } },
+        {
+          name: 'Picky',
+          action: orders.alias,
+          compensation: {
+            function: orders.alias,
+            retry: { errors: ['ProviderUnavailableError'], maxAttempts: 2 },
+          },
+        },
       ],
     });
     const states = definitionOf(Template.fromStack(stack)).States as States;
@@ -170,6 +194,18 @@ describe('Saga construct', () => {
     ]);
     expect(states.Patient?.Retry).toEqual([
       expect.objectContaining({ ErrorEquals: [...TRANSIENT_LAMBDA_ERRORS], MaxAttempts: 9 }),
+    ]);
+    // A compensation retrier naming its errors keeps the other defaults and goes first; throttles still retry.
+    expect(states['Undo Picky']?.Retry).toEqual([
+      {
+        ErrorEquals: ['ProviderUnavailableError'],
+        IntervalSeconds: 1,
+        MaxAttempts: 2,
+        BackoffRate: 2,
+        MaxDelaySeconds: 30,
+        JitterStrategy: 'FULL',
+      },
+      expect.objectContaining({ ErrorEquals: [...TRANSIENT_LAMBDA_ERRORS], MaxAttempts: 6 }),
     ]);
   });
 

@@ -162,7 +162,7 @@ describe('the saga starter', () => {
     expect(result).toEqual({ executionName: 'order-1', started: false });
   });
 
-  it('lets other errors through, so EventBridge retries the delivery', async () => {
+  it('lets other errors through, so Lambda retries the invocation (then its failure queue)', async () => {
     sfn
       .on(StartExecutionCommand)
       .rejects(Object.assign(new Error('slow down'), { name: 'ThrottlingException' }));

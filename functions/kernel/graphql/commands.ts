@@ -1,6 +1,7 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { KernelConfigurationError } from '../errors.js';
 import type { Actor } from '../events/envelope.js';
+import { sdkRetryConfig } from '../sdk-retry.js';
 
 /** What a service's Commands function answers. */
 export interface CommandAnswer<R = unknown> {
@@ -34,8 +35,14 @@ export function functionFromEnv(variable: string): string {
   return name;
 }
 
-/** Invokes services' Commands functions (RequestResponse) through their live aliases. */
-export function lambdaCommandInvoker(client: LambdaClient = new LambdaClient({})): CommandInvoker {
+/**
+ * Invokes services' Commands functions (RequestResponse) through their live aliases. A throttled Invoke
+ * (TooManyRequestsException, e.g. the Commands function's concurrency full) is retried by the SDK with
+ * backoff (`sdkRetryConfig`); a command's retry is safe, the services being idempotent by command id.
+ */
+export function lambdaCommandInvoker(
+  client: LambdaClient = new LambdaClient(sdkRetryConfig()),
+): CommandInvoker {
   return {
     async invoke(functionName, command, actor, options = {}) {
       const response = await client.send(

@@ -3,6 +3,7 @@ import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { ValidationError } from '../domain/errors.js';
 import { type HandlerTools, withObservability } from '../observability.js';
+import { sdkRetryConfig } from '../sdk-retry.js';
 import { deny, SECURITY_COMMANDS_ENV } from './audit.js';
 import { type CommandInvoker, lambdaCommandInvoker } from './commands.js';
 import { type Caller, callerOf, isAdmin } from './identity.js';
@@ -79,7 +80,7 @@ export function graphqlHandler(
     const parsed = resolver.args.safeParse(event.arguments ?? {});
     if (!parsed.success) throw validationError(parsed.error);
 
-    invoker ??= lambdaCommandInvoker(tools.captureClient(new LambdaClient({})));
+    invoker ??= lambdaCommandInvoker(tools.captureClient(new LambdaClient(sdkRetryConfig())));
     const caller = callerOf(event.identity);
     const live = invoker;
     const log = (message: string, details: Record<string, unknown>) => tools.logger.warn(message, details);

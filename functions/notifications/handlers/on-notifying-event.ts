@@ -27,7 +27,8 @@ let views: DynamoDBDocumentClient | undefined;
  * request) → the notification `notificationFor` chooses, through the channel, recorded as NotificationSent
  * on the stream of the triggering event. The same event delivered twice sends once: Powertools idempotency
  * on its eventId skips a redelivery, and the decider refuses a second (event, template) after that.
- * An order event whose OrderPlaced is not projected yet fails (NotFoundError): EventBridge retries it.
+ * An order event whose OrderPlaced is not projected yet fails (NotFoundError): Lambda retries the invocation
+ * (twice, 1 and 2 minutes apart), then the event goes to the function's failure queue, which alarms.
  */
 /** What the handler answers (and Powertools stores for a redelivery): the outcome, event ids only. */
 export type NotificationResult = Omit<SendOutcome, 'events'> & {

@@ -12,8 +12,9 @@ let store: EventStore | undefined;
  * construction (no idempotency table needed): the decider answers a redelivered event with nothing new when
  * the order already has that shipment (and tracking number). New events carry the shipping event's
  * correlation id, and its eventId as causation. A shipment event for an order that is not CONFIRMED (the
- * saga has not confirmed it yet) throws BusinessRuleError: EventBridge retries it, and after its retries the
- * event lands in the rule's DLQ with an alarm: a shipment moving for a cancelled order is worth a look.
+ * saga has not confirmed it yet) throws BusinessRuleError: Lambda retries the invocation (twice, 1 and 2
+ * minutes apart), then the event lands in the function's failure queue with an alarm: a shipment moving for a
+ * cancelled order is worth a look.
  */
 export const handler = withObservability({ service: 'orders' }, async (event, _context, tools) => {
   const envelope = parseEventBridgeEvent(event);

@@ -47,8 +47,9 @@ let client: ReturnType<typeof signedGraphQLClient> | undefined;
  * it calls the Merged API's IAM-only `publishOrderUpdate`, signed with SigV4, and AppSync fans the result
  * out. Status, reason and time come from the event itself: reading OrderView for them would race its
  * projector (subscribed to the same events). Only the customer id, which OrderPlaced alone carries and never
- * changes, is read from OrderView; if the view does not have the order yet, the call throws and the rule's
- * retry policy tries again. A repeated delivery publishes the same status again: harmless to subscribers.
+ * changes, is read from OrderView; if the view does not have the order yet, the call throws and Lambda
+ * retries the invocation (twice, 1 and 2 minutes apart; then the function's failure queue). A repeated
+ * delivery publishes the same status again: harmless to subscribers.
  */
 export const handler = withObservability({ service: 'orders' }, async (event, _context, tools) => {
   const envelope = parseEventBridgeEvent(event);

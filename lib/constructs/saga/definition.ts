@@ -5,7 +5,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { COMPENSATION_FAILED_ERROR, TRANSIENT_LAMBDA_ERRORS } from '../../../functions/saga/contract.js';
-import type { SagaPayload, SagaProps, SagaStep } from './props.js';
+import type { SagaCompensation, SagaPayload, SagaProps, SagaStep } from './props.js';
 
 /**
  * Compiles a list of steps to a JSONPath state machine (the local engine ignores JSONata):
@@ -149,15 +149,7 @@ export function sagaDefinition(scope: Construct, spec: DefinitionSpec): sfn.ICha
       resultPath: `$.compensations.${step.name}`,
       ...(compensation.timeout && { taskTimeout: sfn.Timeout.duration(compensation.timeout) }),
     });
-    task.addRetry({
-      errors: ['States.ALL'],
-      maxAttempts: 5,
-      interval: Duration.seconds(1),
-      backoffRate: 2,
-      maxDelay: Duration.seconds(30),
-      jitterStrategy: sfn.JitterType.FULL,
-      ...compensation.retry,
-    });
+    for (const retrier of compensationRetriers(compensation, spec.transientRetry)) task.addRetry(retrier);
     const failed = new sfn.Pass(scope, `Undo ${step.name} failed`, {
       parameters: {
         step: step.name,
@@ -233,24 +225,60 @@ export function sagaDefinition(scope: Construct, spec: DefinitionSpec): sfn.ICha
   return start.next(emit('SagaStarted', { event: 'SagaStarted', steps: names }, next));
 }
 
+/**
+ * The transient retrier's defaults: 6 retries, 1 s × 2ⁿ capped at 8 s, full jitter. It rides out a burst of
+ * throttles (a full reserved concurrency drains in seconds): the waits are at most 1 + 2 + 4 + 8 + 8 + 8 =
+ * 31 s (about half that on average, jitter drawing each from [0, cap]), over 7 attempts. A step whose every
+ * attempt times out adds 7 × the function's timeout on top (statemachines/README.md, "Retry budgets").
+ */
+export const TRANSIENT_RETRY_DEFAULTS: Readonly<Omit<sfn.RetryProps, 'errors'>> = {
+  maxAttempts: 6,
+  interval: Duration.seconds(1),
+  backoffRate: 2,
+  maxDelay: Duration.seconds(8),
+  jitterStrategy: sfn.JitterType.FULL,
+};
+
+/** A compensation's own retrier (every error): it must succeed. 5 retries, 1 s × 2ⁿ ≤ 30 s: at most 31 s of waits. */
+export const COMPENSATION_RETRY_DEFAULTS: Readonly<sfn.RetryProps> = {
+  errors: [sfn.Errors.ALL],
+  maxAttempts: 5,
+  interval: Duration.seconds(1),
+  backoffRate: 2,
+  maxDelay: Duration.seconds(30),
+  jitterStrategy: sfn.JitterType.FULL,
+};
+
 function transientRetrier(defaults: SagaProps['transientRetry']): sfn.RetryProps {
-  return {
-    maxAttempts: 3,
-    interval: Duration.seconds(1),
-    backoffRate: 2,
-    maxDelay: Duration.seconds(10),
-    jitterStrategy: sfn.JitterType.FULL,
-    ...defaults,
-    errors: [...TRANSIENT_LAMBDA_ERRORS],
-  };
+  return { ...TRANSIENT_RETRY_DEFAULTS, ...defaults, errors: [...TRANSIENT_LAMBDA_ERRORS] };
 }
 
-/** The step's own retrier and the transient one; `States.ALL` must come last, so then it goes second. */
+/**
+ * A task's own retrier with the transient one. Step Functions takes the first retrier whose errors match, and
+ * `States.ALL` must be the last one, so a retrier naming it goes after the transient one; any other goes
+ * first (a step's own budget for the errors it names, even a transient one it names on purpose).
+ */
+function withTransient(own: sfn.RetryProps, transient: sfn.RetryProps): sfn.RetryProps[] {
+  return own.errors?.includes(sfn.Errors.ALL) ? [transient, own] : [own, transient];
+}
+
+/** The step's own retrier and the transient one; a step retrier without `errors` tunes the transient one instead. */
 export function actionRetriers(step: SagaStep, defaults: SagaProps['transientRetry']): sfn.RetryProps[] {
   const transient = transientRetrier(defaults);
   if (!step.retry) return [transient];
   if (!step.retry.errors) return [{ ...transient, ...step.retry, errors: transient.errors }];
-  return step.retry.errors.includes(sfn.Errors.ALL) ? [transient, step.retry] : [step.retry, transient];
+  return withTransient(step.retry, transient);
+}
+
+/**
+ * A compensation retries every error (its own retrier, `States.ALL` by default) and Lambda's transient errors
+ * on a budget of their own, so a burst of throttles does not use up the attempts meant for a failing undo.
+ */
+export function compensationRetriers(
+  compensation: SagaCompensation,
+  defaults: SagaProps['transientRetry'],
+): sfn.RetryProps[] {
+  return withTransient({ ...COMPENSATION_RETRY_DEFAULTS, ...compensation.retry }, transientRetrier(defaults));
 }
 
 /** A payload as LambdaInvoke's: an object template, or a JSONPath of the state (as the task's InputPath). */

@@ -1,3 +1,3 @@
-export { SAGA_EVENT_SOURCE } from './definition.js';
+export { COMPENSATION_RETRY_DEFAULTS, SAGA_EVENT_SOURCE, TRANSIENT_RETRY_DEFAULTS } from './definition.js';
 export type { SagaCompensation, SagaPayload, SagaProps, SagaStep } from './props.js';
 export { Saga, type SagaMetricName, type StartOnOptions } from './saga.js';

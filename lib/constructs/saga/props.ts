@@ -26,7 +26,8 @@ export interface SagaCompensation {
   readonly payload?: SagaPayload;
   /**
    * Compensations must succeed, so they retry every error; a compensation still failing after this ends the
-   * saga in CompensationFailed. Fields given here replace the defaults one by one.
+   * saga in CompensationFailed. Fields given here replace the defaults one by one. Lambda's transient errors
+   * are retried as well, on their own budget (`SagaProps.transientRetry`), before this retrier.
    * @default { errors: ['States.ALL'], maxAttempts: 5, interval: 1 s, backoffRate: 2, maxDelay: 30 s, jitterStrategy: FULL }
    */
   readonly retry?: sfn.RetryProps;
@@ -43,8 +44,9 @@ export interface SagaStep {
   readonly payload?: SagaPayload;
   /**
    * A retrier for the step's own retryable errors (e.g. `['ProviderUnavailableError']`); Lambda's transient
-   * service errors are always retried as well (`SagaProps.transientRetry`). Without `errors` this retrier
-   * replaces the transient one for this step.
+   * errors (throttles, service errors, timeouts) are always retried as well (`SagaProps.transientRetry`),
+   * after this retrier, or before it when it names `States.ALL`. Without `errors` this retrier tunes the
+   * transient one for this step.
    * @default - only the transient retrier
    */
   readonly retry?: sfn.RetryProps;
@@ -77,10 +79,18 @@ export interface SagaProps {
   /** The whole saga's limit: a timed-out execution is stuck mid-way and alarms. @default - none */
   readonly timeout?: Duration;
   /**
-   * The retrier of Lambda's transient service errors on every action.
-   * @default { maxAttempts: 3, interval: 1 s, backoffRate: 2, maxDelay: 10 s, jitterStrategy: FULL }
+   * The retrier of Lambda's transient errors (`TRANSIENT_LAMBDA_ERRORS`: throttles, service errors, function
+   * timeouts) on every Lambda task: actions, compensations and the event builds. Worst case with the
+   * defaults: 31 s of waits over 7 attempts.
+   * @default { maxAttempts: 6, interval: 1 s, backoffRate: 2, maxDelay: 8 s, jitterStrategy: FULL }
    */
   readonly transientRetry?: Omit<sfn.RetryProps, 'errors'>;
+  /**
+   * Extra environment of the saga's own functions (the starter and the event builder), e.g. the platform's
+   * runtime knobs: the starter's SDK reads RETRY_MAX_ATTEMPTS.
+   * @default - none (the starter's SDK then makes 3 attempts)
+   */
+  readonly environment?: Readonly<Record<string, string>>;
   /** @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
   /** @default RemovalPolicy.DESTROY */

@@ -71,6 +71,7 @@ export class Saga extends Construct {
       service: 'saga',
       entry: runtimeEntry('events.ts'),
       description: `Builds the lifecycle events of the ${props.sagaName} saga and records its metrics`,
+      environment: { ...props.environment },
       chaosTarget: false,
     });
 
@@ -107,6 +108,7 @@ export class Saga extends Construct {
       entry: runtimeEntry('start.ts'),
       description: `Starts the ${props.sagaName} saga once per business key`,
       environment: {
+        ...props.environment,
         STATE_MACHINE_ARN: this.stateMachine.stateMachineArn,
         BUSINESS_KEY_PATH: props.businessKeyPath,
       },
@@ -133,7 +135,10 @@ export class Saga extends Construct {
     return SubscriptionTargets.lambda(this.starter.alias);
   }
 
-  /** Starts the saga on matching events of the bus: a rule (retry policy, DLQ, alarm) targeting the starter. */
+  /**
+   * Starts the saga on matching events of the bus: a rule (retry policy, DLQ, alarm) targeting the starter,
+   * whose failed invocations (after Lambda's retries) go to its failure queue, which alarms.
+   */
   startOn(bus: DomainEventBus, id: string, options: StartOnOptions): Subscription {
     return bus.subscribe(options.scope ?? this, id, {
       eventPattern: options.eventPattern,
