@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Tags, Validations } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -10,6 +11,28 @@ export const CHAOS_TARGET_TAG = 'commerceforge:chaos-target';
 export const METRICS_NAMESPACE = 'CommerceForge';
 /** The alias every caller invokes, so traffic can later shift between versions (canary, linear, blue-green). */
 export const LIVE_ALIAS = 'live';
+
+/**
+ * How every function is bundled: minified, with source maps, the AWS SDK v3 left to the runtime. Two choices
+ * keep bundles small without changing what runs:
+ * - `mainFields: ['module', 'main']`: a package that has no `exports` map and ships both builds is bundled
+ *   from its ES modules, which esbuild can tree-shake. Today that changes only `@smithy/*` packages (their
+ *   `dist-es` is the same code as `dist-cjs`); for `@smithy/signature-v4` it is the difference between all of
+ *   `@smithy/core` (~130 KB) and the few functions the signer uses.
+ * - `semver` is aliased to `bundling/semver.ts`, `gte` alone: aws-xray-sdk-core (under Powertools Tracer)
+ *   requires the whole package (~29 KB) for one version check in its SDK v2 patcher (see that file).
+ */
+export const SERVICE_FUNCTION_BUNDLING: nodejs.BundlingOptions = {
+  minify: true,
+  sourceMap: true,
+  sourcesContent: false,
+  target: 'node24',
+  externalModules: ['@aws-sdk/*'],
+  mainFields: ['module', 'main'],
+  esbuildArgs: {
+    '--alias': [`semver=${fileURLToPath(new URL('./bundling/semver.ts', import.meta.url))}`],
+  },
+};
 
 export interface ServiceFunctionProps {
   /** The bounded context the function belongs to (`orders`, `payments`, ...): its Powertools service name. */
@@ -85,13 +108,7 @@ export class ServiceFunction extends Construct {
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       tracing: tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
       logGroup: this.logGroup,
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        target: 'node24',
-        externalModules: ['@aws-sdk/*'],
-      },
+      bundling: SERVICE_FUNCTION_BUNDLING,
       environment: {
         // sourceMap alone does not make Node read the maps (NOTES.md).
         NODE_OPTIONS: '--enable-source-maps',

@@ -1,0 +1,82 @@
+import { fileURLToPath } from 'node:url';
+import { type BuildOptions, build, type Metafile } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { SERVICE_FUNCTION_BUNDLING } from '../../lib/constructs/service-function.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+/** ServiceFunction's bundling options, as CDK hands them to esbuild (CommonJS: no `format` is set). */
+function esbuildOptions(): BuildOptions {
+  const b = SERVICE_FUNCTION_BUNDLING;
+  const aliases = [b.esbuildArgs?.['--alias'] ?? []]
+    .flat()
+    .map((a) => String(a).split('=') as [string, string]);
+  return {
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    minify: b.minify,
+    target: b.target,
+    external: b.externalModules,
+    mainFields: b.mainFields,
+    alias: Object.fromEntries(aliases),
+    absWorkingDir: root,
+    outfile: 'index.js',
+    logLevel: 'silent',
+  };
+}
+
+async function bundle(entry: string): Promise<{ size: number; metafile: Metafile }> {
+  const result = await build({
+    ...esbuildOptions(),
+    entryPoints: [`${root}${entry}`],
+    metafile: true,
+    write: false,
+  });
+  const js = result.outputFiles.find((f) => f.path.endsWith('.js'));
+  return { size: js?.contents.byteLength ?? 0, metafile: result.metafile };
+}
+
+const importersOf = (metafile: Metafile, pattern: RegExp) =>
+  Object.entries(metafile.inputs)
+    .filter(([, input]) => input.imports.some((i) => pattern.test(i.path)))
+    .map(([path]) => path);
+
+/**
+ * Size budgets of representative bundles, in bytes: the size measured when the budget was set (~268 KB for
+ * both) plus some room. Exceeding one usually means a dependency came into every function (a CommonJS
+ * package, a barrel import): find it with esbuild's metafile before raising the budget, and say why.
+ */
+const budgets = {
+  // A command handler: Powertools Logger/Metrics/Tracer (X-Ray SDK), zod, the kernel's event store.
+  'functions/orders/handlers/commands.ts': 280_000,
+  // Also signs AppSync calls with @smithy/signature-v4.
+  'functions/orders/handlers/publish-order-update.ts': 280_000,
+};
+
+describe('ServiceFunction bundles', () => {
+  it.each(Object.entries(budgets))('%s stays within its budget', async (entry, budget) => {
+    const { size } = await bundle(entry);
+    expect(size).toBeLessThanOrEqual(budget);
+  });
+
+  it.each(Object.keys(budgets))(
+    '%s bundles the semver stub, imported by the X-Ray SDK v2 patcher alone, and none of semver',
+    async (entry) => {
+      const { metafile } = await bundle(entry);
+      expect(Object.keys(metafile.inputs).filter((p) => p.includes('node_modules/semver/'))).toEqual([]);
+      expect(importersOf(metafile, /lib\/constructs\/bundling\/semver\.ts$/)).toEqual([
+        'node_modules/aws-xray-sdk-core/dist/lib/patchers/aws_p.js',
+      ]);
+    },
+  );
+
+  it('tree-shakes @smithy/core out of the AppSync signer', async () => {
+    const { metafile } = await bundle('functions/orders/handlers/publish-order-update.ts');
+    const smithyCore = Object.entries(metafile.outputs)
+      .flatMap(([, output]) => Object.entries(output.inputs))
+      .filter(([path]) => path.includes('node_modules/@smithy/core/'))
+      .reduce((sum, [, input]) => sum + input.bytesInOutput, 0);
+    expect(smithyCore).toBeLessThan(10_000);
+  });
+});
