@@ -9,8 +9,10 @@ import { CORE_TYPES, classify, formatCounts, type ResourceReport } from './assem
 import { type AwsJsonService, LOCAL_ACCOUNT_ID, LOCAL_REGION } from './core/aws-service.js';
 import { consoleLogger, type LocalLogger } from './core/log.js';
 import type { LocalCloudPlugin } from './core/plugin.js';
+import { UsageMeter } from './core/usage.js';
 import { type DynamoDbLocal, LOCAL_AUTHORIZATION, startDynamoDbLocal } from './dynamodb/dynamodb-local.js';
 import { DYNAMODB_STREAMS_TARGET, DYNAMODB_TARGET, dynamoDbProxy } from './dynamodb/proxy.js';
+import { TableWrites } from './dynamodb/table-writes.js';
 import { type CreatedTable, createTables, dynamoDbCaller } from './dynamodb/tables.js';
 import { readFunctions } from './lambda/functions.js';
 import { registerLambdaApi } from './lambda/lambda-api.js';
@@ -21,6 +23,7 @@ import { registerSqsQueryProtocol } from './sqs/query-protocol.js';
 import { createQueuesFromModel, SqsQueues } from './sqs/queues.js';
 import { SqsService } from './sqs/sqs-service.js';
 import { XRayCollector } from './xray/collector.js';
+import { Sampler, samplingRulesOf } from './xray/sampling.js';
 
 export interface LocalCloudOptions {
   /** The cloud assembly folder (cdk.out). */
@@ -35,6 +38,11 @@ export interface LocalCloudOptions {
   readonly parameters?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** SSM parameter values that templates resolve at deploy time. */
   readonly ssmParameters?: Readonly<Record<string, string>>;
+  /**
+   * Start each function's first execution environment in the background once the cloud serves (one init per
+   * core at a time, behind any invocation's), so first requests find warm functions. @default true
+   */
+  readonly warmFunctions?: boolean;
 }
 
 export interface LocalCloud {
@@ -51,7 +59,14 @@ export interface LocalCloud {
   /** SQS, in process: `send`, `receive`, `get(nameOrUrlOrArn)`. */
   readonly sqs: SqsQueues;
   readonly xray: XRayCollector;
-  readonly dynamodb: { readonly endpoint: string; readonly tables: readonly CreatedTable[] };
+  /** Metered usage, as AWS would bill it (`GET /_local/usage`). */
+  readonly usage: UsageMeter;
+  readonly dynamodb: {
+    readonly endpoint: string;
+    readonly tables: readonly CreatedTable[];
+    /** Announces the tables each write wrote (stream readers read at once instead of polling fast). */
+    readonly writes: TableWrites;
+  };
   readonly resources: ResourceReport;
   readonly logger: LocalLogger;
   /** Serves another JSON-protocol service (EventBridge, Step Functions...) on the endpoint. */
@@ -118,7 +133,21 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     );
 
     const { functions, notRunnable } = readFunctions(model);
-    const lambda = new LambdaService(functions, {
+    const usage = new UsageMeter();
+    const sampler = new Sampler(
+      samplingRulesOf(
+        model.resources('AWS::XRay::SamplingRule').map((resource) => model.properties(resource)),
+      ),
+    );
+    const lambda: LambdaService = new LambdaService(functions, {
+      usage,
+      sample: (name) => sampler.sample(name),
+      deliverDestination: async (arn, record) => {
+        if (arn.includes(':sqs:')) sqs.send(arn, record);
+        else if (arn.includes(':lambda:'))
+          await lambda.invoke(arn, JSON.parse(record), { invocationType: 'Event' });
+        else throw new Error(`destination type not run locally: ${arn}`);
+      },
       endpoint: url,
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT_ID,
@@ -134,7 +163,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       log.warn(`  lambda: ${resource.stackName}/${resource.logicalId} cannot run locally: ${reason}`);
     }
 
-    router.registerRawTarget(DYNAMODB_TARGET, dynamoDbProxy(dynamo.endpoint));
+    const writes = new TableWrites();
+    router.registerRawTarget(
+      DYNAMODB_TARGET,
+      dynamoDbProxy(dynamo.endpoint, { onWrite: (tableNames) => writes.emit(tableNames), usage }),
+    );
     router.registerRawTarget(DYNAMODB_STREAMS_TARGET, dynamoDbProxy(dynamo.endpoint));
     const sqsService = new SqsService(sqs);
     router.registerService(sqsService);
@@ -154,7 +187,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       lambda,
       sqs,
       xray,
-      dynamodb: { endpoint: dynamo.endpoint, tables },
+      usage,
+      dynamodb: { endpoint: dynamo.endpoint, tables, writes },
       resources,
       logger: log,
       registerService: (service) => router.registerService(service),
@@ -183,6 +217,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       if (plugin.stop) stops.push(() => plugin.stop?.());
       log.info(`  ${plugin.name}: started`);
     }
+    if (options.warmFunctions ?? true) lambda.warmAll();
     if (resources.notNeeded.size) log.info(`  not needed locally: ${formatCounts(resources.notNeeded)}`);
     if (resources.unsupported.size) log.warn(`  not run locally: ${formatCounts(resources.unsupported)}`);
     return cloud;

@@ -20,8 +20,10 @@ export interface DefaultPluginsOptions {
   readonly timeScale?: number;
   /** Retry timing of EventBridge target deliveries. */
   readonly eventBridgeRetry?: RetryTiming;
-  /** Sleep between polls of a caught-up DynamoDB stream. @default 50 */
+  /** Sleep between polls of a DynamoDB stream that has records coming. @default 50 */
   readonly streamPollIntervalMs?: number;
+  /** The longest sleep between polls of a quiet stream (writes through the endpoint wake it). @default 2000 */
+  readonly streamIdlePollIntervalMs?: number;
   /** Wait before retry n of a failed stream batch (mappings and pipes). @default 100 ms doubling up to 5 s */
   readonly streamRetryDelayMs?: (retry: number) => number;
 }
@@ -62,6 +64,9 @@ export function defaultPlugins(options: DefaultPluginsOptions = {}): DefaultPlug
   });
   const hub = new StreamHub({
     ...(options.streamPollIntervalMs !== undefined ? { pollIntervalMs: options.streamPollIntervalMs } : {}),
+    ...(options.streamIdlePollIntervalMs !== undefined
+      ? { idlePollIntervalMs: options.streamIdlePollIntervalMs }
+      : {}),
   });
   const retry = options.streamRetryDelayMs ? { retryDelayMs: options.streamRetryDelayMs } : {};
   const streams = streamsPlugin({ hub, ...retry });

@@ -87,7 +87,7 @@ export function appsyncPlugin(options: AppSyncPluginOptions = {}): AppSyncPlugin
         );
       const find = (apiId: string | undefined) => (apiId ? apis.get(decodeURIComponent(apiId)) : primary);
 
-      registerRoutes(cloud.router, find, apiKey);
+      registerRoutes(cloud.router, find, apiKey, () => cloud.usage?.add('appsync.operations'));
       detach = attachEventStreams(cloud.router, (req, res, url) => {
         const match = url.pathname.match(SUBSCRIPTIONS);
         const served = match ? find(match[1]) : undefined;
@@ -207,6 +207,7 @@ function registerRoutes(
   router: Router,
   find: (apiId: string | undefined) => ServedApi | undefined,
   apiKey: string,
+  onOperation: () => void = () => {},
 ) {
   const notFound = (): HttpResponse =>
     json(404, { errors: [{ errorType: 'NotFoundException', message: 'no such GraphQL API' }] });
@@ -224,6 +225,7 @@ function registerRoutes(
     if (typeof body !== 'object' || body === null) {
       return json(400, failure('MalformedHttpRequestException', 'the request body is not a GraphQL request'));
     }
+    onOperation();
     return json(200, await served.api.run(body, caller, flatHeaders(request)));
   });
   router.addRoute('GET', GRAPHQL, async (request, match) => {

@@ -11,7 +11,9 @@ export const CORE_TYPES = [
   'AWS::Lambda::Function',
   'AWS::Lambda::Version',
   'AWS::Lambda::Alias',
+  'AWS::Lambda::EventInvokeConfig',
   'AWS::SQS::Queue',
+  'AWS::XRay::SamplingRule',
 ] as const;
 
 const NOT_NEEDED = [
@@ -22,7 +24,6 @@ const NOT_NEEDED = [
   /^AWS::ApplicationAutoScaling::/,
   /^AWS::CodeDeploy::/,
   /^AWS::CDK::Metadata$/,
-  /^AWS::XRay::SamplingRule$/,
   /^AWS::Lambda::Permission$/,
   /^AWS::Lambda::LayerVersion$/,
   /^AWS::SQS::QueuePolicy$/,

@@ -44,6 +44,7 @@ export function eventBridgePlugin(options: EventBridgePluginOptions = {}): Event
         ...(options.retry ? { retry: options.retry } : {}),
       });
       cloud.registerService(service);
+      service.bridge.onEvent(() => cloud.usage?.add('events.published'));
       const { registry } = service.bridge;
       const rules = [...registry.rules.values()].reduce((n, rules) => n + rules.size, 0);
       cloud.logger.info(
@@ -70,6 +71,7 @@ export function cloudDispatcher(cloud: LocalCloud, options: EventBridgePluginOpt
     options.startExecution ?? ((arn, input) => startExecutionOverEndpoint(cloud, arn, input));
   return {
     async deliver(target, input, meta) {
+      cloud.usage?.add('events.deliveredToTargets');
       switch (target.kind) {
         case 'lambda':
           return void (await noResourceIfMissing(() =>

@@ -10,6 +10,9 @@ const { pathToFileURL } = require('node:url');
 
 // NODE_PATH is read when the module system starts; re-read it so the worker's own env counts.
 if (typeof Module._initPaths === 'function') Module._initPaths();
+// A worker does not parse NODE_OPTIONS (it is process-wide); the flag functions set is applied here.
+if (/(^|\s)--enable-source-maps(\s|$)/.test(process.env.NODE_OPTIONS || ''))
+  process.setSourceMapsEnabled(true);
 
 function toLambdaError(error) {
   if (error instanceof Error) {

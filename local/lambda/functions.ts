@@ -24,6 +24,18 @@ export interface LocalFunction {
   readonly versions: Set<string>;
   /** Alias name → version. */
   readonly aliases: Map<string, string>;
+  /** Asynchronous invocation settings per qualifier (`$LATEST` for the unqualified function). */
+  readonly asyncConfigs: Map<string, AsyncInvokeConfig>;
+}
+
+/** AWS::Lambda::EventInvokeConfig: what happens to an asynchronous invocation that fails. */
+export interface AsyncInvokeConfig {
+  /** Retries after a function error. @default 2 */
+  readonly maximumRetryAttempts: number;
+  readonly maximumEventAgeSeconds: number;
+  /** ARN of the on-failure destination (SQS queue, SNS topic, Lambda function or EventBridge bus). */
+  readonly onFailure?: string;
+  readonly onSuccess?: string;
 }
 
 export interface NotRunnable {
@@ -76,6 +88,7 @@ export function readFunctions(model: CloudModel): { functions: LocalFunction[]; 
       ),
       versions: new Set(),
       aliases: new Map(),
+      asyncConfigs: new Map(),
     });
   }
   const byArn = new Map(functions.map((fn) => [fn.arn, fn]));
@@ -90,6 +103,22 @@ export function readFunctions(model: CloudModel): { functions: LocalFunction[]; 
   for (const resource of model.resources('AWS::Lambda::Alias')) {
     const props = model.properties(resource);
     owner(props.FunctionName)?.aliases.set(String(props.Name), String(props.FunctionVersion));
+  }
+  for (const resource of model.resources('AWS::Lambda::EventInvokeConfig')) {
+    const props = model.properties(resource);
+    const destinations = props.DestinationConfig as
+      | { OnFailure?: { Destination?: unknown }; OnSuccess?: { Destination?: unknown } }
+      | undefined;
+    owner(props.FunctionName)?.asyncConfigs.set(String(props.Qualifier ?? '$LATEST'), {
+      maximumRetryAttempts: Number(props.MaximumRetryAttempts ?? 2),
+      maximumEventAgeSeconds: Number(props.MaximumEventAgeInSeconds ?? 21_600),
+      ...(destinations?.OnFailure?.Destination
+        ? { onFailure: String(destinations.OnFailure.Destination) }
+        : {}),
+      ...(destinations?.OnSuccess?.Destination
+        ? { onSuccess: String(destinations.OnSuccess.Destination) }
+        : {}),
+    });
   }
   return { functions, notRunnable };
 }

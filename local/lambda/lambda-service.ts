@@ -7,11 +7,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { AwsError, type LambdaInvokeResult, type LambdaInvoker } from '../core/aws-service.js';
 import type { LocalLogger } from '../core/log.js';
+import { gbSeconds, type UsageMeter } from '../core/usage.js';
 import type { SegmentDocument } from '../xray/collector.js';
 import { formatTraceHeader, newSegmentId, newTraceId, parseTraceHeader } from '../xray/trace-header.js';
 import { ExecutionEnvironment, type LambdaErrorPayload } from './execution-environment.js';
 import { type LocalFunction, parseFunctionReference } from './functions.js';
-import { FunctionPool } from './pool.js';
+import { InitGate } from './init-gate.js';
+import { Concurrency, FunctionPool } from './pool.js';
 import { runtimeEnvironment } from './runtime-env.js';
 
 export interface LambdaServiceOptions {
@@ -21,8 +23,30 @@ export interface LambdaServiceOptions {
   readonly xrayDaemonAddress: string;
   readonly recordSegment: (segment: SegmentDocument) => void;
   readonly log: LocalLogger;
-  /** Concurrency of a function without reserved concurrency (the machine is small). @default 10 */
-  readonly defaultConcurrency?: number;
+  /**
+   * Delivers an asynchronous invocation's record to its destination (an SQS queue, a function, a bus).
+   * @default - records are dropped with a warning
+   */
+  readonly deliverDestination?: (arn: string, record: string) => Promise<void>;
+  /** Wait before the first retry of a failed asynchronous invocation, doubled before the second. @default 1000 */
+  readonly asyncRetryDelayMs?: number;
+  /** X-Ray's sampling decision for an invocation that arrives without one. @default - every one is sampled */
+  readonly sample?: (functionName: string) => boolean;
+  /** Meters requests, GB-seconds and log bytes, as Lambda and CloudWatch Logs bill them. */
+  readonly usage?: UsageMeter;
+  /**
+   * The account's concurrency, shared by the functions without reserved concurrency (less what the others
+   * reserve), as in AWS. @default 1000
+   */
+  readonly accountConcurrency?: number;
+  /** Environments that may initialize at once, across all functions. @default the machine's cores */
+  readonly initConcurrency?: number;
+  /**
+   * Execution environments alive at once, across all functions (a warm one holds ~17 MiB): beyond it, a
+   * function that already has an environment frees another function's least recently used idle one, or
+   * waits for its own. A function with none may always start one. @default LOCAL_LAMBDA_MAX_ENVIRONMENTS, else 64
+   */
+  readonly maxEnvironments?: number;
   /** Idle environments are ended after this long. @default 600_000 */
   readonly idleTimeoutMs?: number;
 }
@@ -62,11 +86,20 @@ export class LambdaService implements LambdaInvoker {
   private readonly records: InvocationRecord[] = [];
   private readonly reaper: NodeJS.Timeout;
   private readonly pendingEvents = new Set<Promise<unknown>>();
+  private readonly gate: InitGate;
+  private readonly maxEnvironments: number;
+  private stopped = false;
+  private readonly account: Concurrency;
 
   constructor(
     readonly functions: readonly LocalFunction[],
     private readonly options: LambdaServiceOptions,
   ) {
+    this.gate = new InitGate(options.initConcurrency);
+    this.maxEnvironments =
+      options.maxEnvironments ?? (Number(process.env.LOCAL_LAMBDA_MAX_ENVIRONMENTS) || 64);
+    const reserved = functions.reduce((sum, fn) => sum + (fn.reservedConcurrency ?? 0), 0);
+    this.account = new Concurrency(Math.max(1, (options.accountConcurrency ?? 1000) - reserved), 'account');
     const idle = options.idleTimeoutMs ?? 600_000;
     this.reaper = setInterval(() => {
       for (const pool of this.pools.values()) void pool.reap(idle);
@@ -122,14 +155,78 @@ export class LambdaService implements LambdaInvoker {
     }
     const requestId = randomUUID();
     if (options.invocationType === 'Event') {
-      const run = this.run(fn, version, event, requestId, 'Event', options.traceHeader).catch((error) =>
-        this.options.log.warn(`[${fn.name}] asynchronous invocation ${requestId} failed: ${String(error)}`),
+      const qualifier = options.qualifier ?? parseFunctionReference(reference).qualifier ?? '$LATEST';
+      const run = this.runAsync(fn, qualifier, version, event, requestId, options.traceHeader).catch(
+        (error) =>
+          this.options.log.warn(`[${fn.name}] asynchronous invocation ${requestId} failed: ${String(error)}`),
       );
       this.pendingEvents.add(run);
       void run.finally(() => this.pendingEvents.delete(run));
       return { statusCode: 202, payloadText: '', executedVersion: version, requestId };
     }
     return this.run(fn, version, event, requestId, 'RequestResponse', options.traceHeader);
+  }
+
+  /**
+   * An asynchronous invocation as Lambda runs it: a function error is retried (the EventInvokeConfig's
+   * MaximumRetryAttempts, 2 by default), then the event goes to the on-failure destination with Lambda's
+   * record (`requestContext.condition: RetriesExhausted`, the request and response payloads). Lambda waits
+   * 1 min and then 2 min between attempts; locally `asyncRetryDelayMs` (1 s) and twice that.
+   */
+  private async runAsync(
+    fn: LocalFunction,
+    qualifier: string,
+    version: string,
+    event: unknown,
+    requestId: string,
+    traceHeader: string | undefined,
+  ): Promise<void> {
+    const config = fn.asyncConfigs.get(qualifier);
+    const retries = config?.maximumRetryAttempts ?? 2;
+    const delayMs =
+      this.options.asyncRetryDelayMs ?? (Number(process.env.LOCAL_LAMBDA_ASYNC_RETRY_DELAY_MS) || 1_000);
+    let result: RawResult | undefined;
+    let attempts = 0;
+    for (let attempt = 0; attempt <= retries; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, delayMs * attempt));
+      if (this.stopped) return;
+      attempts += 1;
+      result = await this.run(fn, version, event, requestId, 'Event', traceHeader);
+      if (!result.functionError) break;
+    }
+    if (!result) return;
+    const failed = Boolean(result.functionError);
+    const destination = failed ? config?.onFailure : config?.onSuccess;
+    if (!destination) {
+      if (failed) {
+        this.options.log.warn(
+          `[${fn.name}] asynchronous invocation ${requestId} failed ${attempts} time(s) and has no on-failure destination: the event is dropped`,
+        );
+      }
+      return;
+    }
+    const record = {
+      version: '1.0',
+      timestamp: new Date().toISOString(),
+      requestContext: {
+        requestId,
+        functionArn: `${fn.arn}:${qualifier}`,
+        condition: failed ? 'RetriesExhausted' : 'Success',
+        approximateInvokeCount: attempts,
+      },
+      requestPayload: event,
+      responseContext: {
+        statusCode: result.statusCode,
+        executedVersion: result.executedVersion,
+        ...(failed ? { functionError: result.functionError } : {}),
+      },
+      responsePayload: result.payloadText === '' ? null : JSON.parse(result.payloadText),
+    };
+    try {
+      await this.options.deliverDestination?.(destination, JSON.stringify(record));
+    } catch (error) {
+      this.options.log.warn(`[${fn.name}] destination ${destination} refused the record: ${String(error)}`);
+    }
   }
 
   /** The most recent invocations, newest last. */
@@ -139,13 +236,30 @@ export class LambdaService implements LambdaInvoker {
       : [...this.records];
   }
 
-  poolStats(): Record<string, { environments: number; busy: number }> {
+  poolStats(): Record<string, { environments: number; busy: number; queued: number; inits: number }> {
     return Object.fromEntries(
-      [...this.pools.entries()].map(([name, pool]) => [name, { environments: pool.size, busy: pool.inUse }]),
+      [...this.pools.entries()].map(([name, pool]) => [
+        name,
+        { environments: pool.size, busy: pool.inUse, queued: pool.queued, inits: pool.inits },
+      ]),
     );
   }
 
+  /** Execution environments started so far (each one an init, a cold start). */
+  get initCount(): number {
+    return [...this.pools.values()].reduce((sum, pool) => sum + pool.inits, 0);
+  }
+
+  /**
+   * Starts each function's first environment in the background, behind any invocation's init: the first
+   * request to a function then finds it warm.
+   */
+  warmAll(): void {
+    for (const fn of this.functions) this.pool(fn).warm();
+  }
+
   async stop(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.reaper);
     await Promise.all([...this.pools.values()].map((pool) => pool.stop()));
   }
@@ -163,7 +277,9 @@ export class LambdaService implements LambdaInvoker {
     const startedAt = Date.now();
     let runStarted = performance.now();
     const incoming = parseTraceHeader(traceHeader);
-    const sampled = incoming?.sampled ?? fn.tracing === 'Active';
+    // Active tracing decides by the sampling rules when the caller did not; PassThrough follows the caller.
+    const sampled =
+      incoming?.sampled ?? (fn.tracing === 'Active' && (this.options.sample?.(fn.name) ?? true));
     const trace = { root: incoming?.root ?? newTraceId(startedAt), segmentId: newSegmentId() };
     let initDurationMs: number | undefined;
     let outcome: Awaited<ReturnType<ExecutionEnvironment['invoke']>>;
@@ -195,6 +311,11 @@ export class LambdaService implements LambdaInvoker {
     }
     const durationMs = Math.round((performance.now() - runStarted) * 100) / 100;
     const error = outcome.ok ? undefined : outcome.error;
+    this.options.usage?.add('lambda.invocations');
+    this.options.usage?.add('lambda.gbSeconds', gbSeconds(durationMs, fn.memoryMb));
+    if (initDurationMs !== undefined) {
+      this.options.usage?.add('lambda.initGbSeconds', gbSeconds(initDurationMs, fn.memoryMb));
+    }
     this.remember({
       requestId,
       functionName: fn.name,
@@ -207,7 +328,7 @@ export class LambdaService implements LambdaInvoker {
       ...(error ? { error } : {}),
       ...(sampled ? { traceId: trace.root } : {}),
     });
-    this.options.log.output(
+    this.output(
       fn.name,
       `REPORT RequestId: ${requestId} Duration: ${durationMs.toFixed(2)} ms Memory Size: ${fn.memoryMb} MB` +
         (initDurationMs !== undefined ? ` Init Duration: ${initDurationMs.toFixed(2)} ms` : '') +
@@ -242,22 +363,50 @@ export class LambdaService implements LambdaInvoker {
   private pool(fn: LocalFunction): FunctionPool {
     let pool = this.pools.get(fn.name);
     if (!pool) {
-      const limit = fn.reservedConcurrency ?? this.options.defaultConcurrency ?? 10;
-      pool = new FunctionPool(fn.name, limit, () => {
-        const stream = logStreamName();
-        return new ExecutionEnvironment({
-          functionName: fn.name,
-          assetDir: fn.assetDir,
-          handler: fn.handler,
-          memoryMb: fn.memoryMb,
-          logStreamName: stream,
-          env: runtimeEnvironment(fn, { ...this.options, logStreamName: stream }),
-          onOutput: (line) => this.options.log.output(fn.name, line),
-        });
+      const concurrency =
+        fn.reservedConcurrency === undefined
+          ? this.account
+          : new Concurrency(fn.reservedConcurrency, 'reserved');
+      pool = new FunctionPool({
+        functionName: fn.name,
+        concurrency,
+        gate: this.gate,
+        makeRoom: () => this.makeRoom(),
+        create: () => {
+          const stream = logStreamName();
+          return new ExecutionEnvironment({
+            functionName: fn.name,
+            assetDir: fn.assetDir,
+            handler: fn.handler,
+            memoryMb: fn.memoryMb,
+            logStreamName: stream,
+            env: runtimeEnvironment(fn, { ...this.options, logStreamName: stream }),
+            onOutput: (line) => this.output(fn.name, line),
+          });
+        },
       });
       this.pools.set(fn.name, pool);
     }
     return pool;
+  }
+
+  /** Room for one more environment under the budget, ending the least recently used idle one if need be. */
+  private makeRoom(): boolean {
+    const pools = [...this.pools.values()];
+    if (pools.reduce((sum, pool) => sum + pool.size, 0) < this.maxEnvironments) return true;
+    let oldest: FunctionPool | undefined;
+    for (const pool of pools) {
+      const use = pool.oldestIdleUse;
+      if (use !== undefined && (oldest?.oldestIdleUse === undefined || use < oldest.oldestIdleUse))
+        oldest = pool;
+    }
+    return oldest?.evictOldestIdle() ?? false;
+  }
+
+  /** A line of the function's log stream: shown, and metered as CloudWatch Logs ingests it. */
+  private output(functionName: string, line: string): void {
+    this.options.usage?.add('logs.bytes', Buffer.byteLength(line) + 1);
+    this.options.log.output(functionName, line);
   }
 
   private remember(record: InvocationRecord): void {

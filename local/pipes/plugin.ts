@@ -17,6 +17,8 @@ export interface PipesPluginOptions {
   readonly hub?: StreamHub;
   /** @default 50 (only used when no hub is given) */
   readonly pollIntervalMs?: number;
+  /** @default 2000 (only used when no hub is given) */
+  readonly idlePollIntervalMs?: number;
   /** Wait before retry n of a failed batch. @default 100 ms doubling up to 5 s */
   readonly retryDelayMs?: (retry: number) => number;
   /** In-process EventBridge / Step Functions; by default the pipe calls them on the local endpoint. */
@@ -32,6 +34,7 @@ export function pipesPlugin(options: PipesPluginOptions = {}): PipesPlugin {
     options.hub ??
     new StreamHub({
       ...(options.pollIntervalMs !== undefined && { pollIntervalMs: options.pollIntervalMs }),
+      ...(options.idlePollIntervalMs !== undefined && { idlePollIntervalMs: options.idlePollIntervalMs }),
     });
   const pipes: LocalPipe[] = [];
   const stops: Array<() => Promise<void>> = [];

@@ -120,15 +120,23 @@ export class LocalQueue {
     this.notify();
   }
 
-  /** Receives up to `max` messages, waiting up to `waitSeconds` for one to become visible (long polling). */
-  async receive(max: number, visibilitySeconds?: number, waitSeconds?: number): Promise<QueueMessage[]> {
+  /**
+   * Receives up to `max` messages, waiting up to `waitSeconds` for one to become visible (long polling); an
+   * aborted `signal` ends the wait with what there is (nothing).
+   */
+  async receive(
+    max: number,
+    visibilitySeconds?: number,
+    waitSeconds?: number,
+    signal?: AbortSignal,
+  ): Promise<QueueMessage[]> {
     const wait = waitSeconds ?? Number(this.attributes.ReceiveMessageWaitTimeSeconds);
     const deadline = Date.now() + wait * 1000;
     for (;;) {
       const received = this.take(max, visibilitySeconds ?? Number(this.attributes.VisibilityTimeout));
       const remaining = deadline - Date.now();
-      if (received.length > 0 || remaining <= 0) return received;
-      await this.sleepUntilChange(Math.min(remaining, this.nextVisibleIn()));
+      if (received.length > 0 || remaining <= 0 || signal?.aborted) return received;
+      await this.sleepUntilChange(Math.min(remaining, this.nextVisibleIn()), signal);
     }
   }
 
@@ -205,21 +213,31 @@ export class LocalQueue {
     }
   }
 
+  /**
+   * Until the next hidden message becomes visible. Messages visible already do not count: if `take` left them,
+   * their FIFO group is blocked until a delete (which notifies) or a visibility change, so counting them would
+   * poll every few milliseconds for as long as the group stays blocked.
+   */
   private nextVisibleIn(): number {
     const now = Date.now();
-    const next = Math.min(...this.messages.map((message) => message.visibleAt));
+    let next = Number.POSITIVE_INFINITY;
+    for (const message of this.messages) {
+      if (message.visibleAt > now && message.visibleAt < next) next = message.visibleAt;
+    }
     return Number.isFinite(next) ? Math.max(5, next - now) : Number.POSITIVE_INFINITY;
   }
 
-  private sleepUntilChange(ms: number): Promise<void> {
+  private sleepUntilChange(ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
         this.waiters.delete(done);
+        signal?.removeEventListener('abort', done);
         resolve();
       };
       const timer = setTimeout(done, ms);
       this.waiters.add(done);
+      signal?.addEventListener('abort', done, { once: true });
     });
   }
 

@@ -66,12 +66,17 @@ export class SqsQueues {
     return this.get(reference).send(typeof input === 'string' ? { body: input } : input);
   }
 
-  /** Receives (and hides) messages, as ReceiveMessage would; `waitSeconds` long-polls. */
+  /** Receives (and hides) messages, as ReceiveMessage would; `waitSeconds` long-polls until `signal` aborts. */
   receive(
     reference: string,
-    options: { max?: number; visibilitySeconds?: number; waitSeconds?: number } = {},
+    options: { max?: number; visibilitySeconds?: number; waitSeconds?: number; signal?: AbortSignal } = {},
   ): Promise<QueueMessage[]> {
-    return this.get(reference).receive(options.max ?? 1, options.visibilitySeconds, options.waitSeconds);
+    return this.get(reference).receive(
+      options.max ?? 1,
+      options.visibilitySeconds,
+      options.waitSeconds,
+      options.signal,
+    );
   }
 
   deleteMessage(reference: string, receiptHandle: string): boolean {

@@ -2,6 +2,7 @@ import type { LocalCloud } from '../cloud.js';
 import { AwsError } from '../core/aws-service.js';
 import type { LocalCloudPlugin } from '../core/plugin.js';
 import { LOCAL_AUTHORIZATION } from '../dynamodb/dynamodb-local.js';
+import { writtenTables } from '../dynamodb/table-writes.js';
 import { dynamoDbCaller } from '../dynamodb/tables.js';
 import { type LocalStateMachine, StepFunctionsService } from './service.js';
 import type { PutEventsResult, StepFunctionsIntegrations } from './tasks.js';
@@ -44,7 +45,10 @@ export function stepFunctionsPlugin(options: StepFunctionsPluginOptions = {}): S
           putEvents: options.putEvents ?? ((params) => putEventsOverEndpoint(cloud, params)),
           dynamodb: async (operation, params) => {
             try {
-              return await dynamodb(operation, params);
+              const result = await dynamodb(operation, params);
+              // Straight to DynamoDB Local, so the endpoint did not see it: announce it for the stream readers.
+              cloud.dynamodb.writes.emit(writtenTables(operation, params));
+              return result;
             } catch (error) {
               // The caller words its errors "<Operation>: <code>: <message>"; Step Functions' cause has the message.
               const code = (error as { awsCode?: string }).awsCode ?? 'InternalServerError';
@@ -71,6 +75,15 @@ export function stepFunctionsPlugin(options: StepFunctionsPluginOptions = {}): S
         },
       });
       cloud.registerService(service);
+      // Standard workflows bill a transition per state entered.
+      service.onExecutionEnd((execution) => {
+        cloud.usage?.add('states.executions');
+        const history = service?.history(execution.executionArn) ?? [];
+        cloud.usage?.add(
+          'states.transitions',
+          history.filter((event) => event.type.endsWith('StateEntered')).length + 1,
+        );
+      });
       cloud.logger.info(`  stepfunctions: ${service.stateMachines.length} state machine(s)`);
     },
     health() {

@@ -124,6 +124,11 @@ export class StepFunctionsService implements AwsJsonService {
     return [...this.machines.values()].map((entry) => entry.machine);
   }
 
+  /** An execution's history events (AWS's names), oldest first. */
+  history(executionArn: string): ReadonlyArray<{ readonly type: string }> {
+    return this.executions.get(executionArn)?.execution.events ?? [];
+  }
+
   /** Subscribes to the end of every execution; returns the unsubscribe function. */
   onExecutionEnd(listener: (execution: ExecutionDescription) => void): () => void {
     this.listeners.add(listener);

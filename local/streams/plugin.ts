@@ -17,8 +17,10 @@ import { StreamConsumer } from './stream-consumer.js';
 export const EVENT_SOURCE_MAPPING_TYPE = 'AWS::Lambda::EventSourceMapping';
 
 export interface StreamsPluginOptions {
-  /** Sleep between polls of a caught-up stream; the delivery lag is about this. @default 50 */
+  /** Sleep between polls of a stream that has records coming. @default 50 */
   readonly pollIntervalMs?: number;
+  /** The longest sleep between polls of a quiet stream (writes through the endpoint wake it). @default 2000 */
+  readonly idlePollIntervalMs?: number;
   /** Share stream readers with other plugins (pipes); one is made when absent. */
   readonly hub?: StreamHub;
   /** Wait before retry n of a failed batch. @default 100 ms doubling up to 5 s */
@@ -42,6 +44,7 @@ export function streamsPlugin(options: StreamsPluginOptions = {}): StreamsPlugin
     options.hub ??
     new StreamHub({
       ...(options.pollIntervalMs !== undefined && { pollIntervalMs: options.pollIntervalMs }),
+      ...(options.idlePollIntervalMs !== undefined && { idlePollIntervalMs: options.idlePollIntervalMs }),
     });
   const running: Array<{
     status: Omit<MappingStatus, 'stats'>;
@@ -113,7 +116,7 @@ export function streamsPlugin(options: StreamsPluginOptions = {}): StreamsPlugin
       await Promise.all(running.splice(0).map((mapping) => mapping.stop()));
     },
     health() {
-      return { mappings: this.mappings, streams: hub.streamArns };
+      return { mappings: this.mappings, streams: hub.streamArns, polling: hub.pollStats() };
     },
   };
 }

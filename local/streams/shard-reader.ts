@@ -2,10 +2,17 @@
  * Reads one DynamoDB stream of DynamoDB Local (DescribeStream, GetShardIterator, GetRecords) into memory,
  * shard by shard, for any number of consumers: event source mappings and pipes on the same stream share one
  * reader, each with its own checkpoint. Records are kept until every consumer has passed them.
+ *
+ * Polling adapts: every `pollIntervalMs` while records come, backing off to `idlePollIntervalMs` once the
+ * stream has been quiet for a while (each poll costs DynamoDB Local's JVM too). `poke()` — called for each
+ * announced write to the table (see `TableWrites`) — reads at once, so a quiet stream still delivers in
+ * milliseconds.
  */
 import type { LocalLogger } from '../core/log.js';
 import { LOCAL_AUTHORIZATION } from '../dynamodb/dynamodb-local.js';
+import { postToLocal } from '../dynamodb/local-http.js';
 import { toLocalArn } from '../dynamodb/proxy.js';
+import { PollBackoff } from './poll-backoff.js';
 import { compareSequence, type RawStreamRecord, type ShardRecord } from './records.js';
 
 export interface StreamReaderOptions {
@@ -13,8 +20,15 @@ export interface StreamReaderOptions {
   readonly endpoint: string;
   /** The local cloud's region: the stream ARN is translated to DynamoDB Local's `ddblocal` with it. */
   readonly region: string;
-  /** Sleep between two polls of a caught-up stream; the delivery lag is about this. @default 50 */
+  /** Sleep between two polls of a stream that has records coming. @default 50 */
   readonly pollIntervalMs?: number;
+  /**
+   * The longest sleep between two polls of a quiet stream: the delivery lag of a write `poke()` does not
+   * announce (one sent straight to DynamoDB Local's port). @default 2000
+   */
+  readonly idlePollIntervalMs?: number;
+  /** How long polls stay at `pollIntervalMs` after the last records or poke before backing off. @default 1000 */
+  readonly holdFastMs?: number;
   readonly log: LocalLogger;
   /** @default Date.now */
   readonly now?: () => number;
@@ -35,7 +49,9 @@ export interface StreamCheckpoints {
   checkpoint(shardId: string): string | undefined;
 }
 
+/** DescribeStream every second while records come, ten (backed-off) polls apart when quiet, at once after a shard ends. */
 const DESCRIBE_EVERY_MS = 1_000;
+const DESCRIBE_EVERY_POLLS = 10;
 const MAX_RECORDS_PER_CALL = 1_000;
 
 export class StreamReader {
@@ -44,12 +60,18 @@ export class StreamReader {
   private readonly consumers = new Set<StreamCheckpoints>();
   private readonly waiters = new Set<() => void>();
   private readonly pollIntervalMs: number;
+  private readonly backoff: PollBackoff;
   private readonly now: () => number;
   private running = false;
   private loop: Promise<void> | undefined;
   private lastDescribe = 0;
+  /** A shard ended: its children are to be found (DescribeStream) before the next poll. */
+  private describeNeeded = false;
+  /** A poke came during a poll: poll again without sleeping (the write may have missed that poll). */
+  private poked = false;
   private wake: (() => void) | undefined;
   private failures = 0;
+  private polls = 0;
 
   constructor(
     /** The stream's ARN as the template knows it (the local cloud's region). */
@@ -59,6 +81,12 @@ export class StreamReader {
     this.localArn = toLocalArn(streamArn, options.region);
     this.pollIntervalMs = options.pollIntervalMs ?? 50;
     this.now = options.now ?? Date.now;
+    this.backoff = new PollBackoff({
+      minMs: this.pollIntervalMs,
+      maxMs: Math.max(this.pollIntervalMs, options.idlePollIntervalMs ?? 2_000),
+      holdMs: options.holdFastMs ?? 1_000,
+      now: this.now,
+    });
   }
 
   /** Reads what the stream holds now (so `LATEST` consumers know where "now" is), then keeps polling. */
@@ -75,6 +103,18 @@ export class StreamReader {
     this.wake?.();
     this.notify();
     await this.loop;
+  }
+
+  /** The table was written: read now, and poll fast again for a while. */
+  poke(): void {
+    this.backoff.active();
+    this.poked = true;
+    this.wake?.();
+  }
+
+  /** How the reader polls: GetRecords rounds so far and the sleep it chose last (for health and tests). */
+  pollStats(): { polls: number; sleepMs: number } {
+    return { polls: this.polls, sleepMs: this.backoff.current };
   }
 
   /** Shards in processing order: a parent before its children. */
@@ -141,9 +181,10 @@ export class StreamReader {
 
   private async run(): Promise<void> {
     while (this.running) {
+      this.poked = false;
       try {
-        if (this.now() - this.lastDescribe >= DESCRIBE_EVERY_MS) await this.describe();
-        await this.pollOnce();
+        if (this.describeDue()) await this.describe();
+        if (await this.pollOnce()) this.backoff.active();
         this.trim();
         this.failures = 0;
       } catch (error) {
@@ -152,14 +193,29 @@ export class StreamReader {
           this.options.log.warn(`  streams: reading ${this.streamArn} failed: ${String(error)}`);
         }
       }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.pollIntervalMs * (this.failures > 0 ? 20 : 1));
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
+      const sleepMs = this.failures > 0 ? this.pollIntervalMs * 20 : this.backoff.next();
+      if (this.running && !this.poked) await this.sleep(sleepMs);
     }
+  }
+
+  /** Sleeps `ms`, or less if `poke()` or `stop()` comes first. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+    });
+  }
+
+  /** After a shard ended, or every second while records come, or ten (backed-off) polls apart when quiet. */
+  private describeDue(): boolean {
+    if (this.describeNeeded) return true;
+    const every = Math.max(DESCRIBE_EVERY_MS, DESCRIBE_EVERY_POLLS * this.backoff.current);
+    return this.now() - this.lastDescribe >= every;
   }
 
   private async describe(): Promise<void> {
@@ -187,10 +243,12 @@ export class StreamReader {
       exclusiveStartShardId = result.StreamDescription?.LastEvaluatedShardId;
     } while (exclusiveStartShardId);
     this.lastDescribe = this.now();
+    this.describeNeeded = false;
   }
 
-  /** Reads every open shard until it is caught up. */
-  private async pollOnce(): Promise<void> {
+  /** Reads every open shard until it is caught up; true when records arrived or a shard ended. */
+  private async pollOnce(): Promise<boolean> {
+    this.polls += 1;
     let arrived = false;
     for (const shard of this.shards.values()) {
       if (shard.closed) continue;
@@ -227,6 +285,7 @@ export class StreamReader {
         if (!result.NextShardIterator) {
           shard.closed = true;
           shard.iterator = undefined;
+          this.describeNeeded = true;
           arrived = true;
           break;
         }
@@ -235,6 +294,7 @@ export class StreamReader {
       }
     }
     if (arrived) this.notify();
+    return arrived;
   }
 
   private async iterator(shard: ShardState): Promise<string> {
@@ -270,18 +330,19 @@ export class StreamReader {
     for (const waiter of [...this.waiters]) waiter();
   }
 
+  /** A DynamoDB Streams call (all of them are reads, safe to send again). */
   private async call(operation: string, body: Record<string, unknown>): Promise<unknown> {
-    const response = await fetch(this.options.endpoint, {
-      method: 'POST',
-      headers: {
+    const response = await postToLocal(
+      this.options.endpoint,
+      {
         'content-type': 'application/x-amz-json-1.0',
         'x-amz-target': `DynamoDBStreams_20120810.${operation}`,
         authorization: LOCAL_AUTHORIZATION,
       },
-      body: JSON.stringify(body),
-    });
-    const result = (await response.json()) as Record<string, unknown>;
-    if (!response.ok) {
+      JSON.stringify(body),
+    );
+    const result = JSON.parse(response.body) as Record<string, unknown>;
+    if (response.status < 200 || response.status >= 300) {
       const code = String(result.__type ?? 'Error')
         .split('#')
         .pop();

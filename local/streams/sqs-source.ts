@@ -63,9 +63,16 @@ export function toSqsRecord(message: QueueMessage, queueArn: string, region: str
   };
 }
 
+/**
+ * How long an empty queue is waited on. The in-process queue wakes the wait the moment a message arrives and
+ * `stop()` aborts it, so this only bounds how often an idle mapping wakes up (AWS's longest long poll).
+ */
+const IDLE_WAIT_SECONDS = 20;
+
 export class SqsEventSource {
   private running = false;
   private loop: Promise<void> | undefined;
+  private readonly stopping = new AbortController();
   private delivered = 0;
   private failed = 0;
 
@@ -83,6 +90,7 @@ export class SqsEventSource {
 
   async stop(): Promise<void> {
     this.running = false;
+    this.stopping.abort();
     await this.loop;
   }
 
@@ -103,7 +111,9 @@ export class SqsEventSource {
         do {
           const received = await this.cloud.sqs.receive(queueArn, {
             max: batchSize - messages.length,
-            waitSeconds: messages.length === 0 ? 1 : Math.max(0, (deadline - Date.now()) / 1000),
+            waitSeconds:
+              messages.length === 0 ? IDLE_WAIT_SECONDS : Math.max(0, (deadline - Date.now()) / 1000),
+            signal: this.stopping.signal,
           });
           messages.push(...received);
         } while (this.running && messages.length > 0 && messages.length < batchSize && Date.now() < deadline);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { md5OfMessageAttributes } from '../../local/sqs/md5.js';
 import { SqsQueues } from '../../local/sqs/queues.js';
 
@@ -46,6 +46,37 @@ describe('local SQS queues', () => {
     expect(await sqs.receive('orders.fifo', { max: 10 })).toHaveLength(0);
     sqs.deleteMessage('orders.fifo', first!.receiptHandle!);
     expect((await sqs.receive('orders.fifo', { max: 10 })).map((message) => message.body)).toEqual(['two']);
+  });
+
+  it('ends a long poll at once when its signal aborts', async () => {
+    const sqs = queues();
+    sqs.create('idle');
+    const stopping = new AbortController();
+    const receiving = sqs.receive('idle', { waitSeconds: 20, signal: stopping.signal });
+    const started = Date.now();
+    setTimeout(() => stopping.abort(), 20);
+    expect(await receiving).toEqual([]);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it('sleeps through a long poll while a FIFO group is blocked, instead of looking every few ms', async () => {
+    const sqs = queues();
+    sqs.create('blocked.fifo', { ContentBasedDeduplication: 'true', VisibilityTimeout: '30' });
+    sqs.send('blocked.fifo', { body: 'one', groupId: 'g' });
+    sqs.send('blocked.fifo', { body: 'two', groupId: 'g' });
+    const [first] = await sqs.receive('blocked.fifo');
+    const timers = vi.spyOn(globalThis, 'setTimeout');
+    try {
+      const receiving = sqs.receive('blocked.fifo', { waitSeconds: 2 });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // 'two' is visible but its group waits for 'one': only the delete can free it.
+      const sleeps = timers.mock.calls.length - 1;
+      sqs.deleteMessage('blocked.fifo', first!.receiptHandle!);
+      expect((await receiving).map((message) => message.body)).toEqual(['two']);
+      expect(sleeps).toBeLessThanOrEqual(2);
+    } finally {
+      timers.mockRestore();
+    }
   });
 
   it("computes SQS's MD5 of message attributes", () => {
