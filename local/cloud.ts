@@ -10,6 +10,7 @@ import { type AwsJsonService, LOCAL_ACCOUNT_ID, LOCAL_REGION } from './core/aws-
 import { consoleLogger, type LocalLogger } from './core/log.js';
 import type { LocalCloudPlugin } from './core/plugin.js';
 import { UsageMeter } from './core/usage.js';
+import { startDynamoDbDataPlane } from './dynamodb/data-plane.js';
 import { type DynamoDbLocal, LOCAL_AUTHORIZATION, startDynamoDbLocal } from './dynamodb/dynamodb-local.js';
 import { DYNAMODB_STREAMS_TARGET, DYNAMODB_TARGET, dynamoDbProxy } from './dynamodb/proxy.js';
 import { TableWrites } from './dynamodb/table-writes.js';
@@ -134,6 +135,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
 
     const { functions, notRunnable } = readFunctions(model);
     const usage = new UsageMeter();
+    const writes = new TableWrites();
+    const dataPlane = await startDynamoDbDataPlane({ dynamoDbEndpoint: dynamo.endpoint, writes, usage });
+    stops.push(() => dataPlane.stop());
     const sampler = new Sampler(
       samplingRulesOf(
         model.resources('AWS::XRay::SamplingRule').map((resource) => model.properties(resource)),
@@ -141,6 +145,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     );
     const lambda: LambdaService = new LambdaService(functions, {
       usage,
+      dynamoDbEndpoint: dataPlane.endpoint,
       sample: (name) => sampler.sample(name),
       deliverDestination: async (arn, record) => {
         if (arn.includes(':sqs:')) sqs.send(arn, record);
@@ -163,7 +168,6 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       log.warn(`  lambda: ${resource.stackName}/${resource.logicalId} cannot run locally: ${reason}`);
     }
 
-    const writes = new TableWrites();
     router.registerRawTarget(
       DYNAMODB_TARGET,
       dynamoDbProxy(dynamo.endpoint, { onWrite: (tableNames) => writes.emit(tableNames), usage }),

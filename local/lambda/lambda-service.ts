@@ -21,6 +21,8 @@ export interface LambdaServiceOptions {
   readonly region: string;
   readonly accountId: string;
   readonly xrayDaemonAddress: string;
+  /** Where functions' DynamoDB calls go (the data plane's thread). @default the endpoint */
+  readonly dynamoDbEndpoint?: string;
   readonly recordSegment: (segment: SegmentDocument) => void;
   readonly log: LocalLogger;
   /**

@@ -17,7 +17,14 @@ export const LOCAL_CREDENTIALS = {
 
 export function runtimeEnvironment(
   fn: LocalFunction,
-  context: { endpoint: string; region: string; xrayDaemonAddress: string; logStreamName: string },
+  context: {
+    endpoint: string;
+    region: string;
+    xrayDaemonAddress: string;
+    logStreamName: string;
+    /** The functions' own DynamoDB endpoint (off the cloud's main thread); else the one endpoint. */
+    dynamoDbEndpoint?: string;
+  },
 ): Record<string, string> {
   const env: Record<string, string | undefined> = {
     ...fn.environment,
@@ -26,6 +33,8 @@ export function runtimeEnvironment(
     TZ: ':UTC',
     NODE_PATH: path.join(PROJECT_ROOT, 'node_modules'),
     AWS_ENDPOINT_URL: context.endpoint,
+    // The SDK's per-service endpoint: DynamoDB calls go to the data plane's thread (local/dynamodb/data-plane.ts).
+    AWS_ENDPOINT_URL_DYNAMODB: context.dynamoDbEndpoint,
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     AWS_REGION: context.region,

@@ -1,0 +1,78 @@
+/**
+ * The functions' DynamoDB endpoint, on a thread of its own (see data-plane.ts): an HTTP server that forwards to
+ * DynamoDB Local through the same proxy as the cloud's endpoint (ARNs translated, capacity metered, writes
+ * announced), and reports writes and metered units to the cloud's thread in batches.
+ */
+import http from 'node:http';
+import { parentPort, workerData } from 'node:worker_threads';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../core/aws-service.js';
+import type { UsageMeterName } from '../core/usage.js';
+import { errorResponse } from '../server/router.js';
+import { dynamoDbProxy } from './proxy.js';
+
+const { dynamoDbEndpoint } = workerData as { dynamoDbEndpoint: string };
+
+let writes: string[] = [];
+let units: Partial<Record<UsageMeterName, number>> = {};
+let scheduled = false;
+function report(): void {
+  if (scheduled) return;
+  scheduled = true;
+  setImmediate(() => {
+    scheduled = false;
+    parentPort?.postMessage({ type: 'report', writes, units });
+    writes = [];
+    units = {};
+  });
+}
+
+const proxy = dynamoDbProxy(dynamoDbEndpoint, {
+  onWrite: (tableNames) => {
+    writes.push(...tableNames);
+    report();
+  },
+  usage: {
+    add(name: UsageMeterName, amount = 1) {
+      units[name] = (units[name] ?? 0) + amount;
+      report();
+    },
+  } as never,
+});
+
+const server = http.createServer((req, res) => {
+  const chunks: Buffer[] = [];
+  req.on('data', (chunk: Buffer) => chunks.push(chunk));
+  req.on('end', async () => {
+    const authorization = req.headers.authorization ?? '';
+    const region = /Credential=[^/]+\/[^/]+\/([^/]+)\//.exec(authorization)?.[1] ?? LOCAL_REGION;
+    const target = String(req.headers['x-amz-target'] ?? '');
+    let response: { status: number; headers?: Record<string, string>; body?: string | Buffer };
+    try {
+      response = await proxy(
+        {
+          method: req.method ?? 'POST',
+          url: new URL(req.url ?? '/', 'http://localhost'),
+          headers: req.headers,
+          body: Buffer.concat(chunks),
+          context: { region, accountId: LOCAL_ACCOUNT_ID },
+        },
+        target,
+      );
+    } catch (error) {
+      response = errorResponse(error, 'application/x-amz-json-1.0');
+    }
+    res.writeHead(response.status, response.headers ?? {});
+    res.end(response.body ?? '');
+  });
+});
+server.keepAliveTimeout = 60_000;
+server.listen(0, '127.0.0.1', () => {
+  const address = server.address();
+  parentPort?.postMessage({
+    type: 'listening',
+    port: typeof address === 'object' && address ? address.port : 0,
+  });
+});
+parentPort?.on('message', (message: { type: string }) => {
+  if (message.type === 'stop') server.close(() => process.exit(0));
+});
