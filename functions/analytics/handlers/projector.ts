@@ -3,9 +3,11 @@ import { customerSummaryProjection } from '../read-model/customer-summary.js';
 import { salesSummaryProjection } from '../read-model/sales-summary.js';
 
 /**
- * SalesSummary from the orders' and the sagas' events on the bus, CustomerSummary (onboarding) from the users'. Analytics keeps no event store: an event
- * that arrives ahead of a gap in its stream is parked in the item until the gap fills, which is why the
- * stack subscribes to every event of those sources (SagaStepCompleted included), not only the ones counted.
+ * SalesSummary from the orders' and the sagas' events on the bus, CustomerSummary (onboarding) from the
+ * users'. The events come through a queue in batches (the analytics stack): each summary, one item, is read
+ * and written once per batch. Both projections are commutative, so analytics, which keeps no event store,
+ * needs no per-stream versions and parks nothing: an event counts whenever it arrives, a duplicate changes
+ * nothing. The records of events that could not be applied go back to the queue (`batchItemFailures`).
  */
 export const handler = projectorHandler({
   service: 'analytics',

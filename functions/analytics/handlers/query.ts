@@ -6,7 +6,8 @@ import { KernelConfigurationError } from '../../kernel/errors.js';
 import { withObservability } from '../../kernel/observability.js';
 import { documentClient } from '../../kernel/store/environment.js';
 import { CUSTOMER_SUMMARY_KEY, type CustomerSummary } from '../read-model/customer-summary.js';
-import { SALES_SUMMARY_KEY, type SalesSummary } from '../read-model/sales-summary.js';
+import type { SalesSummary } from '../read-model/sales-summary.js';
+import { SALES_SUMMARY_KEY, salesSummaryCodec } from '../read-model/sales-summary.js';
 
 /** `{}` for the published numbers; `{ includeDetails: true }` adds the per-order and per-saga facts. */
 export const salesSummaryQuerySchema = z.strictObject({ includeDetails: z.boolean().optional() });
@@ -52,7 +53,8 @@ export const handler = withObservability({ service: 'analytics' }, async (event:
       }
     : {};
   if (!sales.Item) return { ...emptySummary, ...onboarding };
-  const summary = sales.Item as unknown as SalesSummary;
+  // The per-order and per-saga facts are stored as short strings (the codec); the numbers as they are.
+  const summary = salesSummaryCodec.fromItem(sales.Item);
   const { days, ordersByStatus, sagas, updatedAt } = summary;
   return {
     days,

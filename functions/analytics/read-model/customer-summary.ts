@@ -1,4 +1,5 @@
 import type { DomainEvent } from '../../kernel/events/catalogue.js';
+import type { EventSource } from '../../kernel/events/envelope.js';
 import type { Projection } from '../../kernel/projection/view.js';
 import { utcDay } from '../domain/metrics.js';
 
@@ -23,6 +24,9 @@ export type CustomerSummary = {
 
 /** The view's key, in the same table as SalesSummary. */
 export const CUSTOMER_SUMMARY_KEY = 'customers';
+
+/** Where its events come from: every event of the users service (what the analytics stack subscribes to). */
+export const CUSTOMER_SUMMARY_SOURCE = 'users' satisfies EventSource;
 
 export function projectCustomerSummary(
   view: CustomerSummary | undefined,
@@ -73,7 +77,9 @@ function summarize(users: Record<string, CustomerFacts>, updatedAt: string): Cus
 export const customerSummaryProjection: Projection<CustomerSummary> = {
   name: 'CustomerSummary',
   keyAttribute: 'id',
-  // Every event of a user's stream: the projector keeps per-stream versions and must see each one.
-  keyOf: (event) => (event.source === 'users' ? CUSTOMER_SUMMARY_KEY : undefined),
+  keyOf: (event) => (event.source === CUSTOMER_SUMMARY_SOURCE ? CUSTOMER_SUMMARY_KEY : undefined),
   project: projectCustomerSummary,
+  // One fact per user, whatever the order: no per-stream versions in the item (about 70 bytes a user, so
+  // some 5,500 users under DynamoDB's 400 KB).
+  commutative: true,
 };

@@ -4,8 +4,10 @@ import type { ProjectionOutcome, Projector } from './projector.js';
 
 /**
  * The body of a projector function subscribed to the bus: validate and upcast the EventBridge event, then
- * hand it to each projector. A failure throws, so EventBridge retries (its retry policy) and finally
- * dead-letters it; a retry is safe, the projectors being idempotent by stream version.
+ * hand it to each projector. A failure throws: Lambda retries the asynchronous invocation (twice, 1 and 2
+ * minutes apart) and then sends the event to the function's failure queue, which alarms (the rule's DLQ only
+ * gets events EventBridge could not hand to Lambda); a retry is safe, the projectors being idempotent by
+ * stream version.
  *
  *   const products = createProjector({ client, tableName: process.env.PRODUCTS_TABLE_NAME!, projection, reader: store });
  *   export const handler = withObservability({ service: 'inventory' }, projectEventBridgeEvent([products]));

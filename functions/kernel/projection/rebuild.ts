@@ -51,16 +51,17 @@ export async function rebuildProjection<V extends View, E extends DomainEvent>(
     if (key === undefined) continue;
     const state = views.get(key) ?? emptyState<V>();
     // A rebuilt view has every earlier version of its streams behind it: what the live projector stepped
-    // over (events of other views) it would have stepped over too.
-    const behind: ViewState<V> = {
-      ...state,
-      versions: { ...state.versions, [event.streamId]: event.streamVersion - 1 },
-    };
+    // over (events of other views) it would have stepped over too. A commutative one tracks no versions.
+    const behind: ViewState<V> = projection.commutative
+      ? state
+      : { ...state, versions: { ...state.versions, [event.streamId]: event.streamVersion - 1 } };
     views.set(key, applyEvents(behind, [event], projection, key).state);
   }
 
   const deleted = options.clear ? await clearTable(client, tableName, keyAttribute) : 0;
-  const items = [...views].map(([key, state]) => itemFromState(state, keyAttribute, key, 1));
+  const items = [...views].map(([key, state]) =>
+    itemFromState(state, keyAttribute, key, 1, projection.codec),
+  );
   await batchWrite(
     client,
     tableName,

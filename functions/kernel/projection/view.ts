@@ -16,6 +16,30 @@ export interface Projection<V extends View = View, E extends DomainEvent = Domai
   readonly project: (view: V | undefined, event: E) => V;
   /** The table's partition key attribute. @default 'id' */
   readonly keyAttribute?: string;
+  /**
+   * `project` alone gives the same view whatever the order of the events, even within a stream, and an event
+   * applied twice changes nothing (the view keeps what it needs per entity, e.g. a status by stream version).
+   * The projector then keeps no per-stream versions and parks nothing: every event is applied as it comes,
+   * and the item does not grow by a version per stream. A view that aggregates across many streams (one
+   * platform-wide summary) needs this to stay small.
+   * @default false
+   */
+  readonly commutative?: boolean;
+  /**
+   * A commutative projection's events of one batch at once: what folding `project` over them gives, for a
+   * view that is costly to update one event at a time (a summary that recomputes its numbers). Events it does
+   * not concern leave the view as it is.
+   * @default folding `project`
+   */
+  readonly projectAll?: (view: V | undefined, events: readonly E[]) => V | undefined;
+  /** How the view is stored in its item, when not field for field (e.g. per-entity facts as short strings). */
+  readonly codec?: ViewCodec<V>;
+}
+
+/** Between a view and its item's attributes. `fromItem(toItem(view))` must give the view back. */
+export interface ViewCodec<V extends View> {
+  readonly toItem: (view: V) => View;
+  readonly fromItem: (attributes: View) => V;
 }
 
 /** Bookkeeping attributes of a read-model item: never part of the view. */
@@ -39,7 +63,10 @@ export const emptyState = <V extends View>(): ViewState<V> => ({
   revision: 0,
 });
 
-export function stateFromItem<V extends View>(item: Record<string, unknown> | undefined): ViewState<V> {
+export function stateFromItem<V extends View>(
+  item: Record<string, unknown> | undefined,
+  codec?: ViewCodec<V>,
+): ViewState<V> {
   if (!item) return emptyState();
   const {
     [META.versions]: versions,
@@ -48,7 +75,7 @@ export function stateFromItem<V extends View>(item: Record<string, unknown> | un
     ...view
   } = item as Record<string, unknown>;
   return {
-    view: view as V,
+    view: codec ? codec.fromItem(view) : (view as V),
     versions: (versions ?? {}) as Record<string, number>,
     pending: (pending ?? {}) as Record<string, Record<string, string>>,
     revision: typeof revision === 'number' ? revision : 0,
@@ -60,14 +87,17 @@ export function itemFromState<V extends View>(
   keyAttribute: string,
   key: string,
   revision: number,
+  codec?: ViewCodec<V>,
 ): Record<string, unknown> {
   const pending = Object.fromEntries(
     Object.entries(state.pending).filter(([, byVersion]) => Object.keys(byVersion).length > 0),
   );
+  const view = state.view && codec ? codec.toItem(state.view) : state.view;
   return {
-    ...state.view,
+    ...view,
     [keyAttribute]: key,
-    [META.versions]: state.versions,
+    // A commutative projection keeps no versions: its item has no `_versions` at all.
+    ...(Object.keys(state.versions).length > 0 ? { [META.versions]: state.versions } : {}),
     [META.revision]: revision,
     ...(Object.keys(pending).length > 0 ? { [META.pending]: pending } : {}),
   };
@@ -100,6 +130,7 @@ export function applyEvents<V extends View, E extends DomainEvent>(
   projection: Projection<V, E>,
   key: string,
 ): Applied<V> {
+  if (projection.commutative) return applyCommutative(state, events, projection, key);
   // Callers pass one stream's events (the projector) or one event at a time (the rebuild).
   const ordered = [...events].sort((a, b) =>
     a.streamId === b.streamId ? a.streamVersion - b.streamVersion : a.streamId < b.streamId ? -1 : 1,
@@ -126,4 +157,18 @@ export function applyEvents<V extends View, E extends DomainEvent>(
     versions[event.streamId] = event.streamVersion;
   }
   return { state: { ...state, view, versions }, applied, duplicates, beyondGap };
+}
+
+/** A commutative projection: every event of this key applied as it comes; nothing tracked per stream. */
+function applyCommutative<V extends View, E extends DomainEvent>(
+  state: ViewState<V>,
+  events: readonly E[],
+  projection: Projection<V, E>,
+  key: string,
+): Applied<V> {
+  const mine = events.filter((event) => projection.keyOf(event) === key);
+  const view = projection.projectAll
+    ? projection.projectAll(state.view, mine)
+    : mine.reduce<V | undefined>((v, event) => projection.project(v, event), state.view);
+  return { state: { ...state, view }, applied: mine.length, duplicates: 0, beyondGap: [] };
 }

@@ -1,8 +1,15 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KernelConfigurationError } from '../errors.js';
 import type { DomainEvent } from '../events/catalogue.js';
 import { parseEventBridgeEvent } from '../events/parse.js';
 import { withObservability } from '../observability.js';
+import {
+  isSqsEvent,
+  projectQueuedEvents,
+  type QueuedProjector,
+  type SqsBatchResponse,
+} from '../projection/batch.js';
 import { createProjector, type ProjectionOutcome, type Projector } from '../projection/projector.js';
 import type { Projection } from '../projection/view.js';
 import { documentClient, eventStoreFromEnvironment } from '../store/environment.js';
@@ -35,8 +42,11 @@ interface ReadModelProjectors {
 }
 
 /**
- * The Lambda handler of a service's projectors: one EventBridge event in, every read model it concerns
- * updated — idempotent by stream version and right whatever the delivery order (the kernel projector).
+ * The Lambda handler of a service's projectors: every read model an event concerns updated — idempotent by
+ * stream version and right whatever the delivery order (the kernel projector). It takes either one
+ * EventBridge event (a rule invoking the function) or an SQS batch of them (a rule sending to a queue that an
+ * event source mapping reads): then each view is read and written once per batch, and the records whose
+ * events could not be applied come back as `batchItemFailures` (the mapping needs `ReportBatchItemFailures`).
  */
 export function projectorHandler(options: ProjectorHandlerOptions) {
   const env = options.env ?? process.env;
@@ -61,9 +71,42 @@ export function projectorHandler(options: ProjectorHandlerOptions) {
     });
   };
 
-  return withObservability<unknown, Record<string, ProjectionOutcome>>(
+  return withObservability<unknown, Record<string, ProjectionOutcome> | SqsBatchResponse>(
     { service: options.service },
-    async (event, _context, tools) => {
+    async (event, context, tools) => {
+      if (isSqsEvent(event)) {
+        projectors ??= build((c) => tools.captureClient(c));
+        const own = (e: DomainEvent) => e.source === options.service;
+        const queued = projectors.flatMap(({ parking, catchingUp }): QueuedProjector[] =>
+          catchingUp
+            ? [
+                { projector: catchingUp, accepts: own },
+                { projector: parking, accepts: (e) => !own(e) },
+              ]
+            : [{ projector: parking }],
+        );
+        // Clashes on a busy view are retried while the invocation has time: a batch given up goes back to the
+        // queue, and each return spends a receive on the way to the dead-letter queue.
+        const retryUntil = Date.now() + context.getRemainingTimeInMillis() * 0.75;
+        const report = await projectQueuedEvents(event.Records, queued, { retryUntil });
+        tools.metrics.addMetric(
+          'EventsProjected',
+          MetricUnit.Count,
+          event.Records.length - report.failures.length,
+        );
+        if (report.failures.length > 0) {
+          tools.metrics.addMetric('EventsNotProjected', MetricUnit.Count, report.failures.length);
+          tools.logger.warn('events not projected; the queue will deliver them again', {
+            failures: report.failures.map(({ messageId, eventId, error }) => ({
+              messageId,
+              eventId,
+              error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
+            })),
+          });
+        }
+        tools.logger.info('projected a batch', { records: event.Records.length, outcomes: report.outcomes });
+        return { batchItemFailures: report.batchItemFailures };
+      }
       const envelope = parseEventBridgeEvent(event);
       projectors ??= build((c) => tools.captureClient(c));
       const own = envelope.source === options.service;

@@ -1,15 +1,35 @@
 import { fileURLToPath } from 'node:url';
+import { Duration } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { CUSTOMER_SUMMARY_SOURCE } from '../../../functions/analytics/read-model/customer-summary.js';
+import { SALES_SUMMARY_EVENT_TYPES } from '../../../functions/analytics/read-model/sales-summary.js';
+import { serviceOf } from '../../../functions/kernel/events/catalogue.js';
+import { eventBridgeSource } from '../../../functions/kernel/events/envelope.js';
+import { SubscriptionTargets } from '../../constructs/domain-event-bus.js';
+import { EventQueue } from '../../constructs/event-queue.js';
 import { ServiceStack, type ServiceStackProps } from '../service-stack.js';
 
 const entry = (file: string) =>
   fileURLToPath(new URL(`../../../functions/analytics/handlers/${file}`, import.meta.url));
 
+/** The projector's timeout: a batch of 100 events is one read and one write per summary item. */
+const PROJECTOR_TIMEOUT = Duration.seconds(30);
+
 /**
  * The analytics bounded context: read side only (no event store). SalesSummary — sales per day, orders by
- * status, saga success rate — projected from the orders' and the sagas' events, and a query function.
+ * status, saga success rate — projected from the orders' and the sagas' events, CustomerSummary from the
+ * users', and a query function.
+ *
+ * Both summaries are single items every event updates, so the projector is not invoked per event: the rules
+ * send to a queue, and an event source mapping hands the projector up to 100 events at a time (gathered for
+ * up to a second), at most two batches at once — the fewest SQS allows. One read and one conditional write
+ * per item then apply a whole batch, and two writers seldom clash. An event it cannot apply is reported back,
+ * received again, and after five receives waits in the dead-letter queue, which alarms.
  */
 export class AnalyticsStack extends ServiceStack {
+  /** Between the bus and the projector. */
+  public readonly projectorQueue: EventQueue;
+
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, { service: 'analytics', eventSourced: false }, props);
 
@@ -21,14 +41,31 @@ export class AnalyticsStack extends ServiceStack {
     const projector = this.addFunction('Projector', {
       entry: entry('projector.ts'),
       description: 'analytics: keeps SalesSummary and CustomerSummary from orders, saga and users events',
+      timeout: PROJECTOR_TIMEOUT,
     });
     this.grantReadModel(salesSummary, projector, 'write');
-    // Every event of those streams, counted or not: without a store to catch up from, the projector steps
-    // over a stream version only when it sees it (e.g. SagaStepCompleted between SagaStarted and the outcome).
-    this.subscribe('ProjectOrders', projector, { source: ['commerceforge.orders'] });
-    this.subscribe('ProjectSagas', projector, { source: ['commerceforge.saga'] });
+    this.projectorQueue = new EventQueue(this, 'ProjectorQueue', {
+      consumer: projector.alias,
+      consumerTimeout: PROJECTOR_TIMEOUT,
+      batchSize: 100,
+      maxBatchingWindow: Duration.seconds(1),
+      maxConcurrency: 2,
+      alarmTopic: this.platform.alarmTopic,
+    });
+    const toQueue = SubscriptionTargets.queue(this.projectorQueue.queue);
+    // The events SalesSummary counts (it is commutative: no other version of those streams is needed).
+    this.platform.bus.subscribe(this, 'ProjectSales', {
+      eventPattern: {
+        source: [...new Set(SALES_SUMMARY_EVENT_TYPES.map((type) => eventBridgeSource(serviceOf(type)!)))],
+        detailType: [...SALES_SUMMARY_EVENT_TYPES],
+      },
+      target: toQueue,
+    });
     // Onboarding: sign-ups per day (CustomerSummary, in the same table).
-    this.subscribe('ProjectUsers', projector, { source: ['commerceforge.users'] });
+    this.platform.bus.subscribe(this, 'ProjectUsers', {
+      eventPattern: { source: [eventBridgeSource(CUSTOMER_SUMMARY_SOURCE)] },
+      target: toQueue,
+    });
 
     const query = this.addFunction('Query', {
       entry: entry('query.ts'),
