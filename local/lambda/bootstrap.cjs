@@ -29,6 +29,28 @@ function toLambdaError(error) {
   };
 }
 
+/**
+ * In Lambda the asset folder is the task root: a `.js` file is ES module only if a package.json inside the
+ * asset says `"type": "module"`. Locally the asset sits in cdk.out, inside the project, whose own package.json
+ * (`"type": "module"`) must not decide how a CommonJS bundle loads.
+ */
+function assetIsModule(assetDir) {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(assetDir, 'package.json'), 'utf8')).type === 'module';
+  } catch {
+    return false;
+  }
+}
+
+function loadCommonJs(file) {
+  const loaded = new Module(file, module);
+  loaded.filename = file;
+  loaded.paths = Module._nodeModulePaths(path.dirname(file));
+  loaded._compile(fs.readFileSync(file, 'utf8'), file);
+  loaded.loaded = true;
+  return loaded.exports;
+}
+
 async function loadHandler() {
   const { assetDir, handler } = workerData;
   const dot = handler.lastIndexOf('.');
@@ -42,7 +64,9 @@ async function loadHandler() {
     });
   }
   let loaded;
-  if (file.endsWith('.mjs')) loaded = await import(pathToFileURL(file).href);
+  if (file.endsWith('.mjs') || (file.endsWith('.js') && assetIsModule(assetDir)))
+    loaded = await import(pathToFileURL(file).href);
+  else if (file.endsWith('.js')) loaded = loadCommonJs(file);
   else {
     try {
       loaded = require(file);

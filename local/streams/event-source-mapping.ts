@@ -31,6 +31,8 @@ export interface EventSourceMappingProperties {
   readonly Enabled?: boolean;
   readonly ParallelizationFactor?: number;
   readonly TumblingWindowInSeconds?: number;
+  /** SQS sources: batches at once (2 to 1,000). */
+  readonly ScalingConfig?: { readonly MaximumConcurrency?: number };
 }
 
 export type EventSourceKind = 'dynamodb' | 'sqs' | 'unsupported';

@@ -68,6 +68,8 @@ export function toSqsRecord(message: QueueMessage, queueArn: string, region: str
  * `stop()` aborts it, so this only bounds how often an idle mapping wakes up (AWS's longest long poll).
  */
 const IDLE_WAIT_SECONDS = 20;
+/** Lambda starts an SQS source with five pollers (batches at once) and scales up from there. */
+const INITIAL_POLLERS = 5;
 
 export class SqsEventSource {
   private running = false;
@@ -85,7 +87,12 @@ export class SqsEventSource {
   start(): void {
     this.cloud.sqs.get(String(this.props.EventSourceArn));
     this.running = true;
-    this.loop = this.run();
+    // Batches at once: Lambda's first five pollers, capped by the mapping's MaximumConcurrency.
+    const pollers = Math.max(
+      1,
+      Math.min(INITIAL_POLLERS, this.props.ScalingConfig?.MaximumConcurrency ?? INITIAL_POLLERS),
+    );
+    this.loop = Promise.all(Array.from({ length: pollers }, () => this.run())).then(() => undefined);
   }
 
   async stop(): Promise<void> {
@@ -107,7 +114,8 @@ export class SqsEventSource {
     while (this.running) {
       try {
         const messages: QueueMessage[] = [];
-        const deadline = Date.now() + windowMs;
+        // The batching window opens with the first message, not when the (long) poll started.
+        let deadline = Number.POSITIVE_INFINITY;
         do {
           const received = await this.cloud.sqs.receive(queueArn, {
             max: batchSize - messages.length,
@@ -115,6 +123,7 @@ export class SqsEventSource {
               messages.length === 0 ? IDLE_WAIT_SECONDS : Math.max(0, (deadline - Date.now()) / 1000),
             signal: this.stopping.signal,
           });
+          if (messages.length === 0 && received.length > 0) deadline = Date.now() + windowMs;
           messages.push(...received);
         } while (this.running && messages.length > 0 && messages.length < batchSize && Date.now() < deadline);
         if (messages.length === 0) continue;

@@ -10,7 +10,14 @@ afterEach(async () => {
   await Promise.all(sources.splice(0).map((source) => source.stop()));
 });
 
-function mapping() {
+function mapping(
+  props: {
+    BatchSize?: number;
+    MaximumBatchingWindowInSeconds?: number;
+    ScalingConfig?: { MaximumConcurrency: number };
+  } = {},
+  hold: () => Promise<void> = async () => {},
+) {
   const sqs = new SqsQueues(() => 'http://127.0.0.1:4566', 'us-east-1', '000000000000');
   const queue = sqs.create('work');
   const invoked: Array<{ at: number; bodies: string[] }> = [];
@@ -21,11 +28,16 @@ function mapping() {
     lambda: {
       invoke: async (_name: string, event: { Records: Array<{ body: string }> }) => {
         invoked.push({ at: Date.now(), bodies: event.Records.map((record) => record.body) });
+        await hold();
         return { statusCode: 200, payload: null, executedVersion: '$LATEST' };
       },
     },
   } as unknown as Pick<LocalCloud, 'lambda' | 'sqs' | 'region' | 'logger'>;
-  const source = new SqsEventSource(cloud, { FunctionName: 'worker', EventSourceArn: queue.arn }, 'esm work');
+  const source = new SqsEventSource(
+    cloud,
+    { FunctionName: 'worker', EventSourceArn: queue.arn, ...props },
+    'esm work',
+  );
   source.start();
   sources.push(source);
   return { sqs, queue, source, invoked };
@@ -50,5 +62,39 @@ describe('SqsEventSource', () => {
     const started = Date.now();
     await source.stop();
     expect(Date.now() - started).toBeLessThan(500);
+  });
+
+  it('opens the batching window with the first message, so a batch after a quiet spell still fills', async () => {
+    const { sqs, queue, invoked } = mapping({
+      BatchSize: 10,
+      MaximumBatchingWindowInSeconds: 1,
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    for (let i = 0; i < 4; i++) {
+      sqs.send(queue.arn, `m${i}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await until(() => invoked.flatMap((call) => call.bodies).length === 4);
+    // Each of the two pollers holds its batch open for the window: two batches, not four of one message.
+    expect(invoked.length).toBeLessThanOrEqual(2);
+    expect(invoked.flatMap((call) => call.bodies).sort()).toEqual(['m0', 'm1', 'm2', 'm3']);
+  });
+
+  it('runs as many batches at once as MaximumConcurrency allows', async () => {
+    let running = 0;
+    let most = 0;
+    const { sqs, queue, invoked } = mapping(
+      { BatchSize: 1, ScalingConfig: { MaximumConcurrency: 2 } },
+      async () => {
+        running += 1;
+        most = Math.max(most, running);
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        running -= 1;
+      },
+    );
+    for (let i = 0; i < 6; i++) sqs.send(queue.arn, `m${i}`);
+    await until(() => invoked.length === 6);
+    expect(most).toBe(2);
   });
 });
