@@ -54,6 +54,8 @@ export interface LoadReport {
   readonly ackMs: Percentiles;
   readonly sagaMs: Percentiles;
   readonly sagaExecutions: number;
+  /** Sagas that ended SUCCEEDED (the read model may still show PENDING while its projector catches up). */
+  readonly sagasSucceeded: number;
   readonly duplicateSagas: number;
   readonly stockViolations: readonly string[];
   readonly outcomes: readonly OrderOutcome[];
@@ -299,6 +301,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     ackMs: percentiles(outcomes.map((o) => o.ackMs)),
     sagaMs: percentiles(ended.map((o) => o.sagaMs as number)),
     sagaExecutions: ours.length,
+    sagasSucceeded: ours.filter((execution) => execution.status === 'SUCCEEDED').length,
     duplicateSagas: [...byName.values()].filter((list) => list.length > 1).length,
     stockViolations,
     outcomes,

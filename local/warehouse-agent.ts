@@ -28,6 +28,7 @@ import {
 import type { LocalCloud } from './cloud.js';
 import type { LocalCloudPlugin } from './core/plugin.js';
 import type { AcceptedEvent, LocalEventBridge } from './eventbridge/runtime.js';
+import { Concurrency } from './lambda/pool.js';
 
 export const WAREHOUSE_AGENT_ACTOR = { type: 'system', id: 'warehouse-agent-sim' } as const;
 /** Simulated carrier transit, dispatch to delivery. */
@@ -41,6 +42,12 @@ export interface WarehouseAgentOptions {
   /** @default WAREHOUSE_AGENT !== 'off' */
   readonly enabled?: boolean;
   readonly transitSeconds?: number;
+  /**
+   * People on the warehouse floor: commands sent at once. A warehouse has a staff, not a person per task; with
+   * one per task, a burst of 600 orders sent thousands of commands at once and the saga's own CreateShipment
+   * queued behind them. @default WAREHOUSE_AGENTS, else 4
+   */
+  readonly agents?: number;
 }
 
 export interface WarehouseAgentAction {
@@ -62,6 +69,10 @@ export function warehouseAgentPlugin(options: WarehouseAgentOptions): WarehouseA
   const envScale = Number(process.env.WAREHOUSE_AGENT_TIME_SCALE);
   const timeScale = options.timeScale ?? (Number.isFinite(envScale) && envScale >= 0 ? envScale : 0.02);
   const transitSeconds = options.transitSeconds ?? SIMULATED_TRANSIT_SECONDS;
+  const staff = new Concurrency(
+    options.agents ?? (Number(process.env.WAREHOUSE_AGENTS) || 4),
+    'warehouse agents',
+  );
   const timers = new Set<NodeJS.Timeout>();
   const scheduled = new Set<string>();
   const actions: WarehouseAgentAction[] = [];
@@ -116,7 +127,13 @@ export function warehouseAgentPlugin(options: WarehouseAgentOptions): WarehouseA
         command: AgentStep['command'] | { type: string; data: unknown },
         subject: string,
       ) => {
-        const out = await cloud.lambda.invoke(`${commands}:live`, { command, actor: WAREHOUSE_AGENT_ACTOR });
+        await staff.take();
+        let out: Awaited<ReturnType<typeof cloud.lambda.invoke>>;
+        try {
+          out = await cloud.lambda.invoke(`${commands}:live`, { command, actor: WAREHOUSE_AGENT_ACTOR });
+        } finally {
+          staff.give();
+        }
         const error = out.functionError
           ? (out.payload as { errorType?: string } | undefined)?.errorType
           : undefined;

@@ -46,7 +46,8 @@ export interface LambdaServiceOptions {
   /**
    * Execution environments alive at once, across all functions (a warm one holds ~17 MiB): beyond it, a
    * function that already has an environment frees another function's least recently used idle one, or
-   * waits for its own. A function with none may always start one. @default LOCAL_LAMBDA_MAX_ENVIRONMENTS, else 64
+   * waits for its own; no function holds more than a quarter of it. A function with none may always start
+   * one. @default LOCAL_LAMBDA_MAX_ENVIRONMENTS, else 48
    */
   readonly maxEnvironments?: number;
   /** Idle environments are ended after this long. @default 600_000 */
@@ -99,7 +100,7 @@ export class LambdaService implements LambdaInvoker {
   ) {
     this.gate = new InitGate(options.initConcurrency);
     this.maxEnvironments =
-      options.maxEnvironments ?? (Number(process.env.LOCAL_LAMBDA_MAX_ENVIRONMENTS) || 64);
+      options.maxEnvironments ?? (Number(process.env.LOCAL_LAMBDA_MAX_ENVIRONMENTS) || 48);
     const reserved = functions.reduce((sum, fn) => sum + (fn.reservedConcurrency ?? 0), 0);
     this.account = new Concurrency(Math.max(1, (options.accountConcurrency ?? 1000) - reserved), 'account');
     const idle = options.idleTimeoutMs ?? 600_000;
@@ -373,7 +374,7 @@ export class LambdaService implements LambdaInvoker {
         functionName: fn.name,
         concurrency,
         gate: this.gate,
-        makeRoom: () => this.makeRoom(),
+        makeRoom: (environments) => this.makeRoom(environments),
         create: () => {
           const stream = logStreamName();
           return new ExecutionEnvironment({
@@ -392,8 +393,13 @@ export class LambdaService implements LambdaInvoker {
     return pool;
   }
 
-  /** Room for one more environment under the budget, ending the least recently used idle one if need be. */
-  private makeRoom(): boolean {
+  /**
+   * Room for one more environment of a function that has `environments` already: under its share (a quarter
+   * of the budget, so one flooded function cannot take every environment and make the others churn), and
+   * under the budget, ending the least recently used idle environment if need be.
+   */
+  private makeRoom(environments: number): boolean {
+    if (environments >= Math.max(2, Math.floor(this.maxEnvironments / 4))) return false;
     const pools = [...this.pools.values()];
     if (pools.reduce((sum, pool) => sum + pool.size, 0) < this.maxEnvironments) return true;
     let oldest: FunctionPool | undefined;

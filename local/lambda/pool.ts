@@ -71,7 +71,7 @@ export interface FunctionPoolOptions {
    * another (the cloud's environment budget, freeing an idle environment of some function if it must).
    * @default always room
    */
-  readonly makeRoom?: () => boolean;
+  readonly makeRoom?: (environments: number) => boolean;
 }
 
 /** A moving average that starts from a guess, replaced by the first sample. */
@@ -90,8 +90,10 @@ class Estimate {
 export class FunctionPool {
   private readonly idle: ExecutionEnvironment[] = [];
   private readonly all = new Set<ExecutionEnvironment>();
-  private readonly waiters: Array<(lease: Lease) => void> = [];
+  private readonly waiters: Array<{ resolve: (lease: Lease) => void; counted: boolean }> = [];
   private readonly leasedAt = new Map<ExecutionEnvironment, number>();
+  /** Leased environments whose invocation holds a concurrency slot (all but unreserved asynchronous ones). */
+  private readonly counted = new Set<ExecutionEnvironment>();
   /** Environments initializing, and init requests waiting for the gate. */
   private starting = 0;
   private requested = 0;
@@ -122,8 +124,12 @@ export class FunctionPool {
    */
   async acquire(whenFull: 'throttle' | 'wait'): Promise<Lease> {
     const { concurrency, functionName } = this.options;
-    if (whenFull === 'wait') await concurrency.take();
-    else if (!concurrency.tryTake()) {
+    // An asynchronous invocation of a function without reserved concurrency waits here only because this
+    // machine runs fewer environments than AWS would: it must not hold the account's concurrency meanwhile and
+    // get synchronous callers throttled, which AWS would not do. It is not counted against the account.
+    const counted = !(whenFull === 'wait' && concurrency.name === 'account');
+    if (counted && whenFull === 'wait') await concurrency.take();
+    else if (counted && !concurrency.tryTake()) {
       throw new ThrottledError(
         functionName,
         concurrency.name === 'account'
@@ -132,9 +138,9 @@ export class FunctionPool {
       );
     }
     const warm = this.takeIdle();
-    if (warm) return this.lease(warm);
+    if (warm) return this.lease(warm, counted);
     return new Promise<Lease>((resolve) => {
-      this.waiters.push(resolve);
+      this.waiters.push({ resolve, counted });
       this.considerStarting();
     });
   }
@@ -143,14 +149,14 @@ export class FunctionPool {
     const since = this.leasedAt.get(environment);
     if (since !== undefined) this.runMs.add(performance.now() - since);
     this.leasedAt.delete(environment);
-    this.options.concurrency.give();
+    if (this.counted.delete(environment)) this.options.concurrency.give();
     this.offer(environment);
   }
 
   /** Starts the function's first environment in the background (after every waiting invocation's init). */
   warm(): void {
     if (this.all.size > 0 || this.starting + this.requested > 0 || this.stopped) return;
-    this.requestInit('warm-up', () => this.all.size === 0 && this.starting === 0);
+    this.requestInit('warm-up', () => this.all.size === 0 && this.starting === 0 && this.hasRoom());
   }
 
   /** Ends environments idle for longer than `idleMs` (Lambda recycles idle sandboxes too). */
@@ -173,8 +179,9 @@ export class FunctionPool {
     await Promise.all(environments.map((environment) => environment.terminate()));
   }
 
-  private lease(environment: ExecutionEnvironment): Lease {
+  private lease(environment: ExecutionEnvironment, counted: boolean): Lease {
     this.leasedAt.set(environment, performance.now());
+    if (counted) this.counted.add(environment);
     return { environment, cold: environment.invocations === 0 };
   }
 
@@ -183,7 +190,7 @@ export class FunctionPool {
     if (!environment.alive) this.all.delete(environment);
     const waiter = this.waiters.shift();
     if (waiter) {
-      if (environment.alive) waiter(this.lease(environment));
+      if (environment.alive) waiter.resolve(this.lease(environment, waiter.counted));
       else {
         // A dead environment cannot serve: the waiter goes back to the head of the line for another.
         this.waiters.unshift(waiter);
@@ -226,8 +233,13 @@ export class FunctionPool {
    * another environment needs room, else the waiters wait for this function's busy ones and look again later.
    */
   private hasRoom(): boolean {
-    if (this.all.size === 0) return true;
-    if (this.options.makeRoom?.() ?? true) return true;
+    if (this.all.size === 0) {
+      // Always allowed, but it still frees an idle environment elsewhere when the budget is full: else every
+      // function evicted down to none and started again would grow the total past the budget.
+      this.options.makeRoom?.(0);
+      return true;
+    }
+    if (this.options.makeRoom?.(this.all.size) ?? true) return true;
     this.scheduleRecheck();
     return false;
   }
@@ -288,7 +300,7 @@ export class FunctionPool {
             if (this.stopped) return;
             // A failed init still goes to a waiter: its invocation reports Lambda's init error.
             const waiter = this.waiters.shift();
-            if (waiter) waiter(this.lease(environment));
+            if (waiter) waiter.resolve(this.lease(environment, waiter.counted));
             else if (environment.alive) this.idle.push(environment);
             else this.all.delete(environment);
           });

@@ -28,7 +28,9 @@ function fakeEnvironment() {
 
 type Fake = ReturnType<typeof fakeEnvironment>;
 
-function poolWith(options: { limit?: number; gate?: InitGate; makeRoom?: () => boolean } = {}) {
+function poolWith(
+  options: { limit?: number; gate?: InitGate; makeRoom?: (environments: number) => boolean } = {},
+) {
   const created: Fake[] = [];
   const pool = new FunctionPool({
     functionName: 'fn',
@@ -183,5 +185,48 @@ describe('FunctionPool', () => {
     const lease = await pool.acquire('throttle');
     expect(lease.environment).toBe(created[0]?.environment);
     expect(created).toHaveLength(1);
+  });
+
+  it('starts a first environment even on a full budget, but still frees one elsewhere for it', async () => {
+    const asked: number[] = [];
+    const { pool, created } = poolWith({
+      makeRoom: (environments) => {
+        asked.push(environments);
+        return false;
+      },
+    });
+    const first = pool.acquire('throttle');
+    await tick();
+    expect(created).toHaveLength(1);
+    expect(asked).toEqual([0]);
+    created[0]?.finishInit(1);
+    await first;
+  });
+
+  it("does not count an asynchronous invocation waiting for an environment against the account's concurrency", async () => {
+    const account = new Concurrency(1, 'account');
+    const created: Fake[] = [];
+    const pool = new FunctionPool({
+      functionName: 'fn',
+      concurrency: account,
+      gate: new InitGate(2),
+      create: () => {
+        const fake = fakeEnvironment();
+        created.push(fake);
+        return fake.environment as unknown as ExecutionEnvironment;
+      },
+    });
+    const queued = pool.acquire('wait');
+    await tick();
+    expect(account.inUse).toBe(0);
+    // A synchronous caller still gets the account's one slot.
+    const sync = pool.acquire('throttle');
+    await tick();
+    expect(account.inUse).toBe(1);
+    for (const fake of created) fake.finishInit(1);
+    const [a, b] = await Promise.all([queued, sync]);
+    pool.release(a.environment);
+    pool.release(b.environment);
+    expect(account.inUse).toBe(0);
   });
 });
