@@ -171,6 +171,28 @@ describe('Lambda', () => {
     expect((throttled[0] as PromiseRejectedResult).reason.name).toBe('TooManyRequestsException');
   });
 
+  it('retries a failed Event invocation as its EventInvokeConfig says, then sends the record to the on-failure queue', async () => {
+    const thrower = physicalName('LocalCoreStack/Thrower');
+    const response = await clients.lambda.send(
+      new InvokeCommand({
+        FunctionName: thrower,
+        InvocationType: 'Event',
+        Payload: JSON.stringify({ reason: 'async-1' }),
+      }),
+    );
+    expect(response.StatusCode).toBe(202);
+    const queue = cloud.sqs.get(physicalName('LocalCoreStack/ThrowerFailures'));
+    await expect.poll(() => queue.messages.length, { timeout: 10_000 }).toBe(1);
+    const record = JSON.parse(queue.messages[0]?.body ?? '{}');
+    expect(record).toMatchObject({
+      requestContext: { condition: 'RetriesExhausted', approximateInvokeCount: 2 },
+      requestPayload: { reason: 'async-1' },
+      responseContext: { functionError: 'Unhandled' },
+      responsePayload: { errorType: 'PaymentDeclinedError', errorMessage: 'async-1' },
+    });
+    expect(cloud.lambda.invocations(thrower).filter((r) => r.invocationType === 'Event')).toHaveLength(2);
+  });
+
   it('runs an Event invocation in the background', async () => {
     const writer = String(cloud.model.outputs('LocalCoreStack').WriterName);
     const response = await clients.lambda.send(
@@ -295,7 +317,8 @@ describe('SQS', () => {
     const { QueueUrls } = await clients.sqs.send(
       new ListQueuesCommand({ QueueNamePrefix: 'LocalCoreStack' }),
     );
-    expect(QueueUrls).toHaveLength(2);
+    // Work, its dead-letter queue, and the Thrower's on-failure destination.
+    expect(QueueUrls).toHaveLength(3);
     const queue = physicalName('LocalCoreStack/WorkDlq');
     cloud.sqs.send(queue, 'from inside');
     const [message] = await cloud.sqs.receive(queue, { waitSeconds: 1 });
