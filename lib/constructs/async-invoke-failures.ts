@@ -1,11 +1,11 @@
-import { Duration, Validations } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Duration } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import type * as sns from 'aws-cdk-lib/aws-sns';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { deadLetterQueue, messageWaitingAlarm } from './dead-letters.js';
 
 /** Lambda's own retries of a failed asynchronous invocation (it allows 0 to 2), after the first attempt. */
 export const ASYNC_RETRY_ATTEMPTS = 2;
@@ -66,16 +66,11 @@ export class AsyncInvokeFailures extends Construct {
     props: AsyncInvokeFailuresProps,
   ) {
     super(scope, id);
-    this.queue = new sqs.Queue(this, 'Queue', {
-      retentionPeriod: Duration.days(14),
-      enforceSSL: true,
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-    });
-    Validations.of(this.queue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        "This queue is the on-failure destination of a function's asynchronous invocations; it has no DLQ of its own.",
-    });
+    this.queue = deadLetterQueue(
+      this,
+      'Queue',
+      "the on-failure destination of a function's asynchronous invocations",
+    );
 
     // On the qualifier the invocations name (an alias's own configuration; the function's applies to $LATEST).
     handler.configureAsyncInvoke({
@@ -89,16 +84,13 @@ export class AsyncInvokeFailures extends Construct {
     // already orders the configuration after the alias).
     this.queue.grantSendMessages(handler).applyBefore(this.invokeConfig);
 
-    this.alarm = new cloudwatch.Alarm(this, 'Alarm', {
-      alarmDescription:
-        `Asynchronous invocations of ${handler.node.path} failed after Lambda's retries (or expired): the ` +
+    this.alarm = messageWaitingAlarm(
+      this,
+      'Alarm',
+      this.queue,
+      `Asynchronous invocations of ${handler.node.path} failed after Lambda's retries (or expired): the ` +
         'events, with the error, wait in its failure queue.',
-      metric: this.queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    if (props.alarmTopic) this.alarm.addAlarmAction(new cwActions.SnsAction(props.alarmTopic));
+      props.alarmTopic,
+    );
   }
 }

@@ -1,15 +1,15 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as schemas from 'aws-cdk-lib/aws-eventschemas';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { AsyncInvokeFailures } from './async-invoke-failures.js';
+import { deadLetterQueue, messageWaitingAlarm } from './dead-letters.js';
 
 /** One JSON Schema for the registry: an event type at one version. */
 export interface EventSchemaDefinition {
@@ -113,15 +113,11 @@ export class Subscription extends Construct {
 
   constructor(scope: Construct, id: string, bus: DomainEventBus, options: SubscribeOptions) {
     super(scope, id);
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      retentionPeriod: Duration.days(14),
-      enforceSSL: true,
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is the dead-letter queue of an EventBridge rule target; it has no DLQ of its own.',
-    });
+    this.deadLetterQueue = deadLetterQueue(
+      this,
+      'DeadLetterQueue',
+      'the dead-letter queue of an EventBridge rule target',
+    );
 
     this.rule = new events.Rule(this, 'Rule', {
       eventBus: bus.eventBus,
@@ -139,15 +135,13 @@ export class Subscription extends Construct {
       ),
     );
 
-    this.alarm = new cloudwatch.Alarm(this, 'DeadLettersAlarm', {
-      alarmDescription: `Events for ${this.node.path} could not be delivered and wait in its dead-letter queue.`,
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    if (bus.alarmTopic) this.alarm.addAlarmAction(new cwActions.SnsAction(bus.alarmTopic));
+    this.alarm = messageWaitingAlarm(
+      this,
+      'DeadLettersAlarm',
+      this.deadLetterQueue,
+      `Events for ${this.node.path} could not be delivered and wait in its dead-letter queue.`,
+      bus.alarmTopic,
+    );
   }
 }
 

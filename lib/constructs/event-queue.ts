@@ -1,4 +1,4 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -6,6 +6,7 @@ import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { deadLetterQueue, messageWaitingAlarm } from './dead-letters.js';
 
 export interface EventQueueProps {
   /** The function that takes the queue's messages in batches; pass its `live` alias. */
@@ -57,15 +58,11 @@ export class EventQueue extends Construct {
     super(scope, id);
     const window = props.maxBatchingWindow ?? Duration.seconds(0);
 
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      retentionPeriod: Duration.days(14),
-      enforceSSL: true,
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is the dead-letter queue of an event queue; it has no DLQ of its own.',
-    });
+    this.deadLetterQueue = deadLetterQueue(
+      this,
+      'DeadLetterQueue',
+      'the dead-letter queue of an event queue',
+    );
 
     this.queue = new sqs.Queue(this, 'Queue', {
       // Shorter than the dead-letter queue's: SQS counts a message's age from when it was first sent.
@@ -84,14 +81,13 @@ export class EventQueue extends Construct {
     });
     props.consumer.addEventSource(this.eventSource);
 
-    this.alarm = new cloudwatch.Alarm(this, 'DeadLettersAlarm', {
-      alarmDescription: `Events for ${this.node.path} were not processed after their receives and wait in its dead-letter queue.`,
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    this.alarm = messageWaitingAlarm(
+      this,
+      'DeadLettersAlarm',
+      this.deadLetterQueue,
+      `Events for ${this.node.path} were not processed after their receives and wait in its dead-letter queue.`,
+      props.alarmTopic,
+    );
 
     const maxAge = props.maxMessageAge ?? Duration.minutes(15);
     this.ageAlarm = new cloudwatch.Alarm(this, 'OldestMessageAlarm', {
@@ -102,8 +98,6 @@ export class EventQueue extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    for (const alarm of [this.alarm, this.ageAlarm]) {
-      if (props.alarmTopic) alarm.addAlarmAction(new cwActions.SnsAction(props.alarmTopic));
-    }
+    if (props.alarmTopic) this.ageAlarm.addAlarmAction(new cwActions.SnsAction(props.alarmTopic));
   }
 }
