@@ -91,7 +91,12 @@ async function graphql<T>(
   return (await response.json()) as { data?: T; errors?: Array<{ message: string; errorType?: string }> };
 }
 
-async function sfn<T>(options: LoadOptions, action: string, body: unknown): Promise<T> {
+/** A Step Functions JSON API call against the endpoint (the local cloud checks no signature). */
+export async function sfn<T>(
+  options: Pick<LoadOptions, 'awsEndpoint'>,
+  action: string,
+  body: unknown,
+): Promise<T> {
   const response = await fetch(options.awsEndpoint, {
     method: 'POST',
     headers: {

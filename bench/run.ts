@@ -21,7 +21,7 @@ import {
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { coldStartRatio } from './cold-start.js';
-import { type LoadReport, percentiles, runLoad } from './load.js';
+import { type LoadReport, percentiles, runLoad, sfn } from './load.js';
 import { cpuTicks, processTree, rssBytes } from './proc.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -39,6 +39,7 @@ const orders = Number(values.orders);
 const concurrency = Number(values.concurrency);
 const port = Number(values.port);
 const endpoint = `http://127.0.0.1:${port}`;
+const aws = { awsEndpoint: endpoint };
 const credentials = { accessKeyId: 'bench', secretAccessKey: 'bench' };
 const log = (line: string) => console.error(line);
 
@@ -149,12 +150,16 @@ type Usage = Record<string, number>;
 
 async function stateTransitionsPerSaga(report: LoadReport): Promise<number> {
   const sample = report.outcomes.filter((o) => o.orderId).slice(0, 20);
-  const machines = await sfn<{ stateMachines: Array<{ stateMachineArn: string }> }>('ListStateMachines', {});
+  const machines = await sfn<{ stateMachines: Array<{ stateMachineArn: string }> }>(
+    aws,
+    'ListStateMachines',
+    {},
+  );
   const arn = machines.stateMachines[0]?.stateMachineArn ?? '';
   const base = arn.replace(':stateMachine:', ':execution:');
   let transitions = 0;
   for (const outcome of sample) {
-    const history = await sfn<{ events: Array<{ type: string }> }>('GetExecutionHistory', {
+    const history = await sfn<{ events: Array<{ type: string }> }>(aws, 'GetExecutionHistory', {
       executionArn: `${base}:${outcome.orderId}`,
       maxResults: 1000,
     });
@@ -162,21 +167,6 @@ async function stateTransitionsPerSaga(report: LoadReport): Promise<number> {
     transitions += history.events.filter((event) => event.type.endsWith('StateEntered')).length + 1;
   }
   return sample.length ? transitions / sample.length : 0;
-}
-
-async function sfn<T>(action: string, body: unknown): Promise<T> {
-  const response = await fetch(endpoint, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-amz-json-1.0',
-      'x-amz-target': `AWSStepFunctions.${action}`,
-      authorization:
-        'AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/states/aws4_request, SignedHeaders=host, Signature=0',
-    },
-    body: JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${action}: ${await response.text()}`);
-  return (await response.json()) as T;
 }
 
 async function main(): Promise<void> {

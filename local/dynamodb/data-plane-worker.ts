@@ -5,9 +5,8 @@
  */
 import http from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
-import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../core/aws-service.js';
 import type { UsageMeterName } from '../core/usage.js';
-import { errorResponse } from '../server/router.js';
+import { errorResponse, readRequest } from '../server/router.js';
 import { dynamoDbProxy } from './proxy.js';
 
 const { dynamoDbEndpoint } = workerData as { dynamoDbEndpoint: string };
@@ -39,31 +38,15 @@ const proxy = dynamoDbProxy(dynamoDbEndpoint, {
   } as never,
 });
 
-const server = http.createServer((req, res) => {
-  const chunks: Buffer[] = [];
-  req.on('data', (chunk: Buffer) => chunks.push(chunk));
-  req.on('end', async () => {
-    const authorization = req.headers.authorization ?? '';
-    const region = /Credential=[^/]+\/[^/]+\/([^/]+)\//.exec(authorization)?.[1] ?? LOCAL_REGION;
-    const target = String(req.headers['x-amz-target'] ?? '');
-    let response: { status: number; headers?: Record<string, string>; body?: string | Buffer };
-    try {
-      response = await proxy(
-        {
-          method: req.method ?? 'POST',
-          url: new URL(req.url ?? '/', 'http://localhost'),
-          headers: req.headers,
-          body: Buffer.concat(chunks),
-          context: { region, accountId: LOCAL_ACCOUNT_ID },
-        },
-        target,
-      );
-    } catch (error) {
-      response = errorResponse(error, 'application/x-amz-json-1.0');
-    }
-    res.writeHead(response.status, response.headers ?? {});
-    res.end(response.body ?? '');
-  });
+const server = http.createServer(async (req, res) => {
+  let response: { status: number; headers?: Record<string, string>; body?: string | Buffer };
+  try {
+    response = await proxy(await readRequest(req), String(req.headers['x-amz-target'] ?? ''));
+  } catch (error) {
+    response = errorResponse(error, 'application/x-amz-json-1.0');
+  }
+  res.writeHead(response.status, response.headers ?? {});
+  res.end(response.body ?? '');
 });
 server.keepAliveTimeout = 60_000;
 server.listen(0, '127.0.0.1', () => {

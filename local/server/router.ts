@@ -191,7 +191,8 @@ export function json(status: number, body: unknown, headers: Record<string, stri
   return { status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
 }
 
-async function readRequest(req: IncomingMessage): Promise<HttpRequest> {
+/** The request as routes see it: body read (bounded), region from the SigV4 scope, the caller's trace header. */
+export async function readRequest(req: IncomingMessage): Promise<HttpRequest> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
