@@ -63,6 +63,13 @@ export function buildApp(config: PlatformConfig, app = new App()): App {
     if (!stack) throw new Error(`the sagas need the ${name} service stack`);
     return stack;
   };
+  // PlaceOrder leaves the order's payment token in payments' vault, for the charge (never in an event).
+  const payments = service('Payments');
+  const placeOrder = service('Orders').functions.Commands;
+  if (!(payments instanceof PaymentsStack) || !placeOrder) {
+    throw new Error("orders' Commands need payments' token vault");
+  }
+  payments.grantTokenDeposit(placeOrder);
   // After the services: the sagas invoke their commands (the services never reference the sagas).
   new SagasStack(app, `${prefix}-Sagas`, {
     config,

@@ -57,6 +57,23 @@ const optionalMatching = (pattern: RegExp, allowed: string): Knob<string | undef
   schema: z.string().regex(pattern).optional(),
 });
 
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/;
+
+/** A comma-separated list of IAM role (or user) ARNs; blank is none. */
+const arnList = (): Knob<readonly string[]> => ({
+  allowed: 'IAM role ARNs (arn:aws:iam::<account>:role/<name>), comma-separated',
+  schema: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((arn) => arn.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(ROLE_ARN)).max(20)),
+});
+
 const KNOBS = {
   STAGE: oneOf(STAGES, 'dev'),
   CDK_DEFAULT_ACCOUNT: optionalMatching(/^\d{12}$/, 'a 12-digit AWS account id'),
@@ -70,6 +87,7 @@ const KNOBS = {
   CIRCUIT_BREAKER_FAILURE_THRESHOLD: number(5, 1, 100, true),
   CIRCUIT_BREAKER_RESET_TIMEOUT_SECONDS: number(30, 1, 3600, true),
   RETRY_MAX_ATTEMPTS: number(3, 0, 10, true),
+  ADMIN_ROLE_ARNS: arnList(),
 } as const;
 
 export type ConfigKey = keyof typeof KNOBS;
@@ -91,6 +109,11 @@ export interface PlatformConfig {
     readonly resetTimeoutSeconds: number;
   };
   readonly retry: { readonly maxAttempts: number };
+  /**
+   * IAM principals that are GraphQL admins (the stage's operators' roles). Any other IAM caller is a service
+   * with no admin rights; people are admins by the user pool's admin group. @default none
+   */
+  readonly adminRoleArns: readonly string[];
   /** What differs between stages: derived from `stage`, never set one by one. */
   readonly stageDefaults: StageDefaults;
 }
@@ -106,6 +129,26 @@ export interface StageDefaults {
   readonly archiveRetentionDays: number;
   /** Point-in-time recovery on tables. */
   readonly pointInTimeRecovery: boolean;
+  /** What every GraphQL API of the stage refuses per request (AppSync enforces it; so does the local cloud). */
+  readonly graphqlLimits: GraphqlLimits;
+  /**
+   * Requests one client IP may send the GraphQL APIs in 5 minutes before a WAF rate-based rule blocks it.
+   * Undefined: no web ACL (dev, and the local cloud, which has no WAF).
+   */
+  readonly apiRateLimitPer5Minutes?: number;
+}
+
+export interface GraphqlLimits {
+  /** Deepest field a query may select (AppSync: 1–75): deeper fields fail with QueryDepthLimitReached. */
+  readonly queryDepthLimit: number;
+  /**
+   * Resolvers one request may run (AppSync: 1–10000), aliases included: past it they fail with
+   * ResolverExecutionLimitReached and never invoke their Lambda. The app's widest legitimate query is a list
+   * (products with their rating, a customer's orders with payment and customer): one resolver per item.
+   */
+  readonly resolverCountLimit: number;
+  /** Whether `__schema`/`__type` may be queried: on where people explore the API, off in prod. */
+  readonly introspection: boolean;
 }
 
 const STAGE_DEFAULTS: Record<Stage, StageDefaults> = {
@@ -115,6 +158,7 @@ const STAGE_DEFAULTS: Record<Stage, StageDefaults> = {
     apiKeyEnabled: true,
     archiveRetentionDays: 7,
     pointInTimeRecovery: true,
+    graphqlLimits: { queryDepthLimit: 8, resolverCountLimit: 100, introspection: true },
   },
   prod: {
     logRetentionDays: 365,
@@ -122,6 +166,8 @@ const STAGE_DEFAULTS: Record<Stage, StageDefaults> = {
     apiKeyEnabled: false,
     archiveRetentionDays: 0,
     pointInTimeRecovery: true,
+    graphqlLimits: { queryDepthLimit: 8, resolverCountLimit: 100, introspection: false },
+    apiRateLimitPer5Minutes: 2000,
   },
 };
 
@@ -153,6 +199,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       resetTimeoutSeconds: p.CIRCUIT_BREAKER_RESET_TIMEOUT_SECONDS,
     },
     retry: { maxAttempts: p.RETRY_MAX_ATTEMPTS },
+    adminRoleArns: Object.freeze([...p.ADMIN_ROLE_ARNS]),
     stageDefaults: STAGE_DEFAULTS[p.STAGE],
   });
 }

@@ -15,6 +15,7 @@ import { type DynamoDbLocal, LOCAL_AUTHORIZATION, startDynamoDbLocal } from './d
 import { DYNAMODB_STREAMS_TARGET, DYNAMODB_TARGET, dynamoDbProxy } from './dynamodb/proxy.js';
 import { TableWrites } from './dynamodb/table-writes.js';
 import { type CreatedTable, createTables, dynamoDbCaller } from './dynamodb/tables.js';
+import { LocalIdentities } from './iam/identities.js';
 import { readFunctions } from './lambda/functions.js';
 import { registerLambdaApi } from './lambda/lambda-api.js';
 import { LambdaService } from './lambda/lambda-service.js';
@@ -54,6 +55,8 @@ export interface LocalCloud {
   readonly accountId: string;
   /** The assembly as deployed: resources, names, resolved properties, outputs. */
   readonly model: CloudModel;
+  /** Who calls: each role's access key id (a function signs with its execution role's), the rest are root. */
+  readonly iam: LocalIdentities;
   readonly router: Router;
   /** Lambda: `invoke()` implements `LambdaInvoker`. */
   readonly lambda: LambdaService;
@@ -133,6 +136,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       `  dynamodb: ${tables.length} table(s)${tables.length ? `: ${tables.map((t) => t.name).join(', ')}` : ''}`,
     );
 
+    const iam = LocalIdentities.fromModel(model);
     const { functions, notRunnable } = readFunctions(model);
     const usage = new UsageMeter();
     const writes = new TableWrites();
@@ -145,6 +149,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     );
     const lambda: LambdaService = new LambdaService(functions, {
       usage,
+      // Each function calls as its execution role, as in Lambda.
+      accessKeyIdOf: (fn) => (fn.roleArn === undefined ? undefined : iam.accessKeyIdOf(fn.roleArn)),
       dynamoDbEndpoint: dataPlane.endpoint,
       sample: (name) => sampler.sample(name),
       deliverDestination: async (arn, record) => {
@@ -187,6 +193,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT_ID,
       model,
+      iam,
       router,
       lambda,
       sqs,

@@ -60,7 +60,11 @@ export function defaultPlugins(options: DefaultPluginsOptions = {}): DefaultPlug
   });
   const stepFunctions = stepFunctionsPlugin({
     ...(options.timeScale !== undefined ? { timeScale: options.timeScale } : {}),
-    putEvents: async (params) => bridge().putEvents(params.Entries) as never,
+    // As the state machine's role, authorized like any caller (no role: the account's root).
+    putEvents: async (params, caller) =>
+      bridge().putEvents(params.Entries, {
+        caller: caller.roleArn === undefined ? { accessKeyId: undefined } : { roleArn: caller.roleArn },
+      }) as never,
   });
   const hub = new StreamHub({
     ...(options.streamPollIntervalMs !== undefined ? { pollIntervalMs: options.streamPollIntervalMs } : {}),
@@ -74,7 +78,11 @@ export function defaultPlugins(options: DefaultPluginsOptions = {}): DefaultPlug
     hub,
     ...retry,
     integrations: {
-      putEvents: async (entries) => bridge().putEvents(entries),
+      // As the pipe's role, authorized like any caller (no role: the account's root).
+      putEvents: async (entries, caller) =>
+        bridge().putEvents(entries, {
+          caller: caller.roleArn === undefined ? { accessKeyId: undefined } : { roleArn: caller.roleArn },
+        }),
       startExecution: async (stateMachineArn, input) => {
         states().startExecution({ stateMachineArn, input: JSON.parse(input) });
       },

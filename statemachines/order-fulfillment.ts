@@ -23,6 +23,9 @@ import type { SagaPayload, SagaStep } from '../lib/constructs/saga.js';
 
 export const ORDER_FULFILLMENT_SAGA = 'OrderFulfillment';
 
+/** PlanFulfillment's error for an order the orders store does not hold (`UnknownOrderError`'s name). */
+export const UNKNOWN_ORDER_ERROR = 'UnknownOrderError';
+
 /** Who the services see acting: the saga (a service actor may act on any customer's order). */
 export const SAGA_ACTOR = { type: 'service', id: `saga:${ORDER_FULFILLMENT_SAGA}` } as const;
 
@@ -101,7 +104,10 @@ export function orderFulfillmentSteps(fns: OrderFulfillmentFunctions): SagaStep[
     {
       name: 'PlanFulfillment',
       action: fns.plan,
-      payload: { 'order.$': '$.input', ...correlation },
+      // The order id only: the plan reads the order from the orders store, never from the triggering event.
+      payload: { 'orderId.$': '$.input.orderId', ...correlation },
+      // An order the orders store does not hold (a forged OrderPlaced): end here, nothing to undo or cancel.
+      abandonOn: [UNKNOWN_ORDER_ERROR],
       compensation: {
         function: fns.orders,
         payload: command('CancelOrder', {
@@ -127,10 +133,10 @@ export function orderFulfillmentSteps(fns: OrderFulfillmentFunctions): SagaStep[
       payload: command('ChargePayment', {
         'paymentId.$': plan('paymentId'),
         ...orderId,
-        'customerId.$': '$.input.customerId',
-        'amount.$': '$.input.total',
-        'currency.$': '$.input.currency',
-        'paymentToken.$': '$.input.paymentToken',
+        'customerId.$': plan('customerId'),
+        'amount.$': plan('amount'),
+        'currency.$': plan('currency'),
+        // No token here: payments reads it from its token vault by orderId (OrderPlaced v3 carries none).
       }),
       retry: PAYMENT_RETRY,
       compensation: {
@@ -150,7 +156,7 @@ export function orderFulfillmentSteps(fns: OrderFulfillmentFunctions): SagaStep[
         'shipmentId.$': plan('shipmentId'),
         ...orderId,
         'items.$': plan('lines'),
-        'shippingAddress.$': '$.input.shippingAddress',
+        'shippingAddress.$': plan('shippingAddress'),
       }),
       retry: CONCURRENCY_RETRY,
       compensation: {

@@ -18,6 +18,7 @@ import {
 import { childTraceparent, formatTraceparent, traceContextFromXRay } from './events/trace-context.js';
 import { extractIncoming, type IncomingContext } from './incoming.js';
 import type { EventPublisher } from './publisher.js';
+import { redactLogValue } from './redact.js';
 import { randomIds, systemClock } from './runtime.js';
 
 /**
@@ -94,7 +95,8 @@ export function withObservability<E = unknown, R = unknown>(
 ): (event: E, context: Context) => Promise<R> {
   const { service } = options;
   // Created once per execution environment (module scope of the bundle), reused by warm invocations.
-  const logger = options.logger ?? new Logger({ serviceName: service });
+  // Payment tokens and full addresses are masked in every line, nested or not (redact.ts).
+  const logger = options.logger ?? new Logger({ serviceName: service, jsonReplacerFn: redactLogValue });
   const tracer = options.tracer ?? new Tracer({ serviceName: service, captureHTTPsRequests: true });
   const metrics =
     options.metrics ??

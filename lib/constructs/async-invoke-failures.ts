@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
@@ -22,6 +22,8 @@ export interface AsyncInvokeFailuresProps {
   readonly retryAttempts?: number;
   /** @default ASYNC_MAX_EVENT_AGE (6 hours) */
   readonly maxEventAge?: Duration;
+  /** Whether the failure queue (and the failed events in it) outlives the stack. @default RemovalPolicy.DESTROY */
+  readonly removalPolicy?: RemovalPolicy;
 }
 
 const ID = 'AsyncInvokeFailures';
@@ -70,6 +72,7 @@ export class AsyncInvokeFailures extends Construct {
       this,
       'Queue',
       "the on-failure destination of a function's asynchronous invocations",
+      props.removalPolicy,
     );
 
     // On the qualifier the invocations name (an alias's own configuration; the function's applies to $LATEST).

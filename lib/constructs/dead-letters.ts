@@ -1,4 +1,4 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -8,10 +8,17 @@ import type { Construct } from 'constructs';
 /**
  * Where what failed waits for a person: a queue encrypted (SQS-managed) that refuses plain HTTP and keeps its
  * messages 14 days, for a redrive. It is the end of the line, so it has no dead-letter queue of its own
- * (cdk-nag's SQS3, acknowledged with `role`: what the queue is the dead-letter queue of).
+ * (cdk-nag's SQS3, acknowledged with `role`: what the queue is the dead-letter queue of). What waits in it
+ * is data: `removalPolicy` (the stage's) says whether it survives the stack.
  */
-export function deadLetterQueue(scope: Construct, id: string, role: string): sqs.Queue {
+export function deadLetterQueue(
+  scope: Construct,
+  id: string,
+  role: string,
+  removalPolicy: RemovalPolicy = RemovalPolicy.DESTROY,
+): sqs.Queue {
   const queue = new sqs.Queue(scope, id, {
+    removalPolicy,
     retentionPeriod: Duration.days(14),
     enforceSSL: true,
     encryption: sqs.QueueEncryption.SQS_MANAGED,

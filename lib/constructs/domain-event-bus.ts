@@ -3,6 +3,7 @@ import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as schemas from 'aws-cdk-lib/aws-eventschemas';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -10,6 +11,14 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { AsyncInvokeFailures } from './async-invoke-failures.js';
 import { deadLetterQueue, messageWaitingAlarm } from './dead-letters.js';
+
+/** A source only some principals may put on the bus: the one service that speaks for itself under it. */
+export interface EventPublisher {
+  /** The EventBridge `Source`, e.g. `commerceforge.orders`. */
+  readonly source: string;
+  /** ARNs of the IAM roles that publish it, as `aws:PrincipalArn` gives them (role ARNs, not session ARNs). */
+  readonly principalArns: readonly string[];
+}
 
 /** One JSON Schema for the registry: an event type at one version. */
 export interface EventSchemaDefinition {
@@ -43,13 +52,50 @@ export interface DomainEventBusProps {
    * @default - alarms without actions
    */
   readonly alarmTopic?: sns.ITopic;
-  /** @default RemovalPolicy.DESTROY */
+  /**
+   * Whether the archive and the subscriptions' queues (dead letters, failure queues) outlive the stack.
+   * @default RemovalPolicy.DESTROY
+   */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Sources reserved to their publishers: the bus policy denies `events:PutEvents` of each source to every
+   * principal but its publishers. An explicit Deny in the bus's resource policy beats any Allow of an identity
+   * policy, so a role allowed to put events (or the account's root) still cannot publish as another service.
+   * @default - no reserved sources: whoever may put events on the bus may use any source
+   */
+  readonly publishers?: readonly EventPublisher[];
+  /**
+   * A source prefix that belongs to the publishers: a source under it that no publisher owns (a made-up
+   * `commerceforge.payment`) is denied to everyone.
+   * @default - sources outside `publishers` are not restricted
+   */
+  readonly reservedSourcePrefix?: string;
 }
 
-/** What a subscription's target is built in: where its alarms notify. */
+/** Statement ids allow `[A-Za-z0-9_-]`: `commerceforge.orders` → `commerceforge-orders`. */
+const sidOf = (text: string) => text.replace(/[^A-Za-z0-9_-]/g, '-');
+
+/**
+ * Lets `grantee` put events on `bus` under `sources` only (`events:source`, checked per entry by EventBridge).
+ * Together with the bus policy of `DomainEventBusProps.publishers`, this is the whole of who may publish what.
+ */
+export function grantPublish(
+  bus: events.IEventBus,
+  grantee: iam.IGrantable,
+  sources: readonly string[],
+): iam.Grant {
+  return iam.Grant.addToPrincipal({
+    grantee,
+    actions: ['events:PutEvents'],
+    resourceArns: [bus.eventBusArn],
+    conditions: { StringEquals: { 'events:source': [...sources] } },
+  });
+}
+
+/** What a subscription's target is built in: where its alarms notify, whether its queues outlive the stack. */
 export interface SubscriptionContext {
   readonly alarmTopic?: sns.ITopic;
+  readonly removalPolicy?: RemovalPolicy;
 }
 
 /** The delivery settings every subscription gets; a target is built from them. */
@@ -69,7 +115,10 @@ export const SubscriptionTargets = {
   lambda:
     (handler: lambda.IFunction, options: { event?: events.RuleTargetInput } = {}): SubscriptionTarget =>
     (delivery, context) => {
-      AsyncInvokeFailures.of(handler, { alarmTopic: context.alarmTopic });
+      AsyncInvokeFailures.of(handler, {
+        alarmTopic: context.alarmTopic,
+        removalPolicy: context.removalPolicy,
+      });
       return new targets.LambdaFunction(handler, { ...delivery, event: options.event });
     },
   /** Start an execution of a state machine. */
@@ -117,6 +166,7 @@ export class Subscription extends Construct {
       this,
       'DeadLetterQueue',
       'the dead-letter queue of an EventBridge rule target',
+      bus.removalPolicy,
     );
 
     this.rule = new events.Rule(this, 'Rule', {
@@ -131,7 +181,7 @@ export class Subscription extends Construct {
           retryAttempts: options.retryAttempts ?? 8,
           maxEventAge: options.maxEventAge ?? Duration.hours(2),
         },
-        { alarmTopic: bus.alarmTopic },
+        { alarmTopic: bus.alarmTopic, removalPolicy: bus.removalPolicy },
       ),
     );
 
@@ -157,18 +207,25 @@ export class DomainEventBus extends Construct {
   public readonly registry: schemas.CfnRegistry;
   public readonly schemas: readonly schemas.CfnSchema[];
   public readonly alarmTopic?: sns.ITopic;
+  /** The archive's, and every subscription's queues' (dead letters, failure queues). */
+  public readonly removalPolicy: RemovalPolicy;
+  /** The reserved sources and their publishers (the bus policy's Deny statements). */
+  public readonly publishers: readonly EventPublisher[];
 
   constructor(scope: Construct, id: string, props: DomainEventBusProps) {
     super(scope, id);
     this.alarmTopic = props.alarmTopic;
+    this.removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
+    this.publishers = props.publishers ?? [];
     this.eventBus = new events.EventBus(this, 'Bus', { eventBusName: props.eventBusName });
+    this.denyOthersThanPublishers(props.reservedSourcePrefix);
 
     this.archive = this.eventBus.archive('Archive', {
       description: 'Every CommerceForge domain event, for replay.',
       eventPattern: props.archivePattern ?? { source: events.Match.prefix('commerceforge.') },
       retention: props.archiveRetention ?? Duration.days(7),
     });
-    this.archive.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.DESTROY);
+    this.archive.applyRemovalPolicy(this.removalPolicy);
 
     this.registry = new schemas.CfnRegistry(this, 'Registry', {
       registryName: props.registryName,
@@ -189,6 +246,57 @@ export class DomainEventBus extends Construct {
       });
       return schema;
     });
+  }
+
+  /** Lets `grantee` put events on this bus under `source` only (see `grantPublish`). */
+  grantPublish(grantee: iam.IGrantable, source: string): iam.Grant {
+    return grantPublish(this.eventBus, grantee, [source]);
+  }
+
+  /**
+   * One Deny per reserved source (`events:source` is the source, `aws:PrincipalArn` none of its publishers), and
+   * one for a source under the reserved prefix that nobody owns. Principal `*` with a Deny covers this account's
+   * roles and root as well as other accounts.
+   */
+  private denyOthersThanPublishers(reservedPrefix: string | undefined): void {
+    const sources = new Set<string>();
+    for (const publisher of this.publishers) {
+      if (sources.has(publisher.source)) {
+        throw new Error(`DomainEventBus: the publishers of ${publisher.source} are given twice`);
+      }
+      if (publisher.principalArns.length === 0) {
+        throw new Error(`DomainEventBus: ${publisher.source} has no publisher`);
+      }
+      sources.add(publisher.source);
+      this.eventBus.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: `OnlyPublisherOf-${sidOf(publisher.source)}`,
+          effect: iam.Effect.DENY,
+          principals: [new iam.AnyPrincipal()],
+          actions: ['events:PutEvents'],
+          resources: [this.eventBus.eventBusArn],
+          conditions: {
+            StringEquals: { 'events:source': publisher.source },
+            ArnNotEquals: { 'aws:PrincipalArn': [...publisher.principalArns] },
+          },
+        }),
+      );
+    }
+    if (reservedPrefix === undefined) return;
+    const unowned: Record<string, Record<string, unknown>> = {
+      StringLike: { 'events:source': `${reservedPrefix}*` },
+    };
+    if (sources.size > 0) unowned.StringNotEquals = { 'events:source': [...sources] };
+    this.eventBus.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: `UnownedSources-${sidOf(reservedPrefix)}`,
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['events:PutEvents'],
+        resources: [this.eventBus.eventBusArn],
+        conditions: unowned,
+      }),
+    );
   }
 
   /**

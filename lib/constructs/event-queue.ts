@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -36,6 +36,8 @@ export interface EventQueueProps {
   readonly maxMessageAge?: Duration;
   /** Where the alarms notify. @default - alarms without actions */
   readonly alarmTopic?: sns.ITopic;
+  /** Whether both queues (and what waits in them) outlive the stack. @default RemovalPolicy.DESTROY */
+  readonly removalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -62,9 +64,11 @@ export class EventQueue extends Construct {
       this,
       'DeadLetterQueue',
       'the dead-letter queue of an event queue',
+      props.removalPolicy,
     );
 
     this.queue = new sqs.Queue(this, 'Queue', {
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
       // Shorter than the dead-letter queue's: SQS counts a message's age from when it was first sent.
       retentionPeriod: Duration.days(4),
       visibilityTimeout: Duration.seconds(props.consumerTimeout.toSeconds() * 6 + window.toSeconds()),

@@ -10,9 +10,11 @@ import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { SOURCE_PREFIX } from '../../functions/kernel/events/envelope.js';
 import { IDEMPOTENCY_TABLE_ENV } from '../../functions/kernel/idempotency.js';
 import { EVENT_STORE_TABLE_ENV } from '../../functions/kernel/store/environment.js';
 import { ITEM_KINDS, KEY } from '../../functions/kernel/store/items.js';
+import { grantPublish } from './domain-event-bus.js';
 import { ServiceFunction, type ServiceFunctionProps } from './service-function.js';
 
 const RELAY_ENTRY = fileURLToPath(new URL('../../functions/kernel/relay/handler.ts', import.meta.url));
@@ -23,9 +25,15 @@ export type Grantee = ServiceFunction | iam.IGrantable;
 const principalOf = (grantee: Grantee): iam.IGrantable =>
   grantee instanceof ServiceFunction ? grantee.alias : grantee;
 
+/** Whether a removal policy keeps the resource when the stack deletes (or replaces) it. */
+export const retains = (policy: RemovalPolicy): boolean =>
+  policy === RemovalPolicy.RETAIN || policy === RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
+
 /**
  * The platform's defaults for a service's table: on demand, point-in-time recovery, AWS-managed encryption.
- * Shared by the event store, read models and the idempotency table.
+ * Shared by the event store, read models, the idempotency table and the payment-token vault. A table that
+ * the stack retains is also protected from deletion (DeletionProtectionEnabled): the removal policy is the
+ * one setting, so data the stage keeps cannot be deleted by a stack nor by a click.
  */
 export function serviceTableProps(props: {
   readonly partitionKey: dynamodb.Attribute;
@@ -46,6 +54,7 @@ export function serviceTableProps(props: {
     timeToLiveAttribute: props.timeToLiveAttribute,
     stream: props.stream,
     removalPolicy: props.removalPolicy,
+    deletionProtection: retains(props.removalPolicy),
   };
 }
 
@@ -65,12 +74,19 @@ export interface RelayOptions {
 export interface EventStoreProps {
   /** The bounded context that owns the store (`orders`, `inventory`, ...): the relay's service name. */
   readonly service: string;
-  /** Where the relay publishes the stored events. */
+  /** Where the relay publishes the stored events, under the source `commerceforge.<service>` only. */
   readonly eventBus: events.IEventBus;
+  /**
+   * The relay's role name, when the bus policy names the publisher of the service's source (see
+   * `DomainEventBusProps.publishers`).
+   * @default - a name CloudFormation generates
+   */
+  readonly relayRoleName?: string;
   /** @default - a name CloudFormation generates */
   readonly tableName?: string;
   /**
-   * The store is the system of record: by default it outlives the stack.
+   * The store is the system of record: by default it outlives the stack (so does its relay's failure queue),
+   * and a retained table is protected from deletion.
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
@@ -99,10 +115,13 @@ export class EventStore extends Construct {
   public readonly relayFailureAlarm: cloudwatch.Alarm;
   public readonly relayLagAlarm: cloudwatch.Alarm;
   public readonly eventSource: sources.DynamoEventSource;
+  /** The table's and the relay's (failure queue, log group). */
+  public readonly removalPolicy: RemovalPolicy;
 
   constructor(scope: Construct, id: string, props: EventStoreProps) {
     super(scope, id);
     const relayOptions = props.relay ?? {};
+    this.removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
     this.table = new dynamodb.Table(
       this,
@@ -111,7 +130,7 @@ export class EventStore extends Construct {
         partitionKey: { name: KEY.partition, type: dynamodb.AttributeType.STRING },
         sortKey: { name: KEY.sort, type: dynamodb.AttributeType.NUMBER },
         tableName: props.tableName,
-        removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+        removalPolicy: this.removalPolicy,
         pointInTimeRecovery: props.pointInTimeRecovery,
         timeToLiveAttribute: props.timeToLiveAttribute,
         stream: dynamodb.StreamViewType.NEW_IMAGE,
@@ -119,6 +138,7 @@ export class EventStore extends Construct {
     );
 
     this.relayFailureQueue = new sqs.Queue(this, 'RelayFailures', {
+      removalPolicy: this.removalPolicy,
       retentionPeriod: Duration.days(14),
       enforceSSL: true,
       encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -132,12 +152,15 @@ export class EventStore extends Construct {
     this.relay = new ServiceFunction(this, 'Relay', {
       description: `Outbox relay: the ${props.service} event store stream to the event bus`,
       timeout: Duration.seconds(30),
+      removalPolicy: this.removalPolicy,
       ...props.relayFunction,
       service: props.service,
       entry: RELAY_ENTRY,
       environment: { ...props.relayFunction?.environment, EVENT_BUS_NAME: props.eventBus.eventBusName },
+      ...(props.relayRoleName !== undefined && { roleName: props.relayRoleName }),
     });
-    props.eventBus.grantPutEventsTo(this.relay.alias);
+    // The relay speaks for its own service only (the kernel's publisher sets Source from the envelope).
+    grantPublish(props.eventBus, this.relay.alias, [`${SOURCE_PREFIX}${props.service}`]);
 
     this.eventSource = new sources.DynamoEventSource(this.table, {
       // From the oldest record: a mapping created after the first appends must not skip them.
@@ -217,7 +240,10 @@ export class EventStore extends Construct {
 export interface IdempotencyTableProps {
   /** @default - a name CloudFormation generates */
   readonly tableName?: string;
-  /** Idempotency records are a day's memory, not data. @default RemovalPolicy.DESTROY */
+  /**
+   * Idempotency records are a day's memory; the stage decides whether the table outlives the stack (a
+   * retained table is protected from deletion). @default RemovalPolicy.DESTROY
+   */
   readonly removalPolicy?: RemovalPolicy;
   /** @default true */
   readonly pointInTimeRecovery?: boolean;

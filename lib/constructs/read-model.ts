@@ -12,7 +12,10 @@ export interface ReadModelTableProps {
   readonly keyAttribute?: string;
   /** @default - a name CloudFormation generates */
   readonly tableName?: string;
-  /** A read model is rebuilt from the store at will: it goes with the stack. @default RemovalPolicy.DESTROY */
+  /**
+   * A read model can be rebuilt from the store, but a rebuild takes time: the stage decides whether it
+   * outlives the stack (a retained table is protected from deletion). @default RemovalPolicy.DESTROY
+   */
   readonly removalPolicy?: RemovalPolicy;
   /** @default true */
   readonly pointInTimeRecovery?: boolean;

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Tags, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -75,6 +76,12 @@ export interface ServiceFunctionProps {
    * @default true
    */
   readonly chaosTarget?: boolean;
+  /**
+   * A fixed name for the function's execution role, for a policy that must name the role before the function's
+   * stack exists (the bus policy naming who may publish a source).
+   * @default - a name CloudFormation generates
+   */
+  readonly roleName?: string;
 }
 
 /**
@@ -97,8 +104,21 @@ export class ServiceFunction extends Construct {
       removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
     });
 
+    // The role Lambda would make, only named: the basic execution policy for its own logs.
+    const role =
+      props.roleName === undefined
+        ? undefined
+        : new iam.Role(this, 'ServiceRole', {
+            roleName: props.roleName,
+            assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+            managedPolicies: [
+              iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaBasicExecutionRole'),
+            ],
+          });
+
     this.function = new nodejs.NodejsFunction(this, 'Function', {
       entry: props.entry,
+      role,
       handler: props.handler ?? 'handler',
       description: props.description,
       runtime: lambda.Runtime.NODEJS_24_X,
@@ -128,17 +148,20 @@ export class ServiceFunction extends Construct {
     Tags.of(this.function).add('commerceforge:service', props.service);
     if (props.chaosTarget ?? true) Tags.of(this.function).add(CHAOS_TARGET_TAG, 'true');
 
-    Validations.of(this.function).acknowledge(
-      {
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason:
-          'AWSLambdaBasicExecutionRole is the minimal managed policy for writing the function its own logs.',
-      },
-      {
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions; they need Resource *.',
-      },
-    );
+    // A named role is the function's sibling, not its child: it needs the same acknowledgements.
+    for (const scope of role ? [this.function, role] : [this.function]) {
+      Validations.of(scope).acknowledge(
+        {
+          id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+          reason:
+            'AWSLambdaBasicExecutionRole is the minimal managed policy for writing the function its own logs.',
+        },
+        {
+          id: 'AwsSolutions-IAM5[Resource::*]',
+          reason:
+            'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions; they need Resource *.',
+        },
+      );
+    }
   }
 }

@@ -23,6 +23,15 @@ export interface SourceApiProps {
   readonly apiKey?: boolean;
   /** @default logs.RetentionDays.ONE_WEEK */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Per-request limits and introspection, as AppSync takes them (`queryDepthLimit`, `resolverCountLimit`,
+   * `introspectionConfig`): a source API has its own endpoint, so it needs the Merged API's limits too.
+   * @default AppSync's: no depth limit, 10000 resolvers, introspection enabled
+   */
+  readonly limits?: Pick<
+    appsync.GraphqlApiProps,
+    'queryDepthLimit' | 'resolverCountLimit' | 'introspectionConfig'
+  >;
 }
 
 /**
@@ -46,6 +55,7 @@ export class SourceApi extends Construct {
         ...(props.logRetention ? { retention: props.logRetention } : {}),
       },
       xrayEnabled: true,
+      ...props.limits,
     });
     this.dataSource = this.api.addLambdaDataSource('Resolver', props.resolver);
     this.resolvers = props.fields.map((name) => {

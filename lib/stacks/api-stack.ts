@@ -1,15 +1,18 @@
 import { fileURLToPath } from 'node:url';
-import { CfnOutput, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as appsync from 'aws-cdk-lib/aws-appsync';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { ADMIN_ROLE_ARNS_ENV } from '../../functions/kernel/graphql/identity.js';
 import { type PlatformConfig, runtimeEnvironment } from '../config.js';
+import { ApiRateLimit } from '../constructs/api-rate-limit.js';
 import { type Subscription, SubscriptionTargets } from '../constructs/domain-event-bus.js';
 import { ServiceFunction } from '../constructs/service-function.js';
 import { acknowledgeApiLogsRole, SourceApi } from '../constructs/source-api.js';
+import { dataRemovalPolicy } from './retention.js';
 import type { ServiceStack } from './service-stack.js';
 
 /** The services the API reads or commands. */
@@ -46,7 +49,14 @@ const SOURCES: readonly SourceSpec[] = [
   },
   {
     service: 'orders',
-    fields: ['Mutation.placeOrder', 'Query.order', 'Query.ordersByCustomer', 'Mutation.publishOrderUpdate'],
+    fields: [
+      'Mutation.placeOrder',
+      'Query.order',
+      'Query.ordersByCustomer',
+      'Mutation.publishOrderUpdate',
+      // Runs when a client subscribes: a customer subscribes to their own orders only.
+      'Subscription.onOrderUpdated',
+    ],
     reads: [{ table: 'OrderView', env: 'ORDER_VIEW_TABLE' }],
     commands: 'ORDERS_COMMANDS_FUNCTION',
   },
@@ -86,6 +96,8 @@ export class ApiStack extends Stack {
   public readonly sourceApis: Record<string, SourceApi> = {};
   public readonly resolvers: Record<string, ServiceFunction> = {};
   public readonly mergedApi: appsync.GraphqlApi;
+  /** The WAF web ACL with a rate-based rule on every API (stages with `apiRateLimitPer5Minutes`: prod). */
+  public readonly rateLimit?: ApiRateLimit;
   /** Orders' status changes to `onOrderUpdated` subscribers, through `publishOrderUpdate` as IAM. */
   public readonly orderUpdates: ServiceFunction;
   public readonly orderUpdatesSubscription: Subscription;
@@ -112,7 +124,7 @@ export class ApiStack extends Stack {
       featurePlan: cognito.FeaturePlan.PLUS,
       standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
-      removalPolicy: config.stageDefaults.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      removalPolicy: dataRemovalPolicy(config),
     });
     this.userPoolClient = this.userPool.addClient('WebClient', { authFlows: { userSrp: true } });
     for (const group of ['admin', 'customer']) {
@@ -136,6 +148,7 @@ export class ApiStack extends Stack {
       ],
     };
     const logRetention = config.stageDefaults.logRetentionDays as logs.RetentionDays;
+    const limits = graphqlLimitsOf(config);
     const securityCommands = commandsOf(services.security);
 
     for (const spec of SOURCES) {
@@ -147,10 +160,12 @@ export class ApiStack extends Stack {
         logLevel: config.logLevel,
         tracing: config.tracing.enabled,
         logRetention,
-        removalPolicy: config.stageDefaults.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+        removalPolicy: dataRemovalPolicy(config),
         environment: {
           ...runtimeEnvironment(config),
           SECURITY_COMMANDS_FUNCTION: securityCommands.alias.functionArn,
+          // An IAM caller is an admin only when allow-listed: without the variable, none is.
+          ...(config.adminRoleArns.length ? { [ADMIN_ROLE_ARNS_ENV]: config.adminRoleArns.join(',') } : {}),
         },
       });
       securityCommands.alias.grantInvoke(resolver.alias);
@@ -173,6 +188,7 @@ export class ApiStack extends Stack {
         authorizationConfig,
         apiKey,
         logRetention,
+        limits,
       });
     }
 
@@ -187,8 +203,18 @@ export class ApiStack extends Stack {
       authorizationConfig,
       logConfig: { fieldLogLevel: appsync.FieldLogLevel.ERROR, retention: logRetention },
       xrayEnabled: true,
+      ...limits,
     });
     acknowledgeApiLogsRole(this.mergedApi);
+    const rateLimit = config.stageDefaults.apiRateLimitPer5Minutes;
+    if (rateLimit !== undefined) {
+      // Every endpoint: a source API is reachable on its own, so it gets the same rate limit.
+      this.rateLimit = new ApiRateLimit(this, 'RateLimit', {
+        name: `${prefix}-api`,
+        apis: [this.mergedApi, ...Object.values(this.sourceApis).map((source) => source.api)],
+        limit: rateLimit,
+      });
+    }
     this.acknowledgeMergeRole();
 
     // onOrderUpdated: the subscriber of order events is this stack (the rule lives here, not in the
@@ -202,7 +228,7 @@ export class ApiStack extends Stack {
       logLevel: config.logLevel,
       tracing: config.tracing.enabled,
       logRetention,
-      removalPolicy: config.stageDefaults.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      removalPolicy: dataRemovalPolicy(config),
       environment: {
         ...runtimeEnvironment(config),
         GRAPHQL_URL: this.mergedApi.graphqlUrl,
@@ -271,6 +297,20 @@ export class ApiStack extends Stack {
       );
     }
   }
+}
+
+/** The stage's GraphQL limits as AppSync takes them, on the Merged API and every source API alike. */
+function graphqlLimitsOf(
+  config: PlatformConfig,
+): Pick<appsync.GraphqlApiProps, 'queryDepthLimit' | 'resolverCountLimit' | 'introspectionConfig'> {
+  const { queryDepthLimit, resolverCountLimit, introspection } = config.stageDefaults.graphqlLimits;
+  return {
+    queryDepthLimit,
+    resolverCountLimit,
+    introspectionConfig: introspection
+      ? appsync.IntrospectionConfig.ENABLED
+      : appsync.IntrospectionConfig.DISABLED,
+  };
 }
 
 function titleCase(name: string): string {

@@ -1,12 +1,16 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as xray from 'aws-cdk-lib/aws-xray';
 import type { Construct } from 'constructs';
+import { SOURCE_PREFIX } from '../../functions/kernel/events/envelope.js';
 import { eventJsonSchemas } from '../../functions/kernel/events/json-schema.js';
 import type { PlatformConfig } from '../config.js';
 import { DomainEventBus, type EventSchemaDefinition } from '../constructs/domain-event-bus.js';
+import { platformPublishers } from './publishers.js';
+import { dataRemovalPolicy } from './retention.js';
 
 export interface PlatformStackProps extends StackProps {
   readonly config: PlatformConfig;
@@ -27,17 +31,59 @@ export const discoveryParameter = (stage: string, name: string) => `/commercefor
 export class PlatformStack extends Stack {
   public readonly bus: DomainEventBus;
   public readonly alarmTopic: sns.Topic;
+  /** The alarm topic's key: customer managed, because CloudWatch cannot use the AWS-managed `alias/aws/sns`. */
+  public readonly alarmKey: kms.Key;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
     const { config } = props;
-    const removalPolicy = config.stageDefaults.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const removalPolicy = dataRemovalPolicy(config);
+
+    // An alarm action publishes as CloudWatch, which must encrypt with the topic's key: the AWS-managed
+    // alias/aws/sns key's policy cannot grant it that, so every notification would fail. This key's policy
+    // lets CloudWatch use it on behalf of this account's alarms only (confused deputy: SourceAccount and
+    // SourceArn), as the SNS key-management and CloudWatch alarm-action documentation describe.
+    this.alarmKey = new kms.Key(this, 'AlarmTopicKey', {
+      description: `CommerceForge ${config.stage}: encrypts the alarm topic; CloudWatch alarms may use it`,
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+    const fromThisAccountsAlarms = {
+      StringEquals: { 'aws:SourceAccount': this.account },
+      ArnLike: {
+        'aws:SourceArn': this.formatArn({
+          service: 'cloudwatch',
+          resource: 'alarm',
+          resourceName: '*',
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      },
+    };
+    this.alarmKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToUseTheKey',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: fromThisAccountsAlarms,
+      }),
+    );
 
     this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
       displayName: `CommerceForge ${config.stage} alarms`,
       enforceSSL: true,
-      masterKey: kms.Alias.fromAliasName(this, 'SnsManagedKey', 'alias/aws/sns'),
+      masterKey: this.alarmKey,
     });
+    // enforceSSL replaces the topic's default policy: say who may publish (this account's alarms).
+    this.alarmTopic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.alarmTopic.topicArn],
+        conditions: fromThisAccountsAlarms,
+      }),
+    );
 
     this.bus = new DomainEventBus(this, 'DomainEvents', {
       eventBusName: `commerceforge-${config.stage}`,
@@ -52,6 +98,9 @@ export class PlatformStack extends Stack {
       archiveRetention: Duration.days(config.stageDefaults.archiveRetentionDays),
       alarmTopic: this.alarmTopic,
       removalPolicy,
+      // Only a service speaks for itself: commerceforge.<service> is refused to every principal but its publisher.
+      publishers: platformPublishers(this, config.stage),
+      reservedSourcePrefix: SOURCE_PREFIX,
     });
 
     // Lambda samples on its own; AppSync and Step Functions follow this rule.

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Stack, type StackProps } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import {
@@ -12,6 +12,8 @@ import { runtimeEnvironment } from '../config.js';
 import { Saga } from '../constructs/saga.js';
 import { ServiceFunction } from '../constructs/service-function.js';
 import type { PlatformStack } from './platform-stack.js';
+import { publisherRoleName } from './publishers.js';
+import { dataRemovalPolicy } from './retention.js';
 import type { ServiceStack } from './service-stack.js';
 
 /** The service stacks whose command functions the sagas invoke. */
@@ -47,8 +49,7 @@ export class SagasStack extends Stack {
   constructor(scope: Construct, id: string, props: SagasStackProps) {
     super(scope, id, props);
     const { config, platform, services } = props;
-    const retain = config.stageDefaults.retainData;
-    const removalPolicy = retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const removalPolicy = dataRemovalPolicy(config);
     // RetentionDays' values are the days themselves.
     const logRetention = config.stageDefaults.logRetentionDays as logs.RetentionDays;
 
@@ -62,6 +63,8 @@ export class SagasStack extends Stack {
       logRetention,
       removalPolicy,
     });
+    // The plan reads the order from the orders store (read-only), never from the event that started the saga.
+    services.orders.store.grantRead(this.planFunction);
 
     const commands = (stack: ServiceStack) => {
       const fn = stack.functions.Commands;
@@ -84,6 +87,7 @@ export class SagasStack extends Stack {
       logRetention,
       removalPolicy,
       alarmTopic: platform.alarmTopic,
+      roleName: publisherRoleName(config.stage, 'saga'),
     });
     this.orderFulfillment.startOn(platform.bus, 'StartOnOrderPlaced', {
       eventPattern: { source: ['commerceforge.orders'], detailType: ['OrderPlaced'] },

@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { type RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -12,6 +12,8 @@ import {
 import { EventStore, IdempotencyTable, serviceTableProps } from '../constructs/event-store.js';
 import { ServiceFunction, type ServiceFunctionProps } from '../constructs/service-function.js';
 import type { PlatformStack } from './platform-stack.js';
+import { publisherRoleName } from './publishers.js';
+import { dataRemovalPolicy } from './retention.js';
 
 export interface ServiceStackProps extends StackProps {
   readonly config: PlatformConfig;
@@ -48,6 +50,11 @@ export abstract class ServiceStack extends Stack {
   public readonly service: string;
   public readonly config: PlatformConfig;
   public readonly platform: PlatformStack;
+  /**
+   * The stage's policy for every stateful resource of the service (tables, queues, log groups): set once
+   * here from the configuration; retained tables are also protected from deletion.
+   */
+  public readonly removalPolicy: RemovalPolicy;
   private readonly eventStore: EventStore | undefined;
   public readonly idempotency: IdempotencyTable;
   public readonly readModels: Record<string, dynamodb.Table> = {};
@@ -61,7 +68,7 @@ export abstract class ServiceStack extends Stack {
     this.service = service;
     this.config = props.config;
     this.platform = props.platform;
-    const retain = this.config.stageDefaults.retainData;
+    this.removalPolicy = dataRemovalPolicy(this.config);
 
     this.eventStore =
       options.eventSourced === false
@@ -69,12 +76,14 @@ export abstract class ServiceStack extends Stack {
         : new EventStore(this, 'EventStore', {
             service,
             eventBus: this.platform.bus.eventBus,
-            removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+            removalPolicy: this.removalPolicy,
             pointInTimeRecovery: this.config.stageDefaults.pointInTimeRecovery,
             alarmTopic: this.platform.alarmTopic,
             relayFunction: this.functionDefaults(),
+            relayRoleName: publisherRoleName(this.config.stage, service),
           });
     this.idempotency = new IdempotencyTable(this, 'Idempotency', {
+      removalPolicy: this.removalPolicy,
       pointInTimeRecovery: this.config.stageDefaults.pointInTimeRecovery,
     });
   }
@@ -108,8 +117,8 @@ export abstract class ServiceStack extends Stack {
       id,
       serviceTableProps({
         partitionKey: { name: options.partitionKey ?? 'id', type: dynamodb.AttributeType.STRING },
-        // A view can be rebuilt from the store: it never needs to outlive the stack.
-        removalPolicy: RemovalPolicy.DESTROY,
+        // A view can be rebuilt from the store, but not in a moment: it follows the stage like the store.
+        removalPolicy: this.removalPolicy,
         pointInTimeRecovery: this.config.stageDefaults.pointInTimeRecovery,
       }),
     );
@@ -153,7 +162,7 @@ export abstract class ServiceStack extends Stack {
       tracing: this.config.tracing.enabled,
       // RetentionDays' values are the days themselves.
       logRetention: this.config.stageDefaults.logRetentionDays as logs.RetentionDays,
-      removalPolicy: this.config.stageDefaults.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      removalPolicy: this.removalPolicy,
     };
   }
 }

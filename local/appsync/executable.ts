@@ -1,6 +1,7 @@
 /**
  * One GraphQL API as the local cloud serves it: the (merged) schema with AppSync's scalars and directives,
- * every field guarded by its auth directives and run by its resolver plan, errors in AppSync's shape, and
+ * every field guarded by its auth directives and run by its resolver plan within the API's depth, resolver
+ * count and introspection limits (limits.ts), errors in AppSync's shape, and
  * each successful mutation handed to the subscriptions (its result as the mutation's caller received it).
  */
 import {
@@ -33,6 +34,7 @@ import {
   type LambdaPlan,
   type RequestContext,
 } from './lambda-resolver.js';
+import { checkDepth, type ExecutionLimits, ResolverBudget, validationRules } from './limits.js';
 import type { MergedField } from './merge.js';
 import type { ResolverPlan } from './plan.js';
 
@@ -68,11 +70,15 @@ export interface ExecutableApiOptions {
   readonly plans: ReadonlyMap<string, ResolverPlan>;
   readonly auth: AuthConfig;
   readonly lambda: LambdaInvoker;
+  /** The API's QueryDepthLimit, ResolverCountLimit and IntrospectionConfig. @default AppSync's: none */
+  readonly limits?: ExecutionLimits;
 }
 
 export class ExecutableApi {
   readonly schema: GraphQLSchema;
   private readonly listeners = new Set<MutationListener>();
+  /** Each request's resolver count, by its context (one context per execution). */
+  private readonly budgets = new WeakMap<RequestContext, ResolverBudget>();
 
   constructor(private readonly options: ExecutableApiOptions) {
     this.schema = buildASTSchema({
@@ -108,7 +114,7 @@ export class ExecutableApi {
     } catch (error) {
       return { errors: [formatError(error as GraphQLError, 'InvalidSyntax')] };
     }
-    const invalid = validate(this.schema, document);
+    const invalid = validate(this.schema, document, validationRules(this.options.limits));
     if (invalid.length) return { errors: invalid.map((error) => formatError(error, 'ValidationError')) };
     const operations = document.definitions.filter(
       (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
@@ -151,6 +157,34 @@ export class ExecutableApi {
     });
     if (operation.operation === 'mutation') this.publish(operation, result);
     return formatResult(result);
+  }
+
+  /** Whether `Type.field` has a resolver (a subscription field with one runs it when a client subscribes). */
+  hasResolver(typeName: string, fieldName: string): boolean {
+    return this.options.plans.has(`${typeName}.${fieldName}`);
+  }
+
+  /**
+   * A subscription's start, as AppSync runs it: the subscription field's resolver once, with the
+   * subscriber's arguments and identity (its value is not delivered); an error refuses the subscription.
+   */
+  async start(
+    document: DocumentNode,
+    variables: Record<string, unknown> | undefined,
+    operationName: string | undefined,
+    caller: Caller,
+    headers: Record<string, string>,
+  ): Promise<AppSyncResponse> {
+    const result = await execute({
+      schema: this.schema,
+      document,
+      variableValues: variables,
+      ...(operationName ? { operationName } : {}),
+      contextValue: context(caller, headers, false),
+    });
+    // Only the resolver's own error refuses: its value is discarded, so completing it cannot fail the start.
+    const own = result.errors?.filter((error) => (error.path?.length ?? 0) <= 1) ?? [];
+    return own.length ? { errors: own.map((error) => formatError(error, null)) } : { data: null };
   }
 
   /** Runs a subscription's selection over a delivered mutation result (no resolver runs). */
@@ -206,6 +240,7 @@ export class ExecutableApi {
         const property = this.options.fields?.get(key)?.definedBy.fieldName ?? field.name;
         const fieldAuth = authDirectives(field.astNode?.directives);
         const resolve: GraphQLFieldResolver<unknown, RequestContext> = (parent, args, ctx, info) => {
+          checkDepth(this.options.limits ?? {}, info);
           if (!fieldAllows(ctx.caller, defaultMode, fieldAuth, typeAuth)) {
             throw new AppSyncError(
               'Unauthorized',
@@ -223,11 +258,21 @@ export class ExecutableApi {
             this.schema.getSubscriptionType(),
           ];
           const source = root.includes(type) ? null : parent;
+          this.budgetOf(ctx).take(field.name);
           return this.resolveWithLambda(plan, source, args, ctx, info);
         };
         field.resolve = resolve;
       }
     }
+  }
+
+  private budgetOf(ctx: RequestContext): ResolverBudget {
+    let budget = this.budgets.get(ctx);
+    if (!budget) {
+      budget = new ResolverBudget(this.options.limits?.resolverCountLimit);
+      this.budgets.set(ctx, budget);
+    }
+    return budget;
   }
 
   private resolveWithLambda(

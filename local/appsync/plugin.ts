@@ -93,7 +93,12 @@ export function appsyncPlugin(options: AppSyncPluginOptions = {}): AppSyncPlugin
         const served = match ? find(match[1]) : undefined;
         if (!match || !served || req.method !== 'GET') return false;
         const caller = authenticate(served.definition, req.headers, apiKey, req.socket.remoteAddress);
-        served.hub.open(served.api, served.definition, caller, res, url);
+        const headers = Object.fromEntries(
+          Object.entries(req.headers).flatMap(([name, v]) =>
+            v === undefined ? [] : [[name, Array.isArray(v) ? v.join(',') : v]],
+          ),
+        );
+        served.hub.open(served.api, served.definition, caller, res, url, headers);
         return true;
       });
       if (!detach) cloud.logger.warn('  appsync: the endpoint cannot stream: subscriptions are off');
@@ -179,6 +184,7 @@ function serve(
       plans,
       auth: definition,
       lambda: cloud.lambda,
+      limits: definition.limits,
     });
   } catch (error) {
     throw new SchemaMergeError(

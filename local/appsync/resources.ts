@@ -4,6 +4,7 @@
  * `AWS::AppSync::SourceApiAssociation`s name (by API id or ARN).
  */
 import type { CloudModel, LocalResource } from '../assembly/model.js';
+import { type ExecutionLimits, readLimits } from './limits.js';
 
 export type AuthenticationType =
   | 'API_KEY'
@@ -76,6 +77,8 @@ export interface GraphQLApiDefinition {
   readonly resolvers: readonly ResolverDefinition[];
   /** Merged API: the source APIs' ids, in association order. */
   readonly sourceApiIds: readonly string[];
+  /** QueryDepthLimit, ResolverCountLimit, IntrospectionConfig: enforced on requests to this API. */
+  readonly limits?: ExecutionLimits;
 }
 
 export function readGraphQLApis(model: CloudModel): GraphQLApiDefinition[] {
@@ -155,6 +158,7 @@ export function readGraphQLApis(model: CloudModel): GraphQLApiDefinition[] {
       functions: new Map((functions.get(apiId) ?? []).map((fn) => [fn.id, fn])),
       resolvers: resolvers.get(apiId) ?? [],
       sourceApiIds: (associations.get(apiId) ?? []).filter((id): id is string => id !== undefined),
+      limits: readLimits(props),
     };
   });
 }

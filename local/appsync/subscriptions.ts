@@ -5,9 +5,13 @@
  * real-time `data` message carries it), and a `ka` event every 60 s. The subscription field must carry
  * `@aws_subscribe(mutations: [...])`; a successful listed mutation is delivered when every argument the
  * subscriber gave equals the same-named field of the mutation's result (AppSync's argument filtering).
+ * A subscription field with a resolver runs it once, when the client subscribes, as AppSync does: the stream
+ * opens, then either `start_ack` (the resolver answered without error) or, as AppSync's real-time `error`
+ * message, an `error` event `{"errors": [...]}` that ends the stream. Its value is never delivered.
  */
 import type { ServerResponse } from 'node:http';
 import {
+  type DocumentNode,
   type FieldNode,
   getArgumentValues,
   getVariableValues,
@@ -30,6 +34,8 @@ const KEEP_ALIVE_MS = 60_000;
 
 export class SubscriptionHub {
   private readonly subscribers = new Set<Subscriber>();
+  /** Streams whose subscription resolver has not answered yet. */
+  private readonly starting = new Set<ServerResponse>();
   private nextId = 1;
 
   get size(): number {
@@ -49,7 +55,8 @@ export class SubscriptionHub {
 
   /**
    * Validates the subscription and, when it is valid, answers with the event stream (synchronously: the
-   * headers are sent before this returns). A refusal is a JSON answer.
+   * headers are sent before this returns). A refusal before the stream opens is a JSON answer; the
+   * subscription field's resolver, if it has one, answers on the stream (`start_ack` or `error`).
    */
   open(
     api: ExecutableApi,
@@ -57,6 +64,7 @@ export class SubscriptionHub {
     caller: Caller | undefined,
     res: ServerResponse,
     url: URL,
+    headers: Record<string, string> = {},
   ): void {
     const answer = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
@@ -100,7 +108,40 @@ export class SubscriptionHub {
     });
     const send = (event: string, data: unknown) =>
       res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-    send('start_ack', { id: String(id) });
+    const register = () => {
+      if (res.writableEnded || res.destroyed) return;
+      send('start_ack', { id: String(id) });
+      this.register(api, res, send, id, accepted, prepared.document, variables, operationName, caller);
+    };
+    const subscriptionType = api.schema.getSubscriptionType()?.name ?? 'Subscription';
+    if (!api.hasResolver(subscriptionType, accepted.fieldName)) {
+      register();
+      return;
+    }
+    this.starting.add(res);
+    void api
+      .start(prepared.document, variables, operationName, caller, headers)
+      .catch((error: unknown) => failure('InternalFailure', String(error)))
+      .then((started) => {
+        this.starting.delete(res);
+        if (!started.errors?.length) return register();
+        if (res.writableEnded || res.destroyed) return;
+        send('error', { errors: started.errors });
+        res.end();
+      });
+  }
+
+  private register(
+    api: ExecutableApi,
+    res: ServerResponse,
+    send: (event: string, data: unknown) => void,
+    id: number,
+    accepted: { fieldName: string; mutations: Set<string>; args: Record<string, unknown> },
+    document: DocumentNode,
+    variables: Record<string, unknown> | undefined,
+    operationName: string | undefined,
+    caller: Caller,
+  ): void {
     const keepAlive = setInterval(() => send('ka', {}), KEEP_ALIVE_MS);
     keepAlive.unref();
     const subscriber: Subscriber = {
@@ -110,7 +151,7 @@ export class SubscriptionHub {
       args: accepted.args,
       deliver: (_mutationField, payload) => {
         void api
-          .replay(prepared.document, variables, operationName, accepted.fieldName, payload, caller)
+          .replay(document, variables, operationName, accepted.fieldName, payload, caller)
           .then((result: AppSyncResponse) => send('data', result));
       },
       close: () => {
@@ -126,6 +167,8 @@ export class SubscriptionHub {
 
   closeAll(): void {
     for (const subscriber of [...this.subscribers]) subscriber.close();
+    for (const res of [...this.starting]) res.end();
+    this.starting.clear();
   }
 
   private accept(

@@ -19,6 +19,8 @@ export interface AwsRequestContext {
   readonly accountId: string;
   /** The `X-Amzn-Trace-Id` header of the request, when the caller is traced. */
   readonly traceHeader?: string;
+  /** The access key id the request was signed with (SigV4 `Credential=<key>/...`): who is calling. */
+  readonly accessKeyId?: string;
 }
 
 /** An error in AWS's shape: `code` is the `__type` AWS returns (e.g. `ValidationException`). */

@@ -9,7 +9,9 @@ export type LocalCloudErrorCode =
   | 'JAVA_MISSING'
   | 'DYNAMODB_LOCAL_FAILED'
   | 'SYNTH_FAILED'
-  | 'PORT_IN_USE';
+  | 'PORT_IN_USE'
+  /** A policy the local IAM cannot evaluate: malformed, or an operator it does not know. */
+  | 'IAM_POLICY_INVALID';
 
 export class LocalCloudError extends Error {
   override readonly name = 'LocalCloudError';

@@ -9,6 +9,22 @@ import type { TargetInputConfig } from './transform.js';
 export interface EventBusConfig {
   readonly Name: string;
   readonly Description?: string;
+  /** The bus's resource-based policy document (an object or its JSON text). */
+  readonly Policy?: unknown;
+}
+
+/**
+ * One statement of a bus's resource-based policy (AWS::Events::EventBusPolicy): a full `Statement`, or the
+ * older PutPermission form (`Action`, `Principal` account or `*`, `Condition` on the organization).
+ */
+export interface EventBusPolicyConfig {
+  readonly StatementId: string;
+  /** A bus name or ARN. @default 'default' */
+  readonly EventBusName?: string;
+  readonly Statement?: unknown;
+  readonly Action?: string;
+  readonly Principal?: string;
+  readonly Condition?: { readonly Type?: string; readonly Key?: string; readonly Value?: string };
 }
 
 export interface RetryPolicyConfig {
@@ -56,6 +72,7 @@ export interface ArchiveConfig {
 
 export interface EventBridgeConfig {
   readonly eventBuses?: readonly EventBusConfig[];
+  readonly busPolicies?: readonly EventBusPolicyConfig[];
   readonly rules?: readonly RuleConfig[];
   readonly archives?: readonly ArchiveConfig[];
 }
@@ -75,12 +92,26 @@ export interface ResolvedResource {
  */
 export function fromTemplateResources(resources: Iterable<ResolvedResource>): EventBridgeConfig {
   const eventBuses: EventBusConfig[] = [];
+  const busPolicies: EventBusPolicyConfig[] = [];
   const rules: RuleConfig[] = [];
   const archives: ArchiveConfig[] = [];
   for (const { type, properties: p, logicalId, physicalId } of resources) {
     const name = (key: string) => str(p[key]) ?? physicalId ?? logicalId;
     if (type === 'AWS::Events::EventBus') {
-      eventBuses.push({ Name: name('Name'), Description: str(p.Description) });
+      eventBuses.push({
+        Name: name('Name'),
+        Description: str(p.Description),
+        ...(p.Policy !== undefined && { Policy: p.Policy }),
+      });
+    } else if (type === 'AWS::Events::EventBusPolicy') {
+      busPolicies.push({
+        StatementId: str(p.StatementId) ?? logicalId,
+        EventBusName: str(p.EventBusName),
+        Statement: p.Statement,
+        Action: str(p.Action),
+        Principal: str(p.Principal),
+        Condition: p.Condition as EventBusPolicyConfig['Condition'],
+      });
     } else if (type === 'AWS::Events::Rule') {
       rules.push({
         Name: name('Name'),
@@ -103,7 +134,7 @@ export function fromTemplateResources(resources: Iterable<ResolvedResource>): Ev
       });
     }
   }
-  return { eventBuses, rules, archives };
+  return { eventBuses, busPolicies, rules, archives };
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);

@@ -5,7 +5,12 @@ import { fromTemplateResources, type ResolvedResource } from './config.js';
 import { DeliveryError, type RetryTiming, type TargetDispatcher } from './delivery.js';
 import { EventBridgeService } from './service.js';
 
-export const EVENTBRIDGE_TYPES = ['AWS::Events::EventBus', 'AWS::Events::Rule', 'AWS::Events::Archive'];
+export const EVENTBRIDGE_TYPES = [
+  'AWS::Events::EventBus',
+  'AWS::Events::EventBusPolicy',
+  'AWS::Events::Rule',
+  'AWS::Events::Archive',
+];
 
 export interface EventBridgePluginOptions {
   /** Retry timing of target deliveries; `timeScale` < 1 plays retry policies out faster. */
@@ -41,6 +46,8 @@ export function eventBridgePlugin(options: EventBridgePluginOptions = {}): Event
         dispatcher: cloudDispatcher(cloud, options),
         region: cloud.region,
         accountId: cloud.accountId,
+        // PutEvents over the endpoint is authorized: the caller's identity policies and the bus policy.
+        identities: cloud.iam,
         ...(options.retry ? { retry: options.retry } : {}),
       });
       cloud.registerService(service);

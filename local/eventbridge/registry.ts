@@ -1,8 +1,10 @@
 import { AwsError } from '../core/aws-service.js';
+import { type PolicyDocument, parsePolicy, statementPolicy } from '../iam/policy.js';
 import { LocalArchive } from './archive.js';
 import {
   busNameOf,
   type EventBridgeConfig,
+  type EventBusPolicyConfig,
   type RuleConfig,
   type RuleState,
   type TargetConfig,
@@ -43,6 +45,8 @@ export class Registry {
   readonly buses = new Map<string, LocalBus>();
   readonly rules = new Map<string, Map<string, LocalRule>>();
   readonly archives = new Map<string, LocalArchive>();
+  /** Each bus's resource-based policy: the bus's own `Policy`, and one document per EventBusPolicy statement. */
+  readonly policies = new Map<string, Map<string, PolicyDocument>>();
   readonly arnPrefix: string;
 
   constructor(
@@ -55,7 +59,13 @@ export class Registry {
   }
 
   load(config: EventBridgeConfig): void {
-    for (const bus of config.eventBuses ?? []) this.addBus(bus.Name, bus.Description);
+    for (const bus of config.eventBuses ?? []) {
+      this.addBus(bus.Name, bus.Description);
+      if (bus.Policy !== undefined) {
+        this.policyOf(bus.Name).set('', parsePolicy(bus.Policy, `the policy of event bus ${bus.Name}`));
+      }
+    }
+    for (const policy of config.busPolicies ?? []) this.putPolicyStatement(policy);
     for (const rule of config.rules ?? []) {
       this.ensureBus(busNameOf(rule.EventBusName));
       this.putRule(rule);
@@ -72,6 +82,45 @@ export class Registry {
     this.buses.set(name, bus);
     if (!this.rules.has(name)) this.rules.set(name, new Map());
     return bus;
+  }
+
+  /** The bus's resource-based policy, as documents to evaluate together (none: no resource policy). */
+  busPolicy(name: string): PolicyDocument[] {
+    return [...(this.policies.get(name)?.values() ?? [])];
+  }
+
+  /** An EventBusPolicy statement (PutPermission): replaces the bus's statement of the same id. */
+  putPolicyStatement(config: EventBusPolicyConfig): void {
+    const busName = busNameOf(config.EventBusName);
+    this.ensureBus(busName);
+    const bus = this.buses.get(busName)!;
+    const where = `event bus policy ${config.StatementId} of ${busName}`;
+    const statement =
+      config.Statement !== undefined
+        ? { Sid: config.StatementId, Resource: bus.arn, ...(config.Statement as object) }
+        : {
+            Sid: config.StatementId,
+            Effect: 'Allow',
+            Principal:
+              config.Principal === '*' ? '*' : { AWS: `arn:aws:iam::${config.Principal ?? ''}:root` },
+            Action: config.Action ?? 'events:PutEvents',
+            Resource: bus.arn,
+            ...(config.Condition?.Key && {
+              Condition: {
+                [config.Condition.Type ?? 'StringEquals']: { [config.Condition.Key]: config.Condition.Value },
+              },
+            }),
+          };
+    this.policyOf(busName).set(config.StatementId, statementPolicy(statement, where));
+  }
+
+  private policyOf(busName: string): Map<string, PolicyDocument> {
+    let policies = this.policies.get(busName);
+    if (!policies) {
+      policies = new Map();
+      this.policies.set(busName, policies);
+    }
+    return policies;
   }
 
   /** A bus a rule or archive names but no template declares (an imported bus): it exists outside the app. */

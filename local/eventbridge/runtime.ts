@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { AwsError, LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../core/aws-service.js';
 import type { ReplayRecord } from './archive.js';
+import {
+  authorizePutEvents,
+  type PutEventsCaller,
+  type PutEventsCandidate,
+  type PutEventsIdentities,
+} from './authorize.js';
 import { busNameOf, type EventBridgeConfig } from './config.js';
 import {
   type DeliveryJob,
@@ -24,6 +30,20 @@ export interface LocalEventBridgeOptions {
   readonly newId?: () => string;
   /** How many delivery records and events the in-memory logs keep. @default 1000 */
   readonly logLimit?: number;
+  /**
+   * Who callers are: with it, a PutEvents that names its caller is authorized as AWS authorizes it (identity
+   * policies and the bus policy, per entry). @default - no authorization
+   */
+  readonly identities?: PutEventsIdentities;
+}
+
+export interface PutEventsOptions {
+  readonly traceHeader?: string;
+  /**
+   * Who puts the events: the access key id of an endpoint request, or a role acting (a state machine's). In
+   * process without a caller (tests, the console, plugins): not authorized.
+   */
+  readonly caller?: PutEventsCaller;
 }
 
 export interface AcceptedEvent {
@@ -52,9 +72,11 @@ export class LocalEventBridge {
   private readonly newId: () => string;
   private readonly logLimit: number;
   private readonly hops = new WeakMap<object, number>();
+  private readonly identities: PutEventsIdentities | undefined;
 
   constructor(config: EventBridgeConfig, options: LocalEventBridgeOptions) {
     this.newId = options.newId ?? randomUUID;
+    this.identities = options.identities;
     this.logLimit = options.logLimit ?? 1000;
     this.deliverer = new TargetDeliverer(
       this.localDispatcher(options.dispatcher),
@@ -71,25 +93,44 @@ export class LocalEventBridge {
     return this.deliverer.now();
   }
 
-  /** PutEvents: returns once the entries are accepted; delivery to targets happens afterwards. */
-  putEvents(entries: unknown, traceHeader?: string): PutEventsResponse {
-    const results = checkEntries(entries).map((entry): PutEventsResultEntry => {
+  /**
+   * PutEvents: returns once the entries are accepted; delivery to targets happens afterwards. With a caller
+   * (and `identities`), each entry is authorized first: an entry denied fails on its own, and a caller that no
+   * policy lets put any of the entries is refused as a whole (AccessDeniedException), as AWS answers.
+   */
+  putEvents(entries: unknown, options: PutEventsOptions = {}): PutEventsResponse {
+    const { traceHeader, caller } = options;
+    const checked = checkEntries(entries).map((entry): Checked => {
       const built = buildEvent(entry, {
         id: this.newId(),
         account: this.registry.accountId,
         region: this.registry.region,
         nowMs: this.now(),
       });
-      if ('error' in built) return built.error;
+      if ('error' in built) return { failed: built.error };
       const busName = busNameOf(entry.EventBusName);
-      if (!this.registry.buses.has(busName)) {
+      const bus = this.registry.buses.get(busName);
+      if (!bus) {
         return {
-          ErrorCode: 'ResourceNotFoundException',
-          ErrorMessage: `Event bus ${busName} does not exist.`,
+          failed: {
+            ErrorCode: 'ResourceNotFoundException',
+            ErrorMessage: `Event bus ${busName} does not exist.`,
+          },
         };
       }
-      this.accept(busName, built.event, { traceHeader: entry.TraceHeader ?? traceHeader });
-      return { EventId: built.event.id };
+      return { entry, busName, busArn: bus.arn, event: built.event };
+    });
+    const valid = checked.filter((c): c is Valid => 'event' in c);
+    const denials =
+      caller && this.identities
+        ? authorizePutEvents(this.identities, caller, valid, (busName) => this.registry.busPolicy(busName))
+        : new Map<Valid, PutEventsResultEntry>();
+    const results = checked.map((c): PutEventsResultEntry => {
+      if ('failed' in c) return c.failed;
+      const denied = denials.get(c);
+      if (denied) return denied;
+      this.accept(c.busName, c.event, { traceHeader: c.entry.TraceHeader ?? traceHeader });
+      return { EventId: c.event.id };
     });
     return { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results };
   }
@@ -218,6 +259,10 @@ export class LocalEventBridge {
     for (const listener of this.eventListeners) listener(accepted);
   }
 }
+
+/** An entry as PutEvents checks it: failed on its own, or a valid event for an existing bus. */
+type Valid = PutEventsCandidate & { readonly event: EventBridgeEvent };
+type Checked = Valid | { readonly failed: PutEventsResultEntry };
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 

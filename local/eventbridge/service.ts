@@ -26,7 +26,12 @@ export class EventBridgeService implements AwsJsonService {
     const b = this.bridge;
     const r = b.registry;
     this.operations = {
-      PutEvents: (body, request) => b.putEvents(body.Entries, request.traceHeader),
+      // Over the endpoint every call has a caller: its access key's role, or the account's root.
+      PutEvents: (body, request) =>
+        b.putEvents(body.Entries, {
+          ...(request.traceHeader !== undefined && { traceHeader: request.traceHeader }),
+          caller: { accessKeyId: request.accessKeyId },
+        }),
       TestEventPattern: (body) => testEventPattern(body),
       ListEventBuses: (body) =>
         page(
@@ -43,11 +48,15 @@ export class EventBridgeService implements AwsJsonService {
         ),
       DescribeEventBus: (body) => {
         const bus = r.bus(str(body.Name));
+        const statements = r.busPolicy(bus.name).flatMap((policy) => policy.Statement);
         return {
           Name: bus.name,
           Arn: bus.arn,
           Description: bus.description,
           CreationTime: bus.creationTime / 1000,
+          ...(statements.length > 0 && {
+            Policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }),
+          }),
         };
       },
       ListRules: (body) =>

@@ -14,6 +14,8 @@ export interface LocalFunction {
   readonly handler: string;
   readonly assetDir: string;
   readonly memoryMb: number;
+  /** The execution role (`Role`): whom the function's AWS calls act as. */
+  readonly roleArn?: string;
   readonly timeoutSeconds: number;
   readonly reservedConcurrency?: number;
   /** `Active` tracing samples every invocation. */
@@ -77,6 +79,7 @@ export function readFunctions(model: CloudModel): { functions: LocalFunction[]; 
       handler: String(props.Handler ?? 'index.handler'),
       assetDir: resource.assetPath,
       memoryMb: Number(props.MemorySize ?? 128),
+      ...(typeof props.Role === 'string' ? { roleArn: props.Role } : {}),
       timeoutSeconds: Number(props.Timeout ?? 3),
       ...(reserved !== undefined ? { reservedConcurrency: Number(reserved) } : {}),
       tracing:

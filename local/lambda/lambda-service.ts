@@ -23,6 +23,11 @@ export interface LambdaServiceOptions {
   readonly xrayDaemonAddress: string;
   /** Where functions' DynamoDB calls go (the data plane's thread). @default the endpoint */
   readonly dynamoDbEndpoint?: string;
+  /**
+   * The access key id a function signs its calls with (its execution role's), so the endpoint knows who calls.
+   * @default - the shared local key, which the endpoint takes for the account's root
+   */
+  readonly accessKeyIdOf?: (fn: LocalFunction) => string | undefined;
   readonly recordSegment: (segment: SegmentDocument) => void;
   readonly log: LocalLogger;
   /**
@@ -383,7 +388,11 @@ export class LambdaService implements LambdaInvoker {
             handler: fn.handler,
             memoryMb: fn.memoryMb,
             logStreamName: stream,
-            env: runtimeEnvironment(fn, { ...this.options, logStreamName: stream }),
+            env: runtimeEnvironment(fn, {
+              ...this.options,
+              logStreamName: stream,
+              accessKeyId: this.options.accessKeyIdOf?.(fn),
+            }),
             onOutput: (line) => this.output(fn.name, line),
           });
         },

@@ -9,7 +9,10 @@ import type { LocalFunction } from './functions.js';
 
 export const PROJECT_ROOT = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 
-/** DynamoDB Local refuses keys with `_` or `-`; the SDK refuses to sign without credentials. */
+/**
+ * The key of a caller the local cloud does not know (the account's root). DynamoDB Local refuses keys with `_`
+ * or `-`; the SDK refuses to sign without credentials.
+ */
 export const LOCAL_CREDENTIALS = {
   accessKeyId: 'localaccesskey',
   secretAccessKey: 'localsecretkey',
@@ -24,6 +27,8 @@ export function runtimeEnvironment(
     logStreamName: string;
     /** The functions' own DynamoDB endpoint (off the cloud's main thread); else the one endpoint. */
     dynamoDbEndpoint?: string;
+    /** The function's own key (its execution role's, alphanumeric); else the shared local key. */
+    accessKeyId?: string | undefined;
   },
 ): Record<string, string> {
   const env: Record<string, string | undefined> = {
@@ -35,7 +40,7 @@ export function runtimeEnvironment(
     AWS_ENDPOINT_URL: context.endpoint,
     // The SDK's per-service endpoint: DynamoDB calls go to the data plane's thread (local/dynamodb/data-plane.ts).
     AWS_ENDPOINT_URL_DYNAMODB: context.dynamoDbEndpoint,
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_ACCESS_KEY_ID: context.accessKeyId ?? LOCAL_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     AWS_REGION: context.region,
     AWS_DEFAULT_REGION: context.region,

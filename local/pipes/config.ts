@@ -5,6 +5,8 @@ import type { FilterCriteria } from '../streams/filter.js';
 export interface PipeProperties {
   readonly Name?: string;
   readonly DesiredState?: 'RUNNING' | 'STOPPED';
+  /** The pipe's role: its calls to the target (PutEvents on a bus) act as it. */
+  readonly RoleArn?: string;
   readonly Source: string;
   readonly SourceParameters?: {
     readonly FilterCriteria?: FilterCriteria;

@@ -22,7 +22,11 @@ export interface PutEventsEntry {
 }
 
 export interface PipeIntegrations {
-  putEvents(entries: PutEventsEntry[]): Promise<{
+  /** As the pipe's role (`caller.roleArn`), which the bus policy and its identity policies are checked for. */
+  putEvents(
+    entries: PutEventsEntry[],
+    caller: { readonly roleArn?: string },
+  ): Promise<{
     readonly FailedEntryCount?: number;
     readonly Entries?: ReadonlyArray<{
       readonly EventId?: string;
@@ -167,7 +171,10 @@ export class LocalPipe {
           }),
         );
         for (let i = 0; i < entries.length; i += PUT_EVENTS_CHUNK) {
-          const result = await this.integrations.putEvents(entries.slice(i, i + PUT_EVENTS_CHUNK));
+          const result = await this.integrations.putEvents(
+            entries.slice(i, i + PUT_EVENTS_CHUNK),
+            this.props.RoleArn === undefined ? {} : { roleArn: this.props.RoleArn },
+          );
           if ((result.FailedEntryCount ?? 0) > 0) {
             const failed = result.Entries?.find((entry) => entry.ErrorCode);
             throw new Error(`PutEvents failed: ${failed?.ErrorCode}: ${failed?.ErrorMessage}`);

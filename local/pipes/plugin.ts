@@ -5,6 +5,7 @@
 import type { LocalCloud } from '../cloud.js';
 import type { LocalCloudPlugin } from '../core/plugin.js';
 import { LOCAL_AUTHORIZATION } from '../dynamodb/dynamodb-local.js';
+import { signedWithKey } from '../iam/identities.js';
 import { StreamHub } from '../streams/hub.js';
 import { StreamConsumer } from '../streams/stream-consumer.js';
 import { checkPipe, isDynamoDbStream, type PipeProperties } from './config.js';
@@ -49,8 +50,14 @@ export function pipesPlugin(options: PipesPluginOptions = {}): PipesPlugin {
       const integrations: PipeIntegrations = {
         putEvents:
           options.integrations?.putEvents ??
-          ((entries) =>
-            overEndpoint(cloud, 'events', 'AWSEvents.PutEvents', { Entries: entries.map(withEpochTime) })),
+          ((entries, caller) =>
+            overEndpoint(
+              cloud,
+              'events',
+              'AWSEvents.PutEvents',
+              { Entries: entries.map(withEpochTime) },
+              caller.roleArn,
+            )),
         startExecution:
           options.integrations?.startExecution ??
           (async (stateMachineArn, input) => {
@@ -113,16 +120,27 @@ function withEpochTime(entry: Parameters<PipeIntegrations['putEvents']>[0][numbe
   return { ...entry, ...(entry.Time ? { Time: entry.Time.getTime() / 1000 } : {}) };
 }
 
-async function overEndpoint(cloud: LocalCloud, signingName: string, target: string, body: unknown) {
+/** A call on the endpoint, signed with `roleArn`'s key (the endpoint takes it as that role), else as root. */
+async function overEndpoint(
+  cloud: LocalCloud,
+  signingName: string,
+  target: string,
+  body: unknown,
+  roleArn?: string,
+) {
+  let authorization = LOCAL_AUTHORIZATION.replace('/dynamodb/', `/${signingName}/`).replace(
+    'us-east-1',
+    cloud.region,
+  );
+  if (roleArn !== undefined) {
+    authorization = signedWithKey(authorization, cloud.iam.accessKeyIdOf(roleArn));
+  }
   const response = await fetch(cloud.url, {
     method: 'POST',
     headers: {
       'content-type': signingName === 'events' ? 'application/x-amz-json-1.1' : 'application/x-amz-json-1.0',
       'x-amz-target': target,
-      authorization: LOCAL_AUTHORIZATION.replace('/dynamodb/', `/${signingName}/`).replace(
-        'us-east-1',
-        cloud.region,
-      ),
+      authorization,
     },
     body: JSON.stringify(body),
   });

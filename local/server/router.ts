@@ -203,6 +203,7 @@ export async function readRequest(req: IncomingMessage): Promise<HttpRequest> {
   const authorization = req.headers.authorization ?? '';
   // SigV4 scope: Credential=<key>/<date>/<region>/<service>/aws4_request. Signatures are not checked locally.
   const region = /Credential=[^/]+\/[^/]+\/([^/]+)\//.exec(authorization)?.[1] ?? LOCAL_REGION;
+  const accessKeyId = /Credential=([^/\s]+)\//.exec(authorization)?.[1];
   const trace = req.headers['x-amzn-trace-id'];
   return {
     method: req.method ?? 'GET',
@@ -213,6 +214,7 @@ export async function readRequest(req: IncomingMessage): Promise<HttpRequest> {
       region,
       accountId: LOCAL_ACCOUNT_ID,
       ...(typeof trace === 'string' ? { traceHeader: trace } : {}),
+      ...(accessKeyId !== undefined ? { accessKeyId } : {}),
     },
   };
 }

@@ -132,7 +132,9 @@ export class StepFunctionsEngine {
         validationOptions: { noValidate: true },
       });
       const runOptions = {
-        overrides: { taskResourceLocalHandlers: this.taskHandlers(prepared.tasks, history, request) },
+        overrides: {
+          taskResourceLocalHandlers: this.taskHandlers(prepared.tasks, history, request, machine.roleArn),
+        },
         context: this.contextObject(machine, request, execution.startDate, history, prepared.states),
       } as RunOptions;
       const run = stateMachine.run(request.input as never, runOptions);
@@ -158,9 +160,11 @@ export class StepFunctionsEngine {
     tasks: ReadonlyMap<string, StateInfo>,
     history: ExecutionHistory,
     request: ExecutionRequest,
+    roleArn: string | undefined,
   ): Record<string, (input: unknown) => Promise<never>> {
     const deps = {
       lambda: this.options.lambda,
+      ...(roleArn !== undefined && { roleArn }),
       ...(this.options.integrations && { integrations: this.options.integrations }),
       ...(request.traceHeader !== undefined && { traceHeader: request.traceHeader }),
     };

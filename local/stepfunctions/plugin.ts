@@ -4,8 +4,9 @@ import type { LocalCloudPlugin } from '../core/plugin.js';
 import { LOCAL_AUTHORIZATION } from '../dynamodb/dynamodb-local.js';
 import { writtenTables } from '../dynamodb/table-writes.js';
 import { dynamoDbCaller } from '../dynamodb/tables.js';
+import { signedWithKey } from '../iam/identities.js';
 import { type LocalStateMachine, StepFunctionsService } from './service.js';
-import type { PutEventsResult, StepFunctionsIntegrations } from './tasks.js';
+import type { PutEventsResult, StepFunctionsIntegrations, TaskCaller } from './tasks.js';
 
 /**
  * Joins Step Functions to the local cloud: the template's state machines, Lambda tasks on the cloud's Lambda,
@@ -42,7 +43,7 @@ export function stepFunctionsPlugin(options: StepFunctionsPluginOptions = {}): S
         ...(options.timeScale !== undefined && { timeScale: options.timeScale }),
         stateMachines: stateMachinesOf(cloud),
         integrations: {
-          putEvents: options.putEvents ?? ((params) => putEventsOverEndpoint(cloud, params)),
+          putEvents: options.putEvents ?? ((params, caller) => putEventsOverEndpoint(cloud, params, caller)),
           dynamodb: async (operation, params) => {
             try {
               const result = await dynamodb(operation, params);
@@ -120,13 +121,25 @@ export function stateMachinesOf(cloud: Pick<LocalCloud, 'model'>): LocalStateMac
   });
 }
 
-async function putEventsOverEndpoint(cloud: LocalCloud, params: unknown): Promise<PutEventsResult> {
+async function putEventsOverEndpoint(
+  cloud: LocalCloud,
+  params: unknown,
+  caller: TaskCaller,
+): Promise<PutEventsResult> {
+  // Signed with the state machine role's key: the endpoint authorizes the call as that role.
+  let authorization = LOCAL_AUTHORIZATION.replace('/dynamodb/', '/events/').replace(
+    'us-east-1',
+    cloud.region,
+  );
+  if (caller.roleArn !== undefined) {
+    authorization = signedWithKey(authorization, cloud.iam.accessKeyIdOf(caller.roleArn));
+  }
   const response = await fetch(cloud.url, {
     method: 'POST',
     headers: {
       'content-type': 'application/x-amz-json-1.1',
       'x-amz-target': 'AWSEvents.PutEvents',
-      authorization: LOCAL_AUTHORIZATION.replace('/dynamodb/', '/events/').replace('us-east-1', cloud.region),
+      authorization,
     },
     body: JSON.stringify(params),
   });

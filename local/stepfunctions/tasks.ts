@@ -47,8 +47,13 @@ export interface SqsSendMessageResult {
  * thrown as an `AwsError` (its `code` is the AWS error code, e.g. `ConditionalCheckFailedException`) or any Error
  * whose `name` is that code (what the AWS SDK throws); the engine turns it into `DynamoDB.<code>` and so on.
  */
+/** Who a task acts as: the state machine's role (service integrations run with it). */
+export interface TaskCaller {
+  readonly roleArn?: string;
+}
+
 export interface StepFunctionsIntegrations {
-  putEvents(params: { Entries: PutEventsEntry[] }): Promise<PutEventsResult>;
+  putEvents(params: { Entries: PutEventsEntry[] }, caller: TaskCaller): Promise<PutEventsResult>;
   /** `params` are DynamoDB's own API parameters (typed attribute values), as the Task's `Parameters` give them. */
   dynamodb(operation: DynamoDbOperation, params: Record<string, unknown>): Promise<Record<string, unknown>>;
   sqsSendMessage(params: SqsSendMessageParams): Promise<SqsSendMessageResult>;
@@ -97,6 +102,8 @@ export interface TaskDeps {
   readonly lambda: LambdaInvoker;
   readonly integrations?: Partial<StepFunctionsIntegrations>;
   readonly traceHeader?: string;
+  /** The state machine's role, which its service integrations act as. */
+  readonly roleArn?: string;
 }
 
 export async function runTask(
@@ -228,7 +235,9 @@ async function putEvents(
       ? entry
       : { ...entry, Detail: JSON.stringify(entry.Detail) },
   ) as PutEventsEntry[];
-  const result = await callService('EventBridge', 'EventBridge', () => put({ Entries: serialised }));
+  const result = await callService('EventBridge', 'EventBridge', () =>
+    put({ Entries: serialised }, deps.roleArn === undefined ? {} : { roleArn: deps.roleArn }),
+  );
   if (result.FailedEntryCount > 0) {
     throw new StatesError('EventBridge.FailedEntry', JSON.stringify(result));
   }

@@ -54,15 +54,25 @@ describe('EventStore', () => {
     });
   });
 
-  it('keeps the table by default and takes the removal policy from props', () => {
-    synth().template.hasResource('AWS::DynamoDB::Table', {
-      Properties: Match.objectLike({ StreamSpecification: Match.anyValue() }),
+  it('keeps the table (deletion-protected) and its relay failure queue by default; the removal policy from props', () => {
+    const kept = synth().template;
+    kept.hasResource('AWS::DynamoDB::Table', {
+      Properties: Match.objectLike({
+        StreamSpecification: Match.anyValue(),
+        DeletionProtectionEnabled: true,
+      }),
       DeletionPolicy: 'Retain',
     });
-    synth({ removalPolicy: RemovalPolicy.DESTROY }).template.hasResource('AWS::DynamoDB::Table', {
-      Properties: Match.objectLike({ StreamSpecification: Match.anyValue() }),
+    kept.hasResource('AWS::SQS::Queue', { DeletionPolicy: 'Retain' });
+    const dropped = synth({ removalPolicy: RemovalPolicy.DESTROY }).template;
+    dropped.hasResource('AWS::DynamoDB::Table', {
+      Properties: Match.objectLike({
+        StreamSpecification: Match.anyValue(),
+        DeletionProtectionEnabled: false,
+      }),
       DeletionPolicy: 'Delete',
     });
+    expect(JSON.stringify(dropped.findResources('AWS::SQS::Queue'))).not.toContain('Retain');
   });
 
   it('feeds the relay from the stream through its live alias: INSERTs of events only, bisect, partial failures', () => {

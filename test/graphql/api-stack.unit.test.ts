@@ -6,8 +6,11 @@ import { buildApp } from '../../bin/app.js';
 import { loadConfig } from '../../lib/config.js';
 
 /** The API stack as `cdk synth` builds it, per stage (bundling skipped). */
-function apiTemplate(stage: 'dev' | 'prod'): Template {
-  const app = buildApp(loadConfig({ STAGE: stage }), new App({ context: { 'aws:cdk:bundling-stacks': [] } }));
+function apiTemplate(stage: 'dev' | 'prod', env: Record<string, string> = {}): Template {
+  const app = buildApp(
+    loadConfig({ STAGE: stage, ...env }),
+    new App({ context: { 'aws:cdk:bundling-stacks': [] } }),
+  );
   const stack = app.node.children.find(
     (c): c is Stack => c instanceof Stack && c.stackName === `CommerceForge-${stage}-Api`,
   );
@@ -67,15 +70,36 @@ describe('the API stack', () => {
 
   it('resolves every field with a direct Lambda resolver (no mapping templates)', () => {
     const resolvers = Object.values(dev.findResources('AWS::AppSync::Resolver'));
-    expect(resolvers).toHaveLength(16);
+    expect(resolvers).toHaveLength(17);
     for (const resolver of resolvers) {
       expect(resolver.Properties.RequestMappingTemplate).toBeUndefined();
       expect(resolver.Properties.ResponseMappingTemplate).toBeUndefined();
     }
     const fields = resolvers.map((r) => `${r.Properties.TypeName}.${r.Properties.FieldName}`);
     expect(new Set(fields).size).toBe(fields.length);
-    expect(fields).toEqual(expect.arrayContaining(['Order.customer', 'Order.payment', 'Product.rating']));
+    expect(fields).toEqual(
+      expect.arrayContaining([
+        'Order.customer',
+        'Order.payment',
+        'Product.rating',
+        // Runs when a client subscribes: the check that a customer subscribes to their own orders.
+        'Subscription.onOrderUpdated',
+      ]),
+    );
   });
+
+  it("gives the resolvers the stage's IAM admin allow-list, and none when it is empty", () => {
+    const operator = 'arn:aws:iam::111122223333:role/commerceforge-operator';
+    const withList = apiTemplate('prod', { ADMIN_ROLE_ARNS: operator });
+    const resolvers = Object.values(withList.findResources('AWS::Lambda::Function')).filter((fn) =>
+      String(fn.Properties.Description ?? '').startsWith('GraphQL resolvers of'),
+    );
+    expect(resolvers).toHaveLength(SERVICES.length);
+    for (const fn of resolvers) expect(fn.Properties.Environment.Variables.ADMIN_ROLE_ARNS).toBe(operator);
+    for (const fn of Object.values(dev.findResources('AWS::Lambda::Function'))) {
+      expect(fn.Properties.Environment?.Variables?.ADMIN_ROLE_ARNS).toBeUndefined();
+    }
+  }, 60_000);
 
   it('signs people in with Cognito (groups admin and customer, MFA, threat protection) by default', () => {
     dev.hasResourceProperties('AWS::Cognito::UserPool', {
@@ -120,7 +144,7 @@ describe('npm run -s schema', () => {
       'submitReview(input: SubmitReviewInput!): Review!',
       'productReviews(sku: ID!)',
       'sagaStats',
-      'onOrderUpdated(id: ID!)',
+      'onOrderUpdated(id: ID!, customerId: ID)',
     ]) {
       expect(sdl).toContain(needle);
     }

@@ -147,10 +147,16 @@ describe('the GraphQL resolver kit', () => {
 describe('callers', () => {
   it('tells an API key, a Cognito user and an IAM role apart', () => {
     expect(callerOf(null)).toEqual({ kind: 'developer' });
-    expect(callerOf(customer)).toEqual({ kind: 'user', userId: 'user-1', groups: ['customer'] });
+    expect(callerOf(customer)).toEqual({
+      kind: 'user',
+      userId: 'user-1',
+      groups: ['customer'],
+      emailVerified: false,
+    });
     expect(callerOf({ userArn: 'arn:aws:iam::1:role/x', username: 'AROA' })).toEqual({
       kind: 'service',
       id: 'arn:aws:iam::1:role/x',
+      admin: false,
     });
     expect(isAdmin(callerOf(customer))).toBe(false);
     expect(isAdmin(callerOf(admin))).toBe(true);

@@ -40,7 +40,6 @@ export function orderLives(
           total: 1000 + i,
           currency: i % 5 === 0 ? 'USD' : 'EUR',
           shippingAddress: address,
-          paymentToken: 'tok_visa',
         },
         { streamId: orderId, streamVersion: 1, occurredAt: at(0) },
       ),

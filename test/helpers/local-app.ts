@@ -6,11 +6,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { App } from 'aws-cdk-lib';
 import { buildApp } from '../../bin/app.js';
 import { loadConfig } from '../../lib/config.js';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.js';
-import { consoleLogger, quietLogger } from '../../local/core/log.js';
+import { consoleLogger, type LocalLogger, quietLogger } from '../../local/core/log.js';
 import { type DefaultPlugins, defaultPlugins } from '../../local/plugins.js';
 import { hashOf, synthesizeOnce } from './synth-once.js';
 
@@ -46,14 +47,20 @@ export function synthesizeApp(): string {
 /** The running app, with handles on the plugins (e.g. `plugins.eventBridge.service.bridge.events`). */
 export type LocalApp = LocalCloud & { readonly plugins: DefaultPlugins };
 
-export async function startLocalApp(options: { timeScale?: number } = {}): Promise<LocalApp> {
+export async function startLocalApp(
+  options: {
+    timeScale?: number;
+    /** Where the cloud's lines and the functions' output go (e.g. a test collecting the logs). */
+    logger?: LocalLogger;
+  } = {},
+): Promise<LocalApp> {
   const assemblyDir = synthesizeApp();
   const plugins = defaultPlugins(options.timeScale === undefined ? {} : { timeScale: options.timeScale });
   const cloud = await startLocalCloud({
     assemblyDir,
     port: 0,
     // LOCAL_CLOUD_VERBOSE=1 shows the functions' output (logs, REPORT lines) while a test runs.
-    logger: process.env.LOCAL_CLOUD_VERBOSE ? consoleLogger : quietLogger,
+    logger: options.logger ?? (process.env.LOCAL_CLOUD_VERBOSE ? consoleLogger : quietLogger),
     plugins,
   });
   return Object.assign(cloud, { plugins });
@@ -97,4 +104,62 @@ export function physicalName(cloud: LocalCloud, service: string, constructPath: 
   const resource = cloud.model.resources().find((r) => r.definition.Metadata?.['aws:cdk:path'] === path);
   if (!resource) throw new Error(`no resource at ${path}`);
   return cloud.model.identity(resource).name;
+}
+
+/** SDK credentials that act as `roleArn` on the local cloud (each role has its own access key id). */
+export function credentialsOfRole(cloud: LocalCloud, roleArn: string) {
+  return { accessKeyId: cloud.iam.accessKeyIdOf(roleArn), secretAccessKey: 'local' };
+}
+
+/**
+ * Credentials of the role that may publish `commerceforge.<service>`, as the bus policy names it (the service's
+ * outbox relay; the saga's state machine): for a test that puts a service's events on the bus as it would.
+ */
+export function publisherCredentials(cloud: LocalCloud, service: string) {
+  for (const resource of cloud.model.resources('AWS::Events::EventBusPolicy')) {
+    const { Statement } = cloud.model.properties(resource) as {
+      Statement?: { Condition?: Record<string, Record<string, unknown>> };
+    };
+    const condition = Statement?.Condition;
+    if (condition?.StringEquals?.['events:source'] !== `commerceforge.${service}`) continue;
+    const [roleArn] = [condition.ArnNotEquals?.['aws:PrincipalArn']].flat();
+    if (typeof roleArn === 'string') return credentialsOfRole(cloud, roleArn);
+  }
+  throw new Error(`the bus policy names no publisher of commerceforge.${service}`);
+}
+
+/** Credentials of `<Service>/<constructPath>`'s execution role: what the function's own AWS calls act as. */
+export function functionCredentials(cloud: LocalCloud, service: string, constructPath: string) {
+  const name = physicalName(cloud, service, `${constructPath}/Function`);
+  const fn = cloud.model
+    .resources('AWS::Lambda::Function')
+    .find((resource) => cloud.model.identity(resource).name === name);
+  const roleArn = fn && cloud.model.properties(fn).Role;
+  if (typeof roleArn !== 'string') throw new Error(`${name} has no execution role`);
+  return credentialsOfRole(cloud, roleArn);
+}
+
+/**
+ * EventBridge clients that put a service's events on the bus as its publisher role (`publisherCredentials`), one
+ * per service: `publisherBus(app)('orders').send(new PutEventsCommand(...))`. Destroy them with `destroy()`.
+ */
+export function publisherBus(cloud: LocalCloud) {
+  const clients = new Map<string, EventBridgeClient>();
+  const clientOf = (service: string) => {
+    let client = clients.get(service);
+    if (!client) {
+      client = new EventBridgeClient({
+        endpoint: cloud.url,
+        region: cloud.region,
+        credentials: publisherCredentials(cloud, service),
+      });
+      clients.set(service, client);
+    }
+    return client;
+  };
+  return Object.assign(clientOf, {
+    destroy: () => {
+      for (const client of clients.values()) client.destroy();
+    },
+  });
 }

@@ -86,7 +86,7 @@ describe('catalogue', () => {
       for (let v = 1; v <= latest; v++) expect(findEntry(type, v), `${type} v${v}`).toBeDefined();
       expect(catalogue.filter((e) => e.type === type && e.latest)).toHaveLength(1);
     }
-    expect(latestVersion('OrderPlaced')).toBe(2);
+    expect(latestVersion('OrderPlaced')).toBe(3);
   });
 });
 
@@ -118,8 +118,8 @@ describe('parseEvent', () => {
   });
 
   it('refuses a version this code does not know', () => {
-    const error = thrown(() => parseEvent(orderPlacedV2({ version: 3 })));
-    expect(error).toMatchObject({ code: 'UNKNOWN_EVENT_VERSION', eventType: 'OrderPlaced', eventVersion: 3 });
+    const error = thrown(() => parseEvent(orderPlacedV2({ version: 4 })));
+    expect(error).toMatchObject({ code: 'UNKNOWN_EVENT_VERSION', eventType: 'OrderPlaced', eventVersion: 4 });
   });
 
   it('refuses data that does not match its version, with the zod issues and the type/version', () => {

@@ -3,18 +3,27 @@ import * as z from 'zod';
 import { EventValidationError } from '../../functions/kernel/errors.js';
 import { defineEvent } from '../../functions/kernel/events/define.js';
 import { createEventReader, parseEvent, upcast } from '../../functions/kernel/events/parse.js';
-import { anEnvelope, orderPlacedV1, orderPlacedV1Data } from '../helpers/events.js';
+import { anEnvelope, orderPlacedV1, orderPlacedV1Data, orderPlacedV2Data } from '../helpers/events.js';
 
-describe('OrderPlaced v1 → v2', () => {
-  it('reads a v1 event as v2, with the USD its amounts always meant', () => {
+describe('OrderPlaced v1 → v2 → v3', () => {
+  it('reads a v1 event as v3: the USD its amounts always meant, and no payment token', () => {
     const event = parseEvent(orderPlacedV1());
-    expect(event).toMatchObject({ type: 'OrderPlaced', version: 2, eventId: 'evt-parent-1' });
-    expect(event.data).toEqual({ ...orderPlacedV1Data(), currency: 'USD' });
+    expect(event).toMatchObject({ type: 'OrderPlaced', version: 3, eventId: 'evt-parent-1' });
+    const { paymentToken: _token, ...withoutToken } = orderPlacedV1Data();
+    expect(event.data).toEqual({ ...withoutToken, currency: 'USD' });
+  });
+
+  it('reads a v2 event as v3 without its payment token (the token lives in the vault now)', () => {
+    const event = parseEvent(orderPlacedV1({ version: 2, data: orderPlacedV2Data() }));
+    expect(event.version).toBe(3);
+    expect(event.data).not.toHaveProperty('paymentToken');
+    expect(JSON.stringify(event)).not.toContain('tok_visa');
+    expect(event.data).toMatchObject({ currency: 'EUR', total: 3399 });
   });
 
   it('upcast() brings a validated v1 envelope to the newest shape', () => {
     const event = upcast(orderPlacedV1());
-    expect(event.version).toBe(2);
+    expect(event.version).toBe(3);
     if (event.type === 'OrderPlaced') expect(event.data.currency).toBe('USD');
   });
 

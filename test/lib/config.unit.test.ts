@@ -55,6 +55,17 @@ describe('loadConfig', () => {
     expect(prod.logRetentionDays).toBeGreaterThan(dev.logRetentionDays);
   });
 
+  it('reads the IAM admin allow-list (ADMIN_ROLE_ARNS): none by default, role ARNs comma-separated', () => {
+    expect(loadConfig({}).adminRoleArns).toEqual([]);
+    const ops = 'arn:aws:iam::123456789012:role/ops/commerceforge-operator';
+    expect(
+      loadConfig({ ADMIN_ROLE_ARNS: ` ${ops}, arn:aws:iam::123456789012:user/ci ` }).adminRoleArns,
+    ).toEqual([ops, 'arn:aws:iam::123456789012:user/ci']);
+    for (const bad of ['*', 'arn:aws:iam::123456789012:*', 'arn:aws:sts::123456789012:assumed-role/ops/s']) {
+      expect(() => loadConfig({ ADMIN_ROLE_ARNS: bad })).toThrow(/ADMIN_ROLE_ARNS/);
+    }
+  });
+
   it('treats blank values as unset', () => {
     expect(loadConfig({ STAGE: '  ', RETRY_MAX_ATTEMPTS: '' }).retry.maxAttempts).toBe(3);
   });

@@ -1,4 +1,4 @@
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent, EventType } from '../../functions/kernel/events/catalogue.js';
@@ -7,11 +7,17 @@ import { toPutEventsEntry } from '../../functions/kernel/publisher.js';
 import { createEventStore, type EventStore } from '../../functions/kernel/store/event-store.js';
 import type { NotificationResult } from '../../functions/notifications/handlers/on-notifying-event.js';
 import { type Clients, clientsFor, invoke } from '../helpers/invoke.js';
-import { eventually, type LocalApp, physicalName, startLocalApp } from '../helpers/local-app.js';
+import {
+  eventually,
+  type LocalApp,
+  physicalName,
+  publisherBus,
+  startLocalApp,
+} from '../helpers/local-app.js';
 
 let app: LocalApp;
 let clients: Clients;
-let bus: EventBridgeClient;
+let bus: ReturnType<typeof publisherBus>;
 let busName: string;
 let store: EventStore;
 let orderCustomers: string;
@@ -19,11 +25,8 @@ let orderCustomers: string;
 beforeAll(async () => {
   app = await startLocalApp();
   clients = clientsFor(app);
-  bus = new EventBridgeClient({
-    endpoint: app.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
+  // Each event as its service's publisher puts it: the bus refuses commerceforge.<service> from anyone else.
+  bus = publisherBus(app);
   busName = physicalName(app, 'Platform', 'DomainEvents/Bus');
   store = createEventStore({
     client: clients.doc,
@@ -32,6 +35,7 @@ beforeAll(async () => {
   orderCustomers = physicalName(app, 'Notifications', 'OrderCustomer');
 }, 180_000);
 afterAll(async () => {
+  bus?.destroy();
   await app?.stop();
 });
 
@@ -66,7 +70,7 @@ const notify = (payload: unknown) =>
   invoke(app, clients.lambda, 'Notifications', 'OnNotifyingEvent', payload);
 const project = (payload: unknown) => invoke(app, clients.lambda, 'Notifications', 'Projector', payload);
 const publish = (event: DomainEvent) =>
-  bus.send(new PutEventsCommand({ Entries: [toPutEventsEntry(event, busName)] }));
+  bus(event.source).send(new PutEventsCommand({ Entries: [toPutEventsEntry(event, busName)] }));
 const sentFor = async (eventId: string) => (await store.load(eventId)).events as DomainEvent[];
 const handlerName = () => physicalName(app, 'Notifications', 'OnNotifyingEvent/Function');
 const handlerInvocations = () => app.lambda.invocations(handlerName()).length;
@@ -136,7 +140,6 @@ describe('notifications on the local cloud', () => {
           total: 1250,
           currency: 'EUR',
           shippingAddress: { line1: '1 Main St', city: 'Utrecht', postalCode: '3511', country: 'NL' },
-          paymentToken: 'tok_visa',
         },
         streamId: 'order#ord-notif-1',
         streamVersion: 1,

@@ -55,7 +55,6 @@ const placed: Fact<'OrderPlaced'> = {
     total: 3399,
     currency: 'EUR',
     shippingAddress: address,
-    paymentToken: 'tok_visa',
   },
 };
 const confirmed: Fact<'OrderConfirmed'> = {

@@ -2,6 +2,7 @@ import { assert, describe, expect, it } from 'vitest';
 import { BusinessRuleError, DomainError, ValidationError } from '../../functions/kernel/domain/errors.js';
 import { latestEntry } from '../../functions/kernel/events/catalogue.js';
 import {
+  type ChargePayment,
   createPaymentDecider,
   type PaymentCommand,
   type PaymentFact,
@@ -10,6 +11,7 @@ import {
   paymentDecider,
   paymentStreamId,
   simulateProvider,
+  TOKEN_UNAVAILABLE,
 } from '../../functions/payments/domain/index.js';
 import { spec } from '../helpers/decider.js';
 
@@ -84,6 +86,22 @@ describe('payments decider', () => {
       given([])
         .when(charge('tok_mastercard'))
         .thenEmits([declined('invalid_token', 'The payment token is not valid')]);
+    });
+
+    it('declines without asking the provider when no token came from the vault (expired or never given)', () => {
+      const decider = createPaymentDecider({ charge: () => assert.fail('the provider was asked') });
+      const { paymentToken: _none, ...withoutToken } = (charge('tok_visa') as ChargePayment).data;
+      spec(decider)
+        .given([])
+        .when({ ...charge('tok_visa'), data: withoutToken } as PaymentCommand)
+        .thenEmits([declined(TOKEN_UNAVAILABLE, 'The payment token expired or was never given')]);
+    });
+
+    it('answers a charge already made without a token (the vault deleted it after the charge)', () => {
+      const { paymentToken: _none, ...withoutToken } = (charge('tok_visa') as ChargePayment).data;
+      given([charged])
+        .when({ ...charge('tok_visa'), data: withoutToken } as PaymentCommand)
+        .thenEmits([]);
     });
 
     it('throws the retryable ProviderUnavailableError with tok_error, recording nothing', () => {

@@ -1,4 +1,4 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../functions/kernel/events/catalogue.js';
 import { rebuildProjection, scanViews } from '../../functions/kernel/projection/rebuild.js';
@@ -12,6 +12,7 @@ let app: LocalApp;
 let clients: Clients;
 let store: EventStore;
 let viewTable: string;
+let vaultTable: string;
 
 beforeAll(async () => {
   app = await startLocalApp();
@@ -21,27 +22,32 @@ beforeAll(async () => {
     tableName: physicalName(app, 'Payments', 'EventStore/Table'),
   });
   viewTable = physicalName(app, 'Payments', 'PaymentView');
+  vaultTable = physicalName(app, 'Payments', 'PaymentTokenVault');
 }, 120_000);
 afterAll(async () => {
   await app?.stop();
 });
 
 const payments = (payload: unknown) => invoke(app, clients.lambda, 'Payments', 'Commands', payload);
-const charge = (orderId: string, paymentToken: string, amount = 4200) =>
-  payments({
+/**
+ * A charge as the saga asks for it: the token waits in the token vault (as PlaceOrder leaves it; put here
+ * directly, so a test can swap it), the command names none.
+ */
+const charge = async (orderId: string, paymentToken: string, amount = 4200) => {
+  await clients.doc.send(
+    new PutCommand({
+      TableName: vaultTable,
+      Item: { orderId, paymentToken, expiresAt: Math.floor(Date.now() / 1000) + 3600 },
+    }),
+  );
+  return payments({
     command: {
       type: 'ChargePayment',
-      data: {
-        paymentId: `pay-${orderId}`,
-        orderId,
-        customerId: 'cust-1',
-        amount,
-        currency: 'EUR',
-        paymentToken,
-      },
+      data: { paymentId: `pay-${orderId}`, orderId, customerId: 'cust-1', amount, currency: 'EUR' },
     },
     actor: { type: 'service', id: 'saga' },
   });
+};
 const refund = (orderId: string, refundId: string, amount?: number) =>
   payments({
     command: {

@@ -33,7 +33,6 @@ const placed = (orderId: string) =>
       total: 500,
       currency: 'EUR',
       shippingAddress: address,
-      paymentToken: 'tok_visa',
     },
     { streamId: orderId, streamVersion: 1 },
   );

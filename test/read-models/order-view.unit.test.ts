@@ -18,7 +18,6 @@ const placed = event(
     total: 2500,
     currency: 'EUR',
     shippingAddress: address,
-    paymentToken: 'tok_visa',
   },
   at(1, '2025-03-01T12:00:00.000Z'),
 );

@@ -15,7 +15,6 @@ const placed = (orderId: string, total: number, currency: string, occurredAt: st
       total,
       currency,
       shippingAddress: address,
-      paymentToken: 'tok_visa',
     },
     { streamId: orderId, streamVersion: 1, occurredAt },
   );

@@ -147,10 +147,10 @@ function commandsScheduled(history: readonly HistoryEvent[]): string[] {
     .map((e) => {
       const input = JSON.parse(e.lambdaFunctionScheduledEventDetails?.input ?? '{}') as {
         command?: { type?: string };
-        order?: unknown;
         event?: string;
       };
-      return input.command?.type ?? (input.order ? 'PlanFulfillment' : `build ${input.event}`);
+      // The plan takes `{ orderId }` only; an event build names its `event`.
+      return input.command?.type ?? (input.event ? `build ${input.event}` : 'PlanFulfillment');
     })
     .filter((name) => !name.startsWith('build '));
 }

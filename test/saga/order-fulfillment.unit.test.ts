@@ -5,7 +5,13 @@ import path from 'node:path';
 import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../bin/app.js';
-import { parsePlanRequest, planFulfillment } from '../../functions/order-fulfillment/domain/plan.js';
+import {
+  parsePlanRequest,
+  placedOrderInStore,
+  planFulfillment,
+  type StoredEvent,
+  UnknownOrderError,
+} from '../../functions/order-fulfillment/domain/plan.js';
 import { COMPENSATION_FAILED_ERROR, sagaEventRequestSchema } from '../../functions/saga/contract.js';
 import { buildSagaEvent } from '../../functions/saga/saga-events.js';
 import { loadConfig } from '../../lib/config.js';
@@ -21,6 +27,7 @@ import {
   StepFunctionsService,
   stateMachinesOf,
 } from '../../local/stepfunctions/index.js';
+import { UNKNOWN_ORDER_ERROR } from '../../statemachines/order-fulfillment.js';
 import { namedError, TRACEPARENT } from './helpers.js';
 
 /**
@@ -137,7 +144,16 @@ const RESULTS: Record<string, (data: Record<string, unknown>) => unknown> = {
   CancelOrder: (d) => ({ orderId: d.orderId, status: 'CANCELLED', failureReason: d.reason }),
 };
 
-function localSaga(behaviours: Partial<Record<string, Behaviour>> = {}) {
+/** The orders store as the fake plan reads it: the order placed as `sagaInput()` says, unless a test says otherwise. */
+function storedOrder(orderId = ORDER_ID): StoredEvent[] {
+  const { paymentToken: _token, ...order } = sagaInput(orderId).input as Record<string, unknown>;
+  return [{ type: 'OrderPlaced', eventId: 'evt-order-placed-1', data: order }];
+}
+
+function localSaga(
+  behaviours: Partial<Record<string, Behaviour>> = {},
+  ordersStore: (orderId: string) => StoredEvent[] = storedOrder,
+) {
   const calls: Call[] = [];
   const counts = new Map<string, number>();
   const byArn = new Map(Object.entries(saga.arns).map(([target, arn]) => [arn, target as Target]));
@@ -157,7 +173,14 @@ function localSaga(behaviours: Partial<Record<string, Behaviour>> = {}) {
       try {
         const behaviour = behaviours[name];
         if (target === 'plan')
-          return ok(behaviour ? await behaviour({}, call) : planFulfillment(parsePlanRequest(payload)));
+          return ok(
+            behaviour
+              ? await behaviour({}, call)
+              : (() => {
+                  const { orderId } = parsePlanRequest(payload);
+                  return planFulfillment(placedOrderInStore(orderId, ordersStore(orderId)));
+                })(),
+          );
         const data = body.command!.data;
         const result = behaviour ? await behaviour(data, call) : RESULTS[name]!(data);
         return ok({ events: [], result });
@@ -212,8 +235,8 @@ function attempts(history: readonly HistoryEvent[], name: string) {
   return history.flatMap((event, index) => {
     if (event.type !== 'LambdaFunctionScheduled') return [];
     const { input } = event.lambdaFunctionScheduledEventDetails as { input: string };
-    const parsed = JSON.parse(input) as { command?: { type?: string }; order?: unknown };
-    if ((parsed.command?.type ?? (parsed.order ? 'PlanFulfillment' : undefined)) !== name) return [];
+    const parsed = JSON.parse(input) as { command?: { type?: string }; orderId?: unknown };
+    if ((parsed.command?.type ?? (parsed.orderId ? 'PlanFulfillment' : undefined)) !== name) return [];
     const end = history
       .slice(index + 1)
       .find((e) => /^LambdaFunction(Succeeded|Failed|TimedOut)$/.test(e.type));
@@ -276,6 +299,43 @@ describe('the order fulfillment state machine of the real app', () => {
 });
 
 describe('the order fulfillment saga on the local engine', () => {
+  it("moves money and goods on the orders store's order, not on the triggering event's word", async () => {
+    const local = localSaga();
+    const forged = sagaInput();
+    const { result } = await local.run({
+      ...forged,
+      input: {
+        ...forged.input,
+        customerId: 'cust-forger',
+        total: 1,
+        items: [{ sku: 'MUG-CLASSIC', quantity: 50, unitPrice: 0 }],
+        shippingAddress: { ...forged.input.shippingAddress, line1: '9 Forger Lane' },
+      },
+    });
+    expect(result.output).toMatchObject({ status: 'Succeeded' });
+    expect(dataOf(local.named('ChargePayment')[0])).toMatchObject({ customerId: 'cust-1', amount: 3900 });
+    expect(dataOf(local.named('ReserveStock')[0])?.items).toEqual([
+      { sku: 'MUG-CLASSIC', quantity: 2 },
+      { sku: 'CAP-BLACK', quantity: 1 },
+    ]);
+    expect(dataOf(local.named('CreateShipment')[0])?.shippingAddress).toEqual(
+      sagaInput().input.shippingAddress,
+    );
+  });
+
+  it('does nothing for an order the orders store does not hold: Abandoned, nothing reserved, charged or undone', async () => {
+    const local = localSaga({}, () => []);
+    const { result } = await local.run();
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.output).toMatchObject({
+      status: 'Abandoned',
+      abandonedStep: 'PlanFulfillment',
+      error: { Error: UNKNOWN_ORDER_ERROR },
+    });
+    // Not even CancelOrder: there is no order to cancel.
+    expect(local.names()).toEqual(['PlanFulfillment']);
+  });
+
   it('succeeds: plan, reserve, charge, ship, confirm, each once, each a correlated idempotent command', async () => {
     const local = localSaga();
     const { result } = await local.run();
@@ -308,7 +368,7 @@ describe('the order fulfillment saga on the local engine', () => {
       customerId: 'cust-1',
       amount: 3900,
       currency: 'USD',
-      paymentToken: 'tok_visa',
+      // no paymentToken: payments reads it from its token vault by orderId
     });
     expect(dataOf(local.named('CreateShipment')[0])).toEqual({
       shipmentId: `shp-${ORDER_ID}`,
@@ -503,18 +563,31 @@ describe('PlanFulfillment (pure)', () => {
       ],
       amount: 3900,
       currency: 'USD',
+      shippingAddress: order.shippingAddress,
     });
     // The same order, the same plan: a retried step names the same payment and shipment.
     expect(planFulfillment(order)).toEqual(planFulfillment(structuredClone(order)));
   });
 
-  it('refuses anything but an order as OrderPlaced carries it (ValidationError)', () => {
+  it('takes the order id only (ValidationError without one)', () => {
     expect(() => parsePlanRequest({ order: { orderId: ORDER_ID } })).toThrow(
       expect.objectContaining({ name: 'ValidationError' }),
     );
-    expect(() => parsePlanRequest(sagaInput().input)).toThrow(
+    expect(() => parsePlanRequest({ orderId: '' })).toThrow(
       expect.objectContaining({ name: 'ValidationError' }),
     );
-    expect(parsePlanRequest({ order: sagaInput().input, correlationId: 'corr-1' }).orderId).toBe(ORDER_ID);
+    expect(parsePlanRequest({ orderId: ORDER_ID, correlationId: 'corr-1' }).orderId).toBe(ORDER_ID);
+  });
+
+  it("plans the order its store holds, and refuses (UnknownOrderError) an order the store doesn't hold", () => {
+    expect(placedOrderInStore(ORDER_ID, storedOrder()).total).toBe(3900);
+    expect(() => placedOrderInStore(ORDER_ID, [])).toThrow(UnknownOrderError);
+    // A stream that does not start with the order's own OrderPlaced is no order either.
+    const other = storedOrder('c6f1a0e2-3b4d-5e6f-8a9b-0c1d2e3f4a5b');
+    expect(() => placedOrderInStore(ORDER_ID, other)).toThrow(UnknownOrderError);
+    const confirmed = [{ type: 'OrderConfirmed', eventId: 'e', data: { orderId: ORDER_ID } }];
+    expect(() => placedOrderInStore(ORDER_ID, confirmed)).toThrow(UnknownOrderError);
+    // The state machine abandons on this error's name.
+    expect(new UnknownOrderError('x').name).toBe(UNKNOWN_ORDER_ERROR);
   });
 });

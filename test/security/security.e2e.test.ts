@@ -6,7 +6,13 @@ import { toPutEventsEntry } from '../../functions/kernel/publisher.js';
 import { createEventStore, type EventStore } from '../../functions/kernel/store/event-store.js';
 import type { AuditResult } from '../../functions/security/handlers/record-audit.js';
 import { type Clients, clientsFor, invoke, succeeded } from '../helpers/invoke.js';
-import { eventually, type LocalApp, physicalName, startLocalApp } from '../helpers/local-app.js';
+import {
+  eventually,
+  type LocalApp,
+  physicalName,
+  publisherCredentials,
+  startLocalApp,
+} from '../helpers/local-app.js';
 
 let app: LocalApp;
 let clients: Clients;
@@ -113,10 +119,11 @@ describe('security on the local cloud', () => {
         actor: { type: 'user', id: 'admin-7' },
       },
     ) as DomainEvent;
+    // As inventory's publisher: the bus refuses commerceforge.inventory from anyone else.
     const bus = new EventBridgeClient({
       endpoint: app.url,
       region: 'us-east-1',
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      credentials: publisherCredentials(app, 'inventory'),
     });
     const busName = physicalName(app, 'Platform', 'DomainEvents/Bus');
     await bus.send(new PutEventsCommand({ Entries: [toPutEventsEntry(added, busName)] }));

@@ -6,7 +6,13 @@ import { createEventStore, type EventStore } from '../../functions/kernel/store/
 import type { ShipmentResult } from '../../functions/shipping/handlers/results.js';
 import type { WarehouseAgentPlugin } from '../../local/warehouse-agent.js';
 import { type Clients, clientsFor, invoke, succeeded } from '../helpers/invoke.js';
-import { eventually, type LocalApp, physicalName, startLocalApp } from '../helpers/local-app.js';
+import {
+  eventually,
+  type LocalApp,
+  physicalName,
+  publisherCredentials,
+  startLocalApp,
+} from '../helpers/local-app.js';
 
 let app: LocalApp;
 let clients: Clients;
@@ -194,10 +200,11 @@ describe('shipping on the local cloud', () => {
     const completed = await until('mission-shp-dup', 'MissionCompleted');
     await until('shp-dup', 'ShipmentDispatched');
     const { eventBusName } = await onBus(completed.eventId);
+    // As shipping's publisher: the bus refuses commerceforge.shipping from anyone else.
     const events = new EventBridgeClient({
       endpoint: app.url,
       region: 'us-east-1',
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      credentials: publisherCredentials(app, 'shipping'),
     });
     const dispatcher = physicalName(app, 'Shipping', 'OnMissionCompleted/Function');
     const before = app.lambda.invocations(dispatcher).length;

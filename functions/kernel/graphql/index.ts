@@ -8,11 +8,14 @@ export {
 } from './commands.js';
 export {
   ADMIN_GROUP,
+  ADMIN_ROLE_ARNS_ENV,
   actorOf,
+  adminRoleArnsFrom,
   type Caller,
   CUSTOMER_GROUP,
   callerOf,
   isAdmin,
+  isAllowListed,
   principalOf,
 } from './identity.js';
 export { getView, queryIndex, readClient, scanView, tableFromEnv } from './read.js';

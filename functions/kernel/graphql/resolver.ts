@@ -6,7 +6,7 @@ import { type HandlerTools, withObservability } from '../observability.js';
 import { sdkRetryConfig } from '../sdk-retry.js';
 import { deny, SECURITY_COMMANDS_ENV } from './audit.js';
 import { type CommandInvoker, lambdaCommandInvoker } from './commands.js';
-import { type Caller, callerOf, isAdmin } from './identity.js';
+import { ADMIN_ROLE_ARNS_ENV, adminRoleArnsFrom, type Caller, callerOf, isAdmin } from './identity.js';
 
 /** The part of AppSync's direct Lambda resolver event the kit reads. */
 export const appSyncEventSchema = z.looseObject({
@@ -24,10 +24,12 @@ export interface FieldContext {
   readonly field: string;
   readonly invoker: CommandInvoker;
   readonly tools: HandlerTools;
-  /** Allowed for admins (and the dev API key); anyone else is denied, audited. */
+  /** Allowed for admins (the admin group, allow-listed IAM roles, the dev API key); anyone else is denied, audited. */
   requireAdmin(resource: string): Promise<void>;
   /** Allowed for the customer themselves and admins; anyone else is denied, audited. */
   requireSelfOrAdmin(customerId: string, resource: string): Promise<void>;
+  /** Denies, audited, for a reason of the field's own (it throws the ForbiddenError). */
+  deny(resource: string, reason: string): Promise<never>;
 }
 
 export interface FieldResolver {
@@ -81,7 +83,7 @@ export function graphqlHandler(
     if (!parsed.success) throw validationError(parsed.error);
 
     invoker ??= lambdaCommandInvoker(tools.captureClient(new LambdaClient(sdkRetryConfig())));
-    const caller = callerOf(event.identity);
+    const caller = callerOf(event.identity, adminRoleArnsFrom(process.env[ADMIN_ROLE_ARNS_ENV]));
     const live = invoker;
     const log = (message: string, details: Record<string, unknown>) => tools.logger.warn(message, details);
     const refuse = (resource: string, reason: string) =>
@@ -100,6 +102,7 @@ export function graphqlHandler(
         if (caller.kind === 'user' && caller.userId === customerId) return;
         await refuse(resource, `${name}: a customer reads and acts on their own data only`);
       },
+      deny: (resource, reason) => refuse(resource, `${name}: ${reason}`),
     };
     return resolver.resolve(parsed.data as never, ctx);
   });

@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KernelConfigurationError } from '../errors.js';
 import type { DomainEvent } from '../events/catalogue.js';
 import { parseEventBridgeEvent } from '../events/parse.js';
-import { withObservability } from '../observability.js';
+import { type HandlerTools, withObservability } from '../observability.js';
 import {
   isSqsEvent,
   projectQueuedEvents,
@@ -13,6 +13,7 @@ import {
 import { createProjector, type ProjectionOutcome, type Projector } from '../projection/projector.js';
 import type { Projection } from '../projection/view.js';
 import { documentClient, eventStoreFromEnvironment } from '../store/environment.js';
+import type { EventStore } from '../store/event-store.js';
 
 export interface ReadModelBinding {
   // biome-ignore lint/suspicious/noExplicitAny: a list of projections of different view types
@@ -26,7 +27,9 @@ export interface ProjectorHandlerOptions {
   readonly readModels: readonly ReadModelBinding[];
   /**
    * Catch gaps up from the service's own event store (for events of its own streams); events of other
-   * services are parked in the view until their gap fills instead.
+   * services are parked in the view until their gap fills instead. With the store, an event under the
+   * service's own source is projected only if the store holds it as delivered (its eventId at its stream and
+   * version): whoever could put an event on the bus under the service's source cannot write its views.
    * @default true when the function has EVENT_STORE_TABLE_NAME
    */
   readonly catchUpFromStore?: boolean;
@@ -51,13 +54,14 @@ interface ReadModelProjectors {
 export function projectorHandler(options: ProjectorHandlerOptions) {
   const env = options.env ?? process.env;
   let projectors: readonly ReadModelProjectors[] | undefined;
+  let store: EventStore | undefined;
 
   // Built on the first event (not at import), so a misconfigured function fails an invocation with a clear
   // error instead of its init.
   const build = (capture: (client: DynamoDBClient) => DynamoDBClient): readonly ReadModelProjectors[] => {
     const client = documentClient(capture(new DynamoDBClient({})));
     const useStore = options.catchUpFromStore ?? Boolean(env.EVENT_STORE_TABLE_NAME);
-    const store = useStore ? eventStoreFromEnvironment({ env, capture }) : undefined;
+    store = useStore ? eventStoreFromEnvironment({ env, capture }) : undefined;
     return options.readModels.map(({ projection, tableEnv }) => {
       const tableName = env[tableEnv];
       if (!tableName) {
@@ -76,11 +80,13 @@ export function projectorHandler(options: ProjectorHandlerOptions) {
     async (event, context, tools) => {
       if (isSqsEvent(event)) {
         projectors ??= build((c) => tools.captureClient(c));
+        const refused = await notInStore(store, options.service, event.Records);
+        if (refused.length > 0) refuse(tools, refused);
         const own = (e: DomainEvent) => e.source === options.service;
         const queued = projectors.flatMap(({ parking, catchingUp }): QueuedProjector[] =>
           catchingUp
             ? [
-                { projector: catchingUp, accepts: own },
+                { projector: catchingUp, accepts: (e) => own(e) && !refused.includes(e.eventId) },
                 { projector: parking, accepts: (e) => !own(e) },
               ]
             : [{ projector: parking }],
@@ -111,6 +117,11 @@ export function projectorHandler(options: ProjectorHandlerOptions) {
       projectors ??= build((c) => tools.captureClient(c));
       const own = envelope.source === options.service;
       const outcomes: Record<string, ProjectionOutcome> = {};
+      if (own && store && !(await heldByStore(store, envelope))) {
+        refuse(tools, [envelope.eventId]);
+        for (const { name } of projectors) outcomes[name] = 'ignored';
+        return outcomes;
+      }
       for (const { name, parking, catchingUp } of projectors) {
         outcomes[name] = await (own && catchingUp ? catchingUp : parking).project(envelope);
       }
@@ -118,4 +129,41 @@ export function projectorHandler(options: ProjectorHandlerOptions) {
       return outcomes;
     },
   );
+}
+
+/**
+ * Whether the service's store holds the event as delivered: the same eventId at its stream and version. The
+ * relay publishes an event only after its append, so a genuine one is always there (a strongly consistent read).
+ */
+async function heldByStore(store: EventStore, event: DomainEvent): Promise<boolean> {
+  const [stored] = await store.loadRaw(event.streamId, {
+    after: event.streamVersion - 1,
+    through: event.streamVersion,
+  });
+  return (stored as { eventId?: unknown } | undefined)?.eventId === event.eventId;
+}
+
+/** The eventIds of the batch's own events that the store does not hold (unreadable records are left to the batch). */
+async function notInStore(
+  store: EventStore | undefined,
+  service: string,
+  records: readonly { readonly body: string }[],
+): Promise<string[]> {
+  if (!store) return [];
+  const refused: string[] = [];
+  for (const record of records) {
+    let event: DomainEvent;
+    try {
+      event = parseEventBridgeEvent(JSON.parse(record.body));
+    } catch {
+      continue;
+    }
+    if (event.source === service && !(await heldByStore(store, event))) refused.push(event.eventId);
+  }
+  return refused;
+}
+
+function refuse(tools: HandlerTools, eventIds: readonly string[]): void {
+  tools.metrics.addMetric('EventsNotInStore', MetricUnit.Count, eventIds.length);
+  tools.logger.warn("refused events under this service's source that its store does not hold", { eventIds });
 }

@@ -26,8 +26,8 @@ export const META_VERSION = 0;
 export const MAX_EVENT_ENTRY_BYTES = 256 * 1024;
 /** DynamoDB's item limit is 400 KB; a snapshot is an optimisation, so one above this is simply not written. */
 export const MAX_SNAPSHOT_BYTES = 350 * 1024;
-/** TransactWriteItems: at most 100 items and 4 MB. */
-export const MAX_TRANSACTION_ITEMS = 100;
+/** TransactWriteItems: at most 100 items (declared with the other input limits) and 4 MB. */
+export { MAX_TRANSACTION_ITEMS } from '../domain/limits.js';
 export const MAX_TRANSACTION_BYTES = 4 * 1024 * 1024;
 /** Key and metadata attributes around the envelope, counted generously. */
 const ITEM_OVERHEAD_BYTES = 512;

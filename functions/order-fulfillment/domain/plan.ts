@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { ValidationError } from '../../kernel/domain/errors.js';
-import { OrderPlacedV2 } from '../../kernel/events/catalogue/orders.js';
+import { DomainError, ValidationError } from '../../kernel/domain/errors.js';
+import { OrderPlacedV3 } from '../../kernel/events/catalogue/orders.js';
 import type { stockLine } from '../../kernel/events/primitives.js';
 
 /**
@@ -14,8 +14,8 @@ import type { stockLine } from '../../kernel/events/primitives.js';
  * compensation cancels the order, so that every failure, ReserveStock's included, ends in CancelOrder.
  */
 
-/** The order as OrderPlaced (v2) carries it: the saga's `$.input`. */
-export const placedOrderSchema = OrderPlacedV2;
+/** The order as OrderPlaced (v3, no payment token) carries it: the saga's `$.input`. */
+export const placedOrderSchema = OrderPlacedV3;
 export type PlacedOrder = z.infer<typeof placedOrderSchema>;
 
 export interface FulfillmentPlan {
@@ -31,6 +31,8 @@ export interface FulfillmentPlan {
   readonly lines: readonly z.infer<typeof stockLine>[];
   readonly amount: number;
   readonly currency: string;
+  /** Where the shipment goes. */
+  readonly shippingAddress: PlacedOrder['shippingAddress'];
 }
 
 export const paymentIdFor = (orderId: string) => `pay-${orderId}`;
@@ -49,20 +51,61 @@ export function planFulfillment(order: PlacedOrder): FulfillmentPlan {
     lines: [...quantities].map(([sku, quantity]) => ({ sku, quantity })),
     amount: order.total,
     currency: order.currency,
+    shippingAddress: order.shippingAddress,
   };
 }
 
-/** The step's boundary: `{ order }` with the order as placed, or a ValidationError (no step after it runs). */
-export const planRequestSchema = z.looseObject({ order: placedOrderSchema });
+/**
+ * The saga was started for an order the orders store does not hold (an OrderPlaced that the orders service
+ * never stored: forged, or for a made-up id). The saga ends there, with nothing to undo: no stock, no charge,
+ * no shipment.
+ */
+export class UnknownOrderError extends DomainError {
+  override readonly name = 'UnknownOrderError';
+  readonly code = 'UNKNOWN_ORDER';
+}
 
-export function parsePlanRequest(input: unknown): PlacedOrder {
+/** What the plan reads of an order stream: its first event, as the orders store holds it. */
+export interface StoredEvent {
+  readonly type: string;
+  readonly eventId: string;
+  readonly data: unknown;
+}
+
+/**
+ * The order as the orders service stored it: the OrderPlaced its stream starts with. Money and goods move on
+ * this, never on the event that started the saga (whoever published that, the store is the order's truth).
+ */
+export function placedOrderInStore(orderId: string, stream: readonly StoredEvent[]): PlacedOrder {
+  const first = stream[0];
+  if (first?.type !== 'OrderPlaced') {
+    throw new UnknownOrderError(`the orders store holds no order ${orderId}`, { orderId });
+  }
+  const order = placedOrderSchema.safeParse(first.data);
+  if (!order.success || order.data.orderId !== orderId) {
+    throw new UnknownOrderError(`the stream ${orderId} does not start with its own OrderPlaced`, {
+      orderId,
+      eventId: first.eventId,
+    });
+  }
+  return order.data;
+}
+
+/**
+ * The step's boundary: `{ orderId }`, the order the saga was started for (the rest of the triggering event is
+ * not read: the order comes from its store), or a ValidationError (no step after it runs).
+ */
+export const planRequestSchema = z.looseObject({ orderId: placedOrderSchema.shape.orderId });
+export type PlanRequest = z.infer<typeof planRequestSchema>;
+
+export function parsePlanRequest(input: unknown): PlanRequest {
   const result = planRequestSchema.safeParse(input);
   if (!result.success) {
     throw new ValidationError(
-      'a fulfillment plan needs { order } as OrderPlaced carries it',
+      'a fulfillment plan needs { orderId } of the order to fulfil',
       { issues: result.error.issues },
       { cause: result.error },
     );
   }
-  return result.data.order;
+  return result.data;
 }

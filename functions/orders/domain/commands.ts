@@ -1,5 +1,7 @@
 import * as z from 'zod';
 import { type CommandMetadata, commandMetadata, parseWith } from '../../kernel/domain/commands.js';
+import { MAX_ORDER_INPUT_LINES, money, orderLines } from '../../kernel/domain/limits.js';
+import { text } from '../../kernel/domain/text.js';
 import {
   OrderCancelledV1,
   OrderConfirmedV1,
@@ -7,7 +9,7 @@ import {
   OrderPlacedV2,
   OrderShippedV1,
 } from '../../kernel/events/catalogue/orders.js';
-import { currency, id, minorUnits, sku, stockLine } from '../../kernel/events/primitives.js';
+import { address, currency, id, sku } from '../../kernel/events/primitives.js';
 
 export { type CommandMetadata, commandMetadata };
 
@@ -15,27 +17,28 @@ export { type CommandMetadata, commandMetadata };
  * A catalogue entry as the handler found it (inventory's ProductView) for an ordered SKU. Prices come from
  * here, never from the client; a SKU the handler did not find is simply absent.
  */
-export const catalogueProduct = z.strictObject({ sku, price: minorUnits, currency });
+export const catalogueProduct = z.strictObject({ sku, price: money, currency });
 export type CatalogueProduct = z.infer<typeof catalogueProduct>;
 
-const MAX_LINES = 100;
-const MAX_QUANTITY_PER_LINE = 1000;
+/** A shipping address as a client sends it: free text normalized and refused with control characters. */
+export const addressInput = z.strictObject({
+  line1: text(address.shape.line1),
+  city: text(address.shape.city),
+  postalCode: text(address.shape.postalCode),
+  country: address.shape.country,
+});
 
 export const PlaceOrder = z.strictObject({
   type: z.literal('PlaceOrder'),
   data: z.strictObject({
     orderId: OrderPlacedV2.shape.orderId.describe('orderIdFor(customerId, idempotencyKey)'),
     customerId: OrderPlacedV2.shape.customerId,
-    items: z
-      .array(
-        z.strictObject({ ...stockLine.shape, quantity: stockLine.shape.quantity.max(MAX_QUANTITY_PER_LINE) }),
-      )
-      .min(1)
-      .max(MAX_LINES),
-    shippingAddress: OrderPlacedV2.shape.shippingAddress,
-    paymentToken: OrderPlacedV2.shape.paymentToken,
+    // Merged by SKU, then limited (distinct SKUs, units per SKU): see kernel/domain/limits.ts.
+    items: orderLines,
+    shippingAddress: addressInput,
+    paymentToken: text(OrderPlacedV2.shape.paymentToken),
     idempotencyKey: id,
-    products: z.array(catalogueProduct).max(MAX_LINES),
+    products: z.array(catalogueProduct).max(MAX_ORDER_INPUT_LINES),
   }),
   metadata: commandMetadata,
 });

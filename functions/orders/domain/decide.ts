@@ -1,5 +1,11 @@
 import { assertNever, type Fact } from '../../kernel/domain/decider.js';
-import { BusinessRuleError, ForbiddenError, NotFoundError } from '../../kernel/domain/errors.js';
+import {
+  BusinessRuleError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+} from '../../kernel/domain/errors.js';
+import { lineLimitProblems, MAX_MONEY, mergeLines } from '../../kernel/domain/limits.js';
 import type {
   CancelOrder,
   CommandMetadata,
@@ -49,23 +55,42 @@ function assertActsFor(metadata: CommandMetadata, customerId: string): void {
 }
 
 /**
- * Lines naming the same SKU are merged (quantities added, first position kept): a cart that lists a mug
- * twice means two mugs, and stock and shipping then see one line per SKU.
+ * The limits of an order, checked on the merged lines and the priced amounts before anything is written: at
+ * most MAX_ORDER_LINES distinct SKUs (what one reservation transaction holds) and MAX_QUANTITY_PER_LINE units
+ * of each; every line's amount and the total at most MAX_MONEY (what GraphQL's Int shows and payments charge).
  */
-function mergeLines(items: PlaceOrder['data']['items']): { sku: string; quantity: number }[] {
-  const merged = new Map<string, number>();
-  for (const { sku, quantity } of items) merged.set(sku, (merged.get(sku) ?? 0) + quantity);
-  return [...merged].map(([sku, quantity]) => ({ sku, quantity }));
+function assertWithinLimits(lines: readonly OrderLine[]): number {
+  const problems = lineLimitProblems(lines).map((p) => p.message);
+  for (const line of lines) {
+    const amount = line.quantity * line.unitPrice;
+    if (amount > MAX_MONEY)
+      problems.push(
+        `${line.sku}: ${line.quantity} × ${line.unitPrice} = ${amount} is above ${MAX_MONEY} minor units`,
+      );
+  }
+  const total = lines.reduce((sum, l) => sum + l.quantity * l.unitPrice, 0);
+  if (total > MAX_MONEY) problems.push(`the total ${total} is above ${MAX_MONEY} minor units`);
+  if (problems.length > 0) {
+    throw new ValidationError(`VALIDATION_ERROR: the order is over its limits: ${problems.join('; ')}`, {
+      problems,
+      total,
+      maxMoney: MAX_MONEY,
+    });
+  }
+  return total;
 }
 
 function placeOrder(command: PlaceOrder, state: OrderState): OrderFact[] {
-  const { orderId, customerId, items, shippingAddress, paymentToken, products } = command.data;
+  // The payment token is not recorded: the handler left it in payments' token vault (OrderPlaced v3).
+  const { orderId, customerId, items, shippingAddress, products } = command.data;
   assertActsFor(command.metadata, customerId);
   // The order id derives from (customerId, idempotencyKey): the stream exists → this is a retry, answered by
   // the order already placed.
   if (state.status !== 'NONE') return [];
 
   const catalogue = new Map(products.map((p) => [p.sku, p]));
+  // Lines naming the same SKU are merged (a mug listed twice is two mugs): stock and shipping see one line
+  // per SKU, and the limits apply to the merged lines.
   const lines = mergeLines(items);
   const unknown = lines.filter((l) => !catalogue.has(l.sku)).map((l) => l.sku);
   if (unknown.length > 0) {
@@ -78,7 +103,7 @@ function placeOrder(command: PlaceOrder, state: OrderState): OrderFact[] {
       currencies,
     });
   }
-  const total = priced.reduce((sum, l) => sum + l.quantity * l.unitPrice, 0);
+  const total = assertWithinLimits(priced);
   return [
     {
       type: 'OrderPlaced',
@@ -89,7 +114,6 @@ function placeOrder(command: PlaceOrder, state: OrderState): OrderFact[] {
         total,
         currency: currencies[0]!,
         shippingAddress,
-        paymentToken,
       },
     },
   ];

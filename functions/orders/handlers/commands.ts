@@ -9,6 +9,11 @@ import { type CommandContext, commandHandler } from '../../kernel/service/comman
 import { handleCommand } from '../../kernel/store/command.js';
 import { documentClient } from '../../kernel/store/environment.js';
 import {
+  type TokenVault,
+  tokenVaultFromEnvironment,
+  withDepositedToken,
+} from '../../payments/token-vault.js';
+import {
   CancelOrder,
   ConfirmOrder,
   DeliverOrder,
@@ -58,6 +63,7 @@ export function parseRequest(input: unknown): OrdersRequest {
 export type OrderResult = Exclude<OrderState, { status: 'NONE' }>;
 
 let priceClient: DynamoDBDocumentClient | undefined;
+let tokenVault: TokenVault | undefined;
 
 export async function execute(
   request: OrdersRequest,
@@ -91,13 +97,17 @@ export async function execute(
     default:
       return assertNever(request);
   }
-  const { events, state } = await handleCommand({
-    store,
-    decider: orderDecider,
-    streamId: command.data.orderId,
-    command,
-    metadata,
-  });
+  const handled = () =>
+    handleCommand({ store, decider: orderDecider, streamId: command.data.orderId, command, metadata });
+  let outcome: Awaited<ReturnType<typeof handled>>;
+  if (command.type === 'PlaceOrder') {
+    // The token goes to payments' vault, not into OrderPlaced (v3 has none): the saga's charge reads it there.
+    tokenVault ??= tokenVaultFromEnvironment({ capture: (c) => tools.captureClient(c) });
+    outcome = await withDepositedToken(tokenVault, command.data.orderId, command.data.paymentToken, handled);
+  } else {
+    outcome = await handled();
+  }
+  const { events, state } = outcome;
   if (state.status === 'NONE')
     throw new Error(`order ${command.data.orderId} has no state after ${command.type}`);
   return { events, result: state };

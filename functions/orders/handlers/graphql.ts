@@ -1,15 +1,17 @@
 import * as z from 'zod';
-import { address, id, quantity, sku } from '../../kernel/events/primitives.js';
+import { id } from '../../kernel/events/primitives.js';
 import {
   actorOf,
   field,
   functionFromEnv,
   getView,
   graphqlHandler,
+  isAdmin,
   readClient,
   scanView,
   tableFromEnv,
 } from '../../kernel/graphql/index.js';
+import { PlaceOrder } from '../domain/index.js';
 import { orderIdFor } from '../order-id.js';
 import type { OrderResult } from './commands.js';
 
@@ -17,16 +19,18 @@ import type { OrderResult } from './commands.js';
  * The orders source API's resolvers: `placeOrder` through orders' Commands, `order(id)` and
  * `ordersByCustomer` from OrderView (a filtered scan: OrderView has no customer index yet). A customer reads and places only their own
  * orders; anyone else is denied and audited. `publishOrderUpdate` (IAM only) echoes a status change so
- * `onOrderUpdated` subscribers get it.
+ * `onOrderUpdated` subscribers get it. `Subscription.onOrderUpdated` runs when a client subscribes (AppSync
+ * runs a subscription's resolver once, at the start; an error refuses the subscription): a customer must
+ * subscribe with their own `customerId`, which AppSync then matches against every update, so an order id
+ * guessed or leaked delivers nothing of another customer's.
  */
+// The command's own schemas: lines merged by SKU then limited, address lines and token as checked text.
+const { items, shippingAddress, paymentToken } = PlaceOrder.shape.data.shape;
 const placeOrderInput = z.strictObject({
   customerId: id,
-  items: z
-    .array(z.strictObject({ sku, quantity: quantity.max(1000) }))
-    .min(1)
-    .max(100),
-  paymentToken: z.string().min(1).max(128),
-  shippingAddress: address.strict(),
+  items,
+  paymentToken,
+  shippingAddress,
   idempotencyKey: id,
 });
 
@@ -73,6 +77,18 @@ export const handler = graphqlHandler({
       const orders = await scanView(db(ctx), orderTable(), { customerId });
       return orders.sort((a, b) => String(b.createdAt).localeCompare(String(a.createdAt)));
     }),
+    'Subscription.onOrderUpdated': field(
+      z.strictObject({ id, customerId: id.nullish() }),
+      async ({ id: orderId, customerId }, ctx) => {
+        if (isAdmin(ctx.caller)) return null;
+        // Not given, AppSync's argument filter would deliver every customer's updates of that id.
+        await ctx.requireSelfOrAdmin(customerId ?? '', `order/${orderId}`);
+        // Already placed by someone else: refused now rather than a silent, empty subscription.
+        const view = await getView(db(ctx), orderTable(), { id: orderId });
+        if (view) await ctx.requireSelfOrAdmin(String(view.customerId), `order/${orderId}`);
+        return null;
+      },
+    ),
     'Mutation.publishOrderUpdate': field(
       z.strictObject({
         input: z.strictObject({

@@ -16,7 +16,9 @@ export const ChargePayment = z.strictObject({
     customerId: PaymentChargedV1.shape.customerId,
     amount: positiveAmount,
     currency: PaymentChargedV1.shape.currency,
-    paymentToken: OrderPlacedV2.shape.paymentToken,
+    // Not from the caller: the handler reads it from the token vault by orderId (absent: expired or never
+    // deposited, which declines the charge).
+    paymentToken: OrderPlacedV2.shape.paymentToken.optional(),
   }),
   metadata: commandMetadata,
 });

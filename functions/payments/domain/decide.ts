@@ -2,14 +2,19 @@ import { assertNever } from '../../kernel/domain/decider.js';
 import { BusinessRuleError } from '../../kernel/domain/errors.js';
 import type { ChargePayment, PaymentCommand, RefundPayment } from './commands.js';
 import { ProviderUnavailableError } from './errors.js';
-import type { PaymentProvider } from './provider.js';
+import type { PaymentProvider, ProviderOutcome } from './provider.js';
 import type { PaymentFact, PaymentState } from './state.js';
+
+/** The decline code of a charge that found no payment token (expired in the vault, or never deposited). */
+export const TOKEN_UNAVAILABLE = 'token_unavailable';
 
 /**
  * Rules:
  * - an order is charged at most once: the provider is asked only while the payment has no outcome; a
  *   ChargePayment after a charge or a decline emits nothing (the handler answers from the state), and one
  *   with another amount or currency is refused;
+ * - no token (it expired in the vault, or was never deposited) is a decline (`token_unavailable`): the
+ *   provider is not asked, and paying again means placing a new order;
  * - a decline is final for the order (the saga cancels it); an outage records nothing and throws the
  *   retryable ProviderUnavailableError, so the saga's retry asks the provider again;
  * - refunds add up to at most the charge; more is refused. A refund without an amount refunds what is left;
@@ -44,7 +49,14 @@ function charge(provider: PaymentProvider, command: ChargePayment, state: Paymen
     }
     return [];
   }
-  const outcome = provider.charge({ orderId, amount, currency, paymentToken });
+  const outcome: ProviderOutcome =
+    paymentToken === undefined
+      ? {
+          status: 'declined',
+          declineCode: TOKEN_UNAVAILABLE,
+          reason: 'The payment token expired or was never given',
+        }
+      : provider.charge({ orderId, amount, currency, paymentToken });
   switch (outcome.status) {
     case 'approved':
       return [

@@ -1,5 +1,5 @@
 export * from './commands.js';
-export { decideWith } from './decide.js';
+export { decideWith, TOKEN_UNAVAILABLE } from './decide.js';
 export * from './decider.js';
 export * from './errors.js';
 export * from './provider.js';

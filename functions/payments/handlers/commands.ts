@@ -1,13 +1,13 @@
 import { commandHandler } from '../../kernel/service/command-handler.js';
-import { parseCommand } from '../domain/commands.js';
-import { paymentsExecutor } from './execute.js';
+import { parseRequest, paymentsExecutor } from './execute.js';
 
 /**
  * The payments service's commands: `{ command: { type: 'ChargePayment' | 'RefundPayment', data }, actor?,
- * commandId? }` → `{ events, result: PaymentResult }` (execute.ts), through the simulated provider.
+ * commandId? }` → `{ events, result: PaymentResult }` (execute.ts), through the simulated provider. A charge's
+ * payment token comes from the token vault (token-vault.ts), never from the command.
  */
 export const handler = commandHandler({
   service: 'payments',
-  parseCommand,
+  parseCommand: parseRequest,
   execute: paymentsExecutor(),
 });

@@ -1,14 +1,19 @@
+import * as z from 'zod';
+import { parseWith } from '../../kernel/domain/commands.js';
 import type { DomainEvent } from '../../kernel/events/catalogue.js';
 import type { CommandContext } from '../../kernel/service/command-handler.js';
 import { handleCommand } from '../../kernel/store/command.js';
 import {
+  ChargePayment,
   createPaymentDecider,
   type PaymentCommand,
   type PaymentProvider,
   type PaymentState,
   paymentStreamId,
+  RefundPayment,
   simulatedProvider,
 } from '../domain/index.js';
+import { type TokenVault, tokenVaultFromEnvironment } from '../token-vault.js';
 import { PaymentDeclinedError } from './errors.js';
 
 /** What ChargePayment and RefundPayment answer: the payment's public state after the command. */
@@ -60,18 +65,46 @@ export function paymentResult(orderId: string, state: PaymentState): PaymentResu
 }
 
 /**
+ * What callers send: the domain's commands, except that ChargePayment names no payment token — the handler
+ * reads it from the token vault by orderId (a token in the request is refused, so none travels through the
+ * saga's execution data).
+ */
+export const paymentsRequestSchema = z.discriminatedUnion('type', [
+  ChargePayment.extend({ data: ChargePayment.shape.data.omit({ paymentToken: true }).strict() }),
+  RefundPayment,
+]);
+export type PaymentsRequest = z.infer<typeof paymentsRequestSchema>;
+
+export function parseRequest(input: unknown): PaymentsRequest {
+  return parseWith(paymentsRequestSchema, input, 'payments');
+}
+
+/**
  * One stream per order's payment (`payment#<orderId>`): load → decide (the provider is consulted only while
- * the payment has no outcome) → append. A ChargePayment whose outcome is a decline throws
+ * the payment has no outcome) → append. A ChargePayment takes the order's token from the vault and, once the
+ * payment has an outcome (charged or declined, now or before), deletes it: it has served. An outage keeps
+ * it for the saga's retry. A ChargePayment whose outcome is a decline throws
  * PaymentDeclinedError after the decline is recorded (see errors.ts); an outage throws the domain's
  * ProviderUnavailableError before anything is written.
  */
-export function paymentsExecutor(provider: PaymentProvider = simulatedProvider) {
+export function paymentsExecutor(
+  provider: PaymentProvider = simulatedProvider,
+  vaultFor: (tools: CommandContext['tools']) => TokenVault = (tools) =>
+    tokenVaultFromEnvironment({ capture: (c) => tools.captureClient(c) }),
+) {
   const decider = createPaymentDecider(provider);
+  let vault: TokenVault | undefined;
   return async (
-    command: PaymentCommand,
-    { store, metadata }: Pick<CommandContext, 'store' | 'metadata'>,
+    request: PaymentsRequest,
+    { store, metadata, tools }: Pick<CommandContext, 'store' | 'metadata' | 'tools'>,
   ): Promise<{ events: readonly DomainEvent[]; result: PaymentResult }> => {
-    const { orderId } = command.data;
+    const { orderId } = request.data;
+    let command: PaymentCommand = request;
+    if (request.type === 'ChargePayment') {
+      vault ??= vaultFor(tools);
+      const paymentToken = await vault.read(orderId);
+      command = { ...request, data: { ...request.data, ...(paymentToken ? { paymentToken } : {}) } };
+    }
     const { events, state } = await handleCommand({
       store,
       decider,
@@ -79,6 +112,7 @@ export function paymentsExecutor(provider: PaymentProvider = simulatedProvider) 
       command,
       metadata,
     });
+    if (command.type === 'ChargePayment' && state.status !== 'NONE') await vault!.discard(orderId);
     if (command.type === 'ChargePayment' && state.status === 'DECLINED') {
       throw new PaymentDeclinedError(`payment for order ${orderId} declined: ${state.reason}`, {
         orderId,

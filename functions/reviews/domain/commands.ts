@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { type CommandMetadata, commandMetadata, parseWith } from '../../kernel/domain/commands.js';
+import { text } from '../../kernel/domain/text.js';
 import { ReviewSubmittedV1 } from '../../kernel/events/catalogue/reviews.js';
 import { id, sku } from '../../kernel/events/primitives.js';
 
@@ -24,7 +25,7 @@ export const SubmitReview = z.strictObject({
     orderId: ReviewSubmittedV1.shape.orderId,
     sku: ReviewSubmittedV1.shape.sku,
     rating: ReviewSubmittedV1.shape.rating,
-    comment: z.string().trim().pipe(ReviewSubmittedV1.shape.comment),
+    comment: text(ReviewSubmittedV1.shape.comment, { multiline: true }),
     order: orderFacts.nullable(),
   }),
   metadata: commandMetadata,

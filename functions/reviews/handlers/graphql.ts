@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { text } from '../../kernel/domain/text.js';
 import { id, sku } from '../../kernel/events/primitives.js';
 import {
   actorOf,
@@ -30,7 +31,7 @@ export const handler = graphqlHandler({
           orderId: id,
           sku,
           rating: z.number().int().min(1).max(5),
-          comment: z.string().trim().min(1).max(2000),
+          comment: text(z.string().min(1).max(2000), { multiline: true }),
         }),
       }),
       async ({ input }, ctx) => {

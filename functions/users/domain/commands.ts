@@ -1,12 +1,16 @@
 import * as z from 'zod';
 import { type CommandMetadata, commandMetadata, parseWith } from '../../kernel/domain/commands.js';
+import { text } from '../../kernel/domain/text.js';
 import { UserCreatedV1, UserDeletedV1, UserUpdatedV1 } from '../../kernel/events/catalogue/users.js';
 
 export { type CommandMetadata, commandMetadata };
 
-/** Trimmed and lower-cased before the catalogue's email check: `Ann@Example.com ` and `ann@example.com` are one address. */
-export const email = z.string().trim().toLowerCase().pipe(UserCreatedV1.shape.email);
-const name = z.string().trim().pipe(UserCreatedV1.shape.name);
+/**
+ * Normalized (NFC, trimmed, no control characters: kernel/domain/text.ts) and lower-cased before the
+ * catalogue's email check: `Ann@Example.com ` and `ann@example.com` are one address.
+ */
+export const email = text(z.string().toLowerCase().pipe(UserCreatedV1.shape.email));
+const name = text(UserCreatedV1.shape.name);
 
 /**
  * Why an account is deleted: a code, never free text, because UserDeleted carries ids only (the read models

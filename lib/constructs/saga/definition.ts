@@ -54,7 +54,7 @@ export function sagaDefinition(scope: Construct, spec: DefinitionSpec): sfn.ICha
       resultPath: LAST_EVENT,
     });
     build.addRetry(transientRetrier(spec.transientRetry));
-    const put = new tasks.EventBridgePutEvents(scope, `${label}: publish`, {
+    const put = new SourceScopedPutEvents(scope, `${label}: publish`, {
       entries: [
         {
           eventBus: spec.eventBus,
@@ -185,6 +185,16 @@ export function sagaDefinition(scope: Construct, spec: DefinitionSpec): sfn.ICha
       ...(step.timeout && { taskTimeout: sfn.Timeout.duration(step.timeout) }),
     });
     for (const retrier of actionRetriers(step, spec.transientRetry)) action.addRetry(retrier);
+    // Before the States.ALL catch: Step Functions takes the first Catcher whose errors match.
+    if (step.abandonOn?.length) {
+      const abandoned = new sfn.Pass(scope, `${step.name}: saga abandoned`, {
+        parameters: outcome('Abandoned', {
+          abandonedStep: step.name,
+          error: { 'Error.$': '$.failure.Error', 'Cause.$': '$.failure.Cause' },
+        }),
+      });
+      action.addCatch(abandoned, { errors: [...step.abandonOn], resultPath: '$.failure' });
+    }
     const failed = new sfn.Pass(scope, `${step.name} failed`, {
       parameters: {
         step: step.name,
@@ -223,6 +233,25 @@ export function sagaDefinition(scope: Construct, spec: DefinitionSpec): sfn.ICha
     },
   });
   return start.next(emit('SagaStarted', { event: 'SagaStarted', steps: names }, next));
+}
+
+/**
+ * EventBridgePutEvents whose grant is scoped to the sources of its entries (`events:source`): the state machine's
+ * role may publish `commerceforge.saga` and nothing else. The task's own statement allows any source.
+ */
+class SourceScopedPutEvents extends tasks.EventBridgePutEvents {
+  constructor(scope: Construct, id: string, props: tasks.EventBridgePutEventsProps) {
+    super(scope, id, props);
+    const sources = props.entries.map((entry) => entry.source);
+    if (sources.some((source) => sfn.JsonPath.isEncodedJsonPath(source))) {
+      throw new Error(`${id}: a published source must be fixed, not a JSONPath, to scope the grant to it`);
+    }
+    for (const statement of this.taskPolicies ?? []) {
+      if (statement.actions.includes('events:PutEvents')) {
+        statement.addCondition('StringEquals', { 'events:source': [...new Set(sources)] });
+      }
+    }
+  }
 }
 
 /**

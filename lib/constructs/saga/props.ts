@@ -54,6 +54,14 @@ export interface SagaStep {
   readonly timeout?: Duration;
   /** @default - nothing to undo (a read, or the step that decides: it never needs undoing once it failed) */
   readonly compensation?: SagaCompensation;
+  /**
+   * Errors (names, as Catch matches them) that end the saga at this step with nothing compensated: the step
+   * found nothing it may act on, e.g. a subject its owner's store does not hold. The execution succeeds with
+   * `{ status: 'Abandoned', abandonedStep, error }`. Only for the steps before anything was done: the
+   * compensations of earlier steps do not run.
+   * @default - every error of the step compensates
+   */
+  readonly abandonOn?: readonly string[];
 }
 
 export interface SagaProps {
@@ -93,8 +101,14 @@ export interface SagaProps {
   readonly environment?: Readonly<Record<string, string>>;
   /** @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
-  /** @default RemovalPolicy.DESTROY */
+  /** The state machine's and the saga's functions' log groups and queues. @default RemovalPolicy.DESTROY */
   readonly removalPolicy?: RemovalPolicy;
   /** Where the CompensationFailed alarm notifies. @default - an alarm without actions */
   readonly alarmTopic?: sns.ITopic;
+  /**
+   * A fixed name for the state machine's role: it publishes the lifecycle events, and a bus policy that reserves
+   * `commerceforge.saga` to its publisher names it (see `DomainEventBusProps.publishers`).
+   * @default - a name CloudFormation generates
+   */
+  readonly roleName?: string;
 }

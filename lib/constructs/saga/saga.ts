@@ -3,6 +3,7 @@ import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -40,6 +41,8 @@ export interface StartOnOptions {
  * An orchestrated saga: a Step Functions state machine compiled from a list of steps (action, compensation,
  * retry, timeout). A failed step runs the compensations of the steps before it in reverse order. Outcomes:
  * - **Succeeded**: the execution succeeds, output `{ status: 'Succeeded', sagaName, sagaId, subjectId, results }`;
+ * - **Abandoned**: a step failed with one of its `abandonOn` errors (nothing to act on): the execution succeeds,
+ *   output `{ status: 'Abandoned', ..., abandonedStep, error: { Error, Cause } }`, nothing compensated;
  * - **Compensated**: the execution succeeds, output `{ status: 'Compensated', ..., failedStep, error: { Error,
  *   Cause }, compensatedSteps, results }`;
  * - **CompensationFailed**: the execution fails with `Saga.CompensationFailed`, its cause the JSON
@@ -73,6 +76,8 @@ export class Saga extends Construct {
       description: `Builds the lifecycle events of the ${props.sagaName} saga and records its metrics`,
       environment: { ...props.environment },
       chaosTarget: false,
+      logRetention: props.logRetention,
+      removalPolicy,
     });
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
@@ -94,14 +99,28 @@ export class Saga extends Construct {
       timeout: props.timeout,
       comment: `${props.sagaName} saga: ${props.steps.map((s) => s.name).join(' → ')}`,
       tracingEnabled: true,
-      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+      ...(props.roleName !== undefined && {
+        role: new iam.Role(this, 'Role', {
+          roleName: props.roleName,
+          assumedBy: new iam.ServicePrincipal('states.amazonaws.com'),
+        }),
+      }),
+      // Every state transition (cdk-nag SF1 asks for level ALL, and that is all it checks), but not the
+      // states' inputs and outputs: they carry what the saga's steps pass on (an order's shipping address,
+      // whatever a step returns), and logs are kept long and read widely. The execution history still shows
+      // them to whoever may read executions (states:GetExecutionHistory), for as long as Step Functions keeps it.
+      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
       removalPolicy,
     });
-    Validations.of(this.stateMachine).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Step Functions log delivery (logs:*LogDelivery*, DescribeLogGroups...) and X-Ray PutTraceSegments support no resource-level permissions.',
-    });
+    // A named role is the state machine's sibling, not its child: it needs the same acknowledgement.
+    const role = this.node.tryFindChild('Role');
+    for (const scope of role ? [this.stateMachine, role] : [this.stateMachine]) {
+      Validations.of(scope).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'Step Functions log delivery (logs:*LogDelivery*, DescribeLogGroups...) and X-Ray PutTraceSegments support no resource-level permissions.',
+      });
+    }
 
     this.starter = new ServiceFunction(this, 'Starter', {
       service: 'saga',
@@ -113,6 +132,8 @@ export class Saga extends Construct {
         BUSINESS_KEY_PATH: props.businessKeyPath,
       },
       chaosTarget: false,
+      logRetention: props.logRetention,
+      removalPolicy,
     });
     this.stateMachine.grantStartExecution(this.starter.function);
 
@@ -201,5 +222,8 @@ function validate(props: SagaProps): void {
     }
     if (seen.has(step.name)) throw new Error(`Saga ${props.sagaName}: step ${step.name} appears twice`);
     seen.add(step.name);
+    if (step.abandonOn?.includes(sfn.Errors.ALL)) {
+      throw new Error(`Saga ${props.sagaName}: step ${step.name} cannot abandon on ${sfn.Errors.ALL}`);
+    }
   }
 }

@@ -51,6 +51,7 @@ export class AnalyticsStack extends ServiceStack {
       maxBatchingWindow: Duration.seconds(1),
       maxConcurrency: 2,
       alarmTopic: this.platform.alarmTopic,
+      removalPolicy: this.removalPolicy,
     });
     const toQueue = SubscriptionTargets.queue(this.projectorQueue.queue);
     // The events SalesSummary counts (it is commutative: no other version of those streams is needed).

@@ -1,5 +1,15 @@
 import { fileURLToPath } from 'node:url';
+import { Validations } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
+import {
+  PAYMENT_TOKEN_VAULT_TABLE_ENV,
+  TOKEN_VAULT_KEY,
+  TOKEN_VAULT_TTL_ATTRIBUTE,
+} from '../../../functions/payments/token-vault.js';
+import { serviceTableProps } from '../../constructs/event-store.js';
+import type { ServiceFunction } from '../../constructs/service-function.js';
 import { ServiceStack, type ServiceStackProps } from '../service-stack.js';
 
 const entry = (file: string) =>
@@ -7,9 +17,14 @@ const entry = (file: string) =>
 
 /**
  * The payments bounded context: ChargePayment / RefundPayment against the (simulated) provider, one event
- * stream per order's payment, and the PaymentView read model that `Order.payment` resolves to.
+ * stream per order's payment, the PaymentView read model that `Order.payment` resolves to, and the token
+ * vault where an order's payment token waits for its charge (functions/payments/token-vault.ts): orders
+ * deposits (`grantTokenDeposit`), the charge reads and deletes.
  */
 export class PaymentsStack extends ServiceStack {
+  public readonly commands: ServiceFunction;
+  public readonly tokenVault: dynamodb.Table;
+
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, { service: 'payments' }, props);
 
@@ -17,7 +32,26 @@ export class PaymentsStack extends ServiceStack {
       entry: entry('commands.ts'),
       description: 'payments: ChargePayment (at most once per order) and RefundPayment (up to the charge)',
     });
+    this.commands = commands;
     this.store.grantAppend(commands);
+
+    this.tokenVault = new dynamodb.Table(
+      this,
+      'PaymentTokenVault',
+      serviceTableProps({
+        partitionKey: { name: TOKEN_VAULT_KEY, type: dynamodb.AttributeType.STRING },
+        timeToLiveAttribute: TOKEN_VAULT_TTL_ATTRIBUTE,
+        removalPolicy: this.removalPolicy,
+        // No backups and no stream: either would keep copies of tokens past their hour.
+        pointInTimeRecovery: false,
+      }),
+    );
+    Validations.of(this.tokenVault).acknowledge({
+      id: 'AwsSolutions-DDB3',
+      reason:
+        'The payment-token vault holds secrets for at most an hour; point-in-time recovery would keep them 35 days.',
+    });
+    this.grantTokenVault(commands, ['dynamodb:GetItem', 'dynamodb:DeleteItem']);
 
     const paymentView = this.addReadModel('PaymentView', {
       partitionKey: 'orderId',
@@ -34,5 +68,18 @@ export class PaymentsStack extends ServiceStack {
       source: ['commerceforge.payments'],
       detailType: ['PaymentCharged', 'PaymentDeclined', 'PaymentRefunded'],
     });
+  }
+
+  /**
+   * Lets `fn` (orders' PlaceOrder) leave an order's token in the vault, and take back one it left: put and
+   * delete, no read. The table name arrives in PAYMENT_TOKEN_VAULT_TABLE.
+   */
+  grantTokenDeposit(fn: ServiceFunction): iam.Grant {
+    return this.grantTokenVault(fn, ['dynamodb:PutItem', 'dynamodb:DeleteItem']);
+  }
+
+  private grantTokenVault(fn: ServiceFunction, actions: string[]): iam.Grant {
+    fn.function.addEnvironment(PAYMENT_TOKEN_VAULT_TABLE_ENV, this.tokenVault.tableName);
+    return iam.Grant.addToPrincipal({ grantee: fn.alias, actions, resourceArns: [this.tokenVault.tableArn] });
   }
 }

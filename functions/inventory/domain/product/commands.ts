@@ -1,4 +1,6 @@
 import * as z from 'zod';
+import { MAX_MONEY } from '../../../kernel/domain/limits.js';
+import { text } from '../../../kernel/domain/text.js';
 import { ProductAddedV1, StockRestockedV1 } from '../../../kernel/events/catalogue/inventory.js';
 import { commandMetadata } from '../metadata.js';
 
@@ -8,8 +10,11 @@ export const MAX_RESTOCK = 1_000_000;
 export const AddProduct = z.strictObject({
   type: z.literal('AddProduct'),
   data: ProductAddedV1.extend({
-    // The catalogue allows 0 minor units (a refund line, a free sample); a product on sale costs something.
-    price: ProductAddedV1.shape.price.min(1),
+    name: text(ProductAddedV1.shape.name),
+    description: text(z.string().max(2000), { multiline: true }).optional(),
+    // The catalogue allows 0 minor units (a refund line, a free sample); a product on sale costs something,
+    // and no more than an amount GraphQL's Int can show (orders bound their totals by the same MAX_MONEY).
+    price: ProductAddedV1.shape.price.min(1).max(MAX_MONEY),
     initialStock: ProductAddedV1.shape.initialStock.max(MAX_RESTOCK),
   }).strict(),
   metadata: commandMetadata,

@@ -1,5 +1,5 @@
 export * from './commands.js';
-export { decide as decideProduct } from './decide.js';
+export { decide as decideProduct, productRules } from './decide.js';
 export * from './decider.js';
 export {
   evolve as evolveProduct,

@@ -1,10 +1,14 @@
 import * as z from 'zod';
+import { MAX_ORDER_LINES } from '../../../kernel/domain/limits.js';
 import { StockReleasedV1, StockReservedV1 } from '../../../kernel/events/catalogue/inventory.js';
 import { sku, stockLine } from '../../../kernel/events/primitives.js';
 import { commandMetadata } from '../metadata.js';
 
-/** Orders cap their lines at 100; so does a reservation. */
-export const MAX_LINES = 100;
+/**
+ * The most lines (SKUs) of one reservation: what its one TransactWriteItems holds (two items per SKU, see
+ * kernel/domain/limits.ts); orders refuse an order with more distinct SKUs when it is placed.
+ */
+export const MAX_LINES = MAX_ORDER_LINES;
 
 /**
  * What the handler found for one SKU of the order: the `available` of its product stream's fold (use

@@ -5,6 +5,9 @@ import { address, currency, id, isoDateTime, minorUnits, orderLine, reason } fro
 /**
  * OrderPlaced v1 predates multi-currency: every amount was US cents and the event had no `currency`.
  * v2 makes the currency explicit; the v1 → v2 upcaster fills in USD, which is what v1 amounts meant.
+ * v3 drops the payment token: an event is kept for ever (store, archive, every consumer's logs) and the token
+ * is a secret the charge needs once. PlaceOrder leaves it in payments' token vault (functions/payments/
+ * token-vault.ts), where it expires within the hour and the charge deletes it. The v2 → v3 upcaster drops it.
  */
 export const OrderPlacedV1 = z.object({
   orderId: id,
@@ -20,6 +23,8 @@ export const OrderPlacedV1 = z.object({
 });
 
 export const OrderPlacedV2 = OrderPlacedV1.extend({ currency });
+
+export const OrderPlacedV3 = OrderPlacedV2.omit({ paymentToken: true });
 
 export const OrderConfirmedV1 = z.object({
   orderId: id,
@@ -52,8 +57,8 @@ export const ordersEvents = [
     type: 'OrderPlaced',
     service: 'orders',
     description: 'A customer placed an order; starts the fulfillment saga',
-    versions: [OrderPlacedV1, OrderPlacedV2],
-    upcasters: [(v1) => ({ ...v1, currency: 'USD' })],
+    versions: [OrderPlacedV1, OrderPlacedV2, OrderPlacedV3],
+    upcasters: [(v1) => ({ ...v1, currency: 'USD' }), ({ paymentToken: _secret, ...v2 }) => v2],
   }),
   defineEvent({
     type: 'OrderConfirmed',
