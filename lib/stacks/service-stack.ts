@@ -51,6 +51,16 @@ export const PROJECTOR_QUEUE_DEFAULTS = {
   maxConcurrency: 2,
 } as const satisfies ProjectorQueueOptions;
 
+/**
+ * For read models nobody watches change (a product's rating, which orders may be reviewed, whom to notify,
+ * the sales figures): up to 100 events gathered for up to a second. Under load a batch then holds many
+ * events, for a second more of lag; a read model a customer watches (an order's status) keeps the defaults.
+ */
+export const BACKGROUND_PROJECTOR_QUEUE = {
+  batchSize: 100,
+  maxBatchingWindow: Duration.seconds(1),
+} as const satisfies ProjectorQueueOptions;
+
 /** A projector's timeout: a batch of views is a few DynamoDB calls each, with retries of clashes. */
 export const PROJECTOR_TIMEOUT = Duration.seconds(30);
 

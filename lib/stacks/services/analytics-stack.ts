@@ -1,12 +1,11 @@
 import { fileURLToPath } from 'node:url';
-import { Duration } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { CUSTOMER_SUMMARY_SOURCE } from '../../../functions/analytics/read-model/customer-summary.js';
 import { SALES_SUMMARY_EVENT_TYPES } from '../../../functions/analytics/read-model/sales-summary.js';
 import { serviceOf } from '../../../functions/kernel/events/catalogue.js';
 import { eventBridgeSource } from '../../../functions/kernel/events/envelope.js';
 import type { EventQueue } from '../../constructs/event-queue.js';
-import { ServiceStack, type ServiceStackProps } from '../service-stack.js';
+import { BACKGROUND_PROJECTOR_QUEUE, ServiceStack, type ServiceStackProps } from '../service-stack.js';
 
 const entry = (file: string) =>
   fileURLToPath(new URL(`../../../functions/analytics/handlers/${file}`, import.meta.url));
@@ -38,7 +37,7 @@ export class AnalyticsStack extends ServiceStack {
       entry: entry('projector.ts'),
       description: 'analytics: keeps SalesSummary and CustomerSummary from orders, saga and users events',
       // Every event updates one of two items: the biggest batches, gathered for up to a second.
-      queue: { batchSize: 100, maxBatchingWindow: Duration.seconds(1) },
+      queue: BACKGROUND_PROJECTOR_QUEUE,
     });
     this.projectorQueue = queue;
     this.grantReadModel(salesSummary, projector, 'write');

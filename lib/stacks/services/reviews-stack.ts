@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import type { ServiceFunction } from '../../constructs/service-function.js';
-import { ServiceStack, type ServiceStackProps } from '../service-stack.js';
+import { BACKGROUND_PROJECTOR_QUEUE, ServiceStack, type ServiceStackProps } from '../service-stack.js';
 
 const entry = (handler: string) =>
   fileURLToPath(new URL(`../../../functions/reviews/handlers/${handler}.ts`, import.meta.url));
@@ -41,6 +41,7 @@ export class ReviewsStack extends ServiceStack {
     const projector = this.addProjector('Projector', {
       entry: entry('projector'),
       description: 'Reviews projector: ProductRating, and ReviewableOrders from orders',
+      queue: BACKGROUND_PROJECTOR_QUEUE,
     });
     this.projector = projector.fn;
     this.store.grantRead(this.projector);
