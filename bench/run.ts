@@ -20,6 +20,7 @@ import {
   DynamoDBClient,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import { breakdownBetween, type UsageBreakdown } from '../local/core/usage.js';
 import { coldStartRatio } from './cold-start.js';
 import { type LoadReport, percentiles, runLoad, sfn } from './load.js';
 import { cpuTicks, processTree, rssBytes } from './proc.js';
@@ -184,7 +185,10 @@ async function main(): Promise<void> {
     const ceiling = await dynamoCeiling(1500);
 
     log(`bench: ${orders} orders at ${concurrency}`);
-    const before = (await getJson<{ usage: Usage }>(`${endpoint}/_local/usage`)).usage;
+    const { usage: before, breakdown: breakdownBefore } = await getJson<{
+      usage: Usage;
+      breakdown: UsageBreakdown;
+    }>(`${endpoint}/_local/usage`);
     const report = await runLoad({
       graphqlUrl: `${endpoint}/graphql`,
       awsEndpoint: endpoint,
@@ -193,7 +197,10 @@ async function main(): Promise<void> {
       concurrency,
       log,
     });
-    const after = (await getJson<{ usage: Usage }>(`${endpoint}/_local/usage`)).usage;
+    const { usage: after, breakdown: breakdownAfter } = await getJson<{
+      usage: Usage;
+      breakdown: UsageBreakdown;
+    }>(`${endpoint}/_local/usage`);
     const afterHealth = await getJson<{ lambda: { environments: Record<string, { inits: number }> } }>(
       `${endpoint}/health`,
     );
@@ -236,6 +243,10 @@ async function main(): Promise<void> {
       single: { ackMs: single.ackMs, sagaMs: single.sagaMs, confirmed: single.confirmed },
       dynamoDbCeilingPutsPerSecond: round(ceiling),
       writeUnitsPerOrder: round(writesPerOrder),
+      writeUnitsPerOrderByTable: perTable(
+        breakdownBetween(breakdownBefore, breakdownAfter)['dynamodb.writeRequestUnits'] ?? {},
+        Math.max(1, report.accepted),
+      ),
       boundOrdersPerSecond: round(bound),
       ratioToBound: bound > 0 ? round(report.ordersPerSecond / bound, 3) : null,
       coldStarts: sumInits(afterHealth.lambda.environments),
@@ -313,6 +324,8 @@ interface BenchResult {
   readonly single: { readonly ackMs: { p50: number }; readonly sagaMs: { p50: number }; confirmed: number };
   readonly dynamoDbCeilingPutsPerSecond: number;
   readonly writeUnitsPerOrder: number;
+  /** The tables' shares of it, largest first (stack and CloudFormation suffixes cut off the names). */
+  readonly writeUnitsPerOrderByTable: Record<string, number>;
   readonly boundOrdersPerSecond: number;
   readonly ratioToBound: number | null;
   readonly coldStarts: number;
@@ -322,6 +335,18 @@ interface BenchResult {
   readonly rssBytes: { cloudNode: number; withDynamoDbLocal: number };
   readonly idleCpuPercentOfCore: number;
   readonly usagePerOrder: Record<string, number>;
+}
+
+/** Units per order by table, largest first, named by the construct path (`Shipping-EventStoreTable`). */
+function perTable(units: Record<string, number>, orders: number): Record<string, number> {
+  const named = new Map<string, number>();
+  for (const [table, amount] of Object.entries(units)) {
+    const name = table.replace(/^CommerceForge-[a-z0-9]+-/, '').replace(/[0-9A-F]{8}-[A-Z0-9]+$/, '');
+    named.set(name, (named.get(name) ?? 0) + amount);
+  }
+  return Object.fromEntries(
+    [...named].sort((a, b) => b[1] - a[1]).map(([name, amount]) => [name, round(amount / orders, 2)]),
+  );
 }
 
 function toMarkdown(r: BenchResult): string {
@@ -349,6 +374,13 @@ function toMarkdown(r: BenchResult): string {
       String(r.dynamoDbCeilingPutsPerSecond),
     ],
     ['DynamoDB write units per order (counted)', String(r.writeUnitsPerOrder)],
+    [
+      'of which, by table (the largest five)',
+      Object.entries(r.writeUnitsPerOrderByTable)
+        .slice(0, 5)
+        .map(([table, units]) => `${table} ${units}`)
+        .join(', '),
+    ],
     [
       'bound = ceiling ÷ writes per order (orders/s); ratio reached',
       `${r.boundOrdersPerSecond}; ${r.ratioToBound}`,

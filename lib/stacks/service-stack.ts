@@ -1,4 +1,4 @@
-import { type RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -9,6 +9,7 @@ import {
   type Subscription,
   SubscriptionTargets,
 } from '../constructs/domain-event-bus.js';
+import { EventQueue, type EventQueueProps } from '../constructs/event-queue.js';
 import { EventStore, IdempotencyTable, serviceTableProps } from '../constructs/event-store.js';
 import { ServiceFunction, type ServiceFunctionProps } from '../constructs/service-function.js';
 import type { PlatformStack } from './platform-stack.js';
@@ -32,6 +33,38 @@ export interface ServiceOptions {
 }
 
 export type ServiceFunctionOptions = Omit<ServiceFunctionProps, 'service' | 'logLevel' | 'tracing'>;
+
+/** How a projector takes its events off its queue; the defaults suit a read model people wait to see. */
+export type ProjectorQueueOptions = Pick<
+  EventQueueProps,
+  'batchSize' | 'maxBatchingWindow' | 'maxConcurrency'
+>;
+
+/**
+ * A projector's queue, unless it says otherwise: batches of up to 10 events with no batching window (what is
+ * waiting is taken at once, so a read model lags by one poll, not a window), two batches at a time. The
+ * concurrency is the bulkhead: a burst (a sale, a replay) waits in the queue instead of taking the account's
+ * concurrency from the command path, and few writers contend for one view's optimistic `_rev`. Each view is
+ * read and written once per batch (the kernel's `projectQueuedEvents`), so ten events of one order cost one
+ * read and one write instead of ten of each.
+ */
+export const PROJECTOR_QUEUE_DEFAULTS = {
+  batchSize: 10,
+  maxConcurrency: 2,
+} as const satisfies ProjectorQueueOptions;
+
+/**
+ * For read models nobody watches change (a product's rating, which orders may be reviewed, whom to notify,
+ * the sales figures): up to 100 events gathered for up to a second. Under load a batch then holds many
+ * events, for a second more of lag; a read model a customer watches (an order's status) keeps the defaults.
+ */
+export const BACKGROUND_PROJECTOR_QUEUE = {
+  batchSize: 100,
+  maxBatchingWindow: Duration.seconds(1),
+} as const satisfies ProjectorQueueOptions;
+
+/** A projector's timeout: a batch of views is a few DynamoDB calls each, with retries of clashes. */
+export const PROJECTOR_TIMEOUT = Duration.seconds(30);
 
 export interface ReadModelOptions {
   /** The view's key attribute. @default 'id' */
@@ -150,6 +183,36 @@ export abstract class ServiceStack extends Stack {
       ...options,
       eventPattern,
       target: SubscriptionTargets.lambda(fn.alias),
+    });
+  }
+
+  /**
+   * A projector: a function that takes batches of events off its own queue (an `EventQueue`: retries, a
+   * dead-letter queue that alarms, an alarm on the oldest message's age), fed by `project` rules.
+   */
+  protected addProjector(
+    id: string,
+    options: ServiceFunctionOptions & { readonly queue?: ProjectorQueueOptions },
+  ): { readonly fn: ServiceFunction; readonly queue: EventQueue } {
+    const { queue: queueOptions, ...functionOptions } = options;
+    const timeout = functionOptions.timeout ?? PROJECTOR_TIMEOUT;
+    const fn = this.addFunction(id, { ...functionOptions, timeout });
+    const queue = new EventQueue(this, `${id}Queue`, {
+      ...PROJECTOR_QUEUE_DEFAULTS,
+      ...queueOptions,
+      consumer: fn.alias,
+      consumerTimeout: timeout,
+      alarmTopic: this.platform.alarmTopic,
+      removalPolicy: this.removalPolicy,
+    });
+    return { fn, queue };
+  }
+
+  /** Sends every event matching the pattern to a projector's queue (EventBridge's retries and DLQ on the way). */
+  protected project(id: string, queue: EventQueue, eventPattern: events.EventPattern): Subscription {
+    return this.platform.bus.subscribe(this, id, {
+      eventPattern,
+      target: SubscriptionTargets.queue(queue.queue),
     });
   }
 

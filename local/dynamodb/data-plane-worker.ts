@@ -12,7 +12,8 @@ import { dynamoDbProxy } from './proxy.js';
 const { dynamoDbEndpoint } = workerData as { dynamoDbEndpoint: string };
 
 let writes: string[] = [];
-let units: Partial<Record<UsageMeterName, number>> = {};
+/** Metered units by meter and table ('' when the answer named none). */
+let units: Partial<Record<UsageMeterName, Record<string, number>>> = {};
 let scheduled = false;
 function report(): void {
   if (scheduled) return;
@@ -31,8 +32,10 @@ const proxy = dynamoDbProxy(dynamoDbEndpoint, {
     report();
   },
   usage: {
-    add(name: UsageMeterName, amount = 1) {
-      units[name] = (units[name] ?? 0) + amount;
+    add(name: UsageMeterName, amount = 1, resource = '') {
+      const shares = units[name] ?? {};
+      units[name] = shares;
+      shares[resource] = (shares[resource] ?? 0) + amount;
       report();
     },
   } as never,

@@ -31,8 +31,10 @@ export async function startDynamoDbDataPlane(options: {
       if (message.type === 'listening') resolve(message.port ?? 0);
       else if (message.type === 'report') {
         if (message.writes?.length) options.writes.emit([...new Set(message.writes)]);
-        for (const [name, amount] of Object.entries(message.units ?? {})) {
-          options.usage.add(name as UsageMeterName, amount as number);
+        for (const [name, shares] of Object.entries(message.units ?? {})) {
+          for (const [table, amount] of Object.entries(shares as Record<string, number>)) {
+            options.usage.add(name as UsageMeterName, amount, table === '' ? undefined : table);
+          }
         }
       }
     });

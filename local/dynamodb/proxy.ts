@@ -91,16 +91,22 @@ function askCapacity(body: string, operation: string): { body: string; added: bo
   return { body: `${inner}${separator}"ReturnConsumedCapacity":"TOTAL"}`, added: true };
 }
 
+/** One ConsumedCapacity entry (`{"TableName":…,"CapacityUnits":n}`, keys in either order): no nested object. */
+const CAPACITY_ENTRY = /\{[^{}]*"CapacityUnits":\s*[0-9.]+[^{}]*\}/g;
+
 /**
- * Adds the capacity units of a response to the meter. Read off the text (every `"CapacityUnits":n`), not parsed:
- * this runs on every call. A caller who did not ask for the capacity gets it anyway: a field of the response
- * shape that the SDKs read like any other, and cheaper than rewriting every answer.
+ * Adds the capacity units of a response to the meter, per table. Read off the text (each flat object with a
+ * `"CapacityUnits":n`), not parsed: this runs on every call. A caller who did not ask for the capacity gets it
+ * anyway: a field of the response shape that the SDKs read like any other, and cheaper than rewriting every
+ * answer.
  */
 function meterCapacity(text: string, operation: string, usage: UsageMeter): void {
   if (!text.includes('"ConsumedCapacity"')) return;
-  let units = 0;
-  for (const match of text.matchAll(/"CapacityUnits":\s*([0-9.]+)/g)) units += Number(match[1]);
-  usage.add(READS.has(operation) ? 'dynamodb.readRequestUnits' : 'dynamodb.writeRequestUnits', units);
+  const meter = READS.has(operation) ? 'dynamodb.readRequestUnits' : 'dynamodb.writeRequestUnits';
+  for (const [entry] of text.matchAll(CAPACITY_ENTRY)) {
+    const units = Number(/"CapacityUnits":\s*([0-9.]+)/.exec(entry)?.[1]);
+    usage.add(meter, units, /"TableName":\s*"([^"]+)"/.exec(entry)?.[1]);
+  }
 }
 
 export function dynamoDbProxy(endpoint: string, options: DynamoDbProxyOptions = {}) {

@@ -15,7 +15,9 @@ export function registerLocalRoutes(router: Router, cloud: LocalCloud): void {
     const fn = request.url.searchParams.get('function') ?? undefined;
     return json(200, { invocations: cloud.lambda.invocations(fn) });
   });
-  router.addRoute('GET', /^\/_local\/usage\/?$/, async () => json(200, { usage: cloud.usage.snapshot() }));
+  router.addRoute('GET', /^\/_local\/usage\/?$/, async () =>
+    json(200, { usage: cloud.usage.snapshot(), breakdown: cloud.usage.breakdown() }),
+  );
   router.addRoute('GET', /^\/_local\/resources\/?$/, async () =>
     json(200, {
       resources: cloud.model.resources().map((resource) => ({

@@ -35,7 +35,7 @@ describe('order lines', () => {
     const { fixed, perSku } = RESERVATION_TRANSACTION_ITEMS;
     expect(fixed + perSku * MAX_ORDER_LINES).toBeLessThanOrEqual(MAX_TRANSACTION_ITEMS);
     expect(fixed + perSku * (MAX_ORDER_LINES + 1)).toBeGreaterThan(MAX_TRANSACTION_ITEMS);
-    expect(MAX_ORDER_LINES).toBe(49);
+    expect(MAX_ORDER_LINES).toBe(99);
   });
 
   it('merges lines of the same SKU, first position kept', () => {
@@ -72,7 +72,7 @@ describe('order lines', () => {
   it('given more distinct SKUs than a reservation holds, when parsed, then refuses the order', () => {
     expect(orderLines.parse(skus(MAX_ORDER_LINES))).toHaveLength(MAX_ORDER_LINES);
     expect(issues(orderLines, skus(MAX_ORDER_LINES + 1))).toEqual([
-      { path: '', message: `an order has at most 49 distinct SKUs (this one has 50)` },
+      { path: '', message: `an order has at most 99 distinct SKUs (this one has 100)` },
     ]);
   });
 

@@ -2,7 +2,12 @@
  * The local cloud's core driven through the real AWS SDK clients: the fixture app (test/fixtures/local-core-app)
  * synthesized, then run once for the whole file on a free port.
  */
-import { DescribeTableCommand, GetItemCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeTableCommand,
+  GetItemCommand,
+  ListTablesCommand,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import {
   GetFunctionCommand,
   InvokeCommand,
@@ -253,6 +258,32 @@ describe('DynamoDB', () => {
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ __type: 'UnknownOperationException' });
     expect((await fetch(`${cloud.url}/health`)).status).toBe(200);
+  });
+
+  it("meters write units per table, a function's writes (its own data-plane thread) and an outside caller's alike", async () => {
+    const table = physicalName('LocalCoreStack/Items');
+    const unitsOf = async (): Promise<number> => {
+      const body = (await (await fetch(`${cloud.url}/_local/usage`)).json()) as {
+        breakdown: Record<string, Record<string, number>>;
+      };
+      return body.breakdown['dynamodb.writeRequestUnits']?.[table] ?? 0;
+    };
+    const before = await unitsOf();
+    const writer = String(cloud.model.outputs('LocalCoreStack').WriterName);
+    await clients.lambda.send(
+      new InvokeCommand({ FunctionName: writer, Payload: JSON.stringify({ id: 'metered-1' }) }),
+    );
+    await clients.dynamodb.send(
+      new PutItemCommand({ TableName: table, Item: { pk: { S: 'metered-2' }, note: { S: 'outside' } } }),
+    );
+    // Two small items with a `note`, each written to the table and to its byNote index: two units each, as
+    // DynamoDB bills it. The data plane reports across threads in batches, hence the wait.
+    const deadline = Date.now() + 5_000;
+    while ((await unitsOf()) - before < 4 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect((await unitsOf()) - before).toBe(4);
+    expect(cloud.usage.snapshot()['dynamodb.writeRequestUnits']).toBeGreaterThanOrEqual(2);
   });
 });
 

@@ -1,4 +1,8 @@
-import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
 import {
   DynamoDBDocumentClient,
   GetCommand,
@@ -28,6 +32,13 @@ const canceled = (...codes: string[]) =>
     message: 'Transaction cancelled',
     $metadata: {},
     CancellationReasons: codes.map((Code) => ({ Code })),
+  });
+/** What DynamoDB answers a put whose condition failed, with ReturnValuesOnConditionCheckFailure ALL_OLD. */
+const conditionFailed = (existingEventId: string) =>
+  new ConditionalCheckFailedException({
+    message: 'The conditional request failed',
+    $metadata: {},
+    Item: { eventId: { S: existingEventId } },
   });
 const transactItems = () => ddb.commandCalls(TransactWriteCommand).at(-1)!.args[0].input.TransactItems!;
 
@@ -100,7 +111,7 @@ describe('append', () => {
   });
 
   it('treats a TransactionConflict as a concurrency clash, anything else as an EventStoreError', async () => {
-    const events = productStream('SKU-3', 1);
+    const events = productStream('SKU-3', 2);
     ddb.on(TransactWriteCommand).rejects(canceled('TransactionConflict'));
     await expect(store.append('SKU-3', 0, events)).rejects.toBeInstanceOf(ConcurrencyError);
     ddb.on(TransactWriteCommand).rejects(canceled('ThrottlingError'));
@@ -124,6 +135,52 @@ describe('append', () => {
       EventTooLargeError,
     );
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+});
+
+describe('append with a version just read (versionFromRead)', () => {
+  it('writes one event as one conditional PutItem, with no predecessor check', async () => {
+    ddb.on(PutCommand).resolves({});
+    const events = productStream('SKU-P', 2);
+    const result = await store.append('SKU-P', 1, events.slice(1), { versionFromRead: true });
+    expect(result.version).toBe(2);
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(PutCommand)[0]!.args[0].input).toMatchObject({
+      TableName: 'inventory-events',
+      Item: { streamId: 'SKU-P', version: 2, kind: 'event', eventId: events[1]!.eventId },
+      ConditionExpression: 'attribute_not_exists(#v)',
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    });
+  });
+
+  it("is a clash when another event holds the version, and success when it is this event (a retried put's lost answer)", async () => {
+    const events = productStream('SKU-Q', 2);
+    ddb.on(PutCommand).rejects(conditionFailed('someone-else'));
+    const clash = await store.append('SKU-Q', 1, events.slice(1), { versionFromRead: true }).catch((e) => e);
+    expect(clash).toBeInstanceOf(ConcurrencyError);
+    expect(clash.details).toEqual({ streamId: 'SKU-Q', expectedVersion: 1 });
+
+    ddb.on(PutCommand).rejects(conditionFailed(events[1]!.eventId));
+    await expect(store.append('SKU-Q', 1, events.slice(1), { versionFromRead: true })).resolves.toMatchObject(
+      {
+        version: 2,
+      },
+    );
+
+    ddb.on(PutCommand).rejects(Object.assign(new Error('throttled'), { name: 'ThrottlingException' }));
+    await expect(store.append('SKU-Q', 1, events.slice(1), { versionFromRead: true })).rejects.toMatchObject({
+      code: 'APPEND_FAILED',
+    });
+  });
+
+  it('still checks the predecessor of a caller-claimed version, and leaves it out of a transaction of read versions', async () => {
+    ddb.on(TransactWriteCommand).resolves({});
+    const events = productStream('SKU-R', 3);
+    await store.append('SKU-R', 1, events.slice(1, 2));
+    expect(transactItems()[0]).toHaveProperty('ConditionCheck');
+    await store.append('SKU-R', 1, events.slice(1), { versionFromRead: true });
+    expect(transactItems().map((item) => Object.keys(item)[0])).toEqual(['Put', 'Put']);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
   });
 });
 
@@ -196,8 +253,8 @@ describe('handleCommand', () => {
       .on(QueryCommand)
       .resolvesOnce({ Items: [item(0)] })
       .resolvesOnce({ Items: [item(0), item(1)] });
-    ddb.on(TransactWriteCommand).rejectsOnce(canceled('ConditionalCheckFailed')).resolves({});
-    ddb.on(PutCommand).resolves({});
+    // The append (one event at a version just read: a PutItem) clashes once with another writer's event.
+    ddb.on(PutCommand).rejectsOnce(conditionFailed('another-writer')).resolves({});
     const result = await handleCommand({
       store,
       decider: stockDecider,
@@ -212,7 +269,7 @@ describe('handleCommand', () => {
       streamVersion: 3,
       correlationId: 'corr-test',
     });
-    expect(ddb.commandCalls(PutCommand)[0]!.args[0].input.Item).toMatchObject({
+    expect(ddb.commandCalls(PutCommand).at(-1)!.args[0].input.Item).toMatchObject({
       streamId: 'SKU-8',
       version: 0,
       kind: 'snapshot',

@@ -104,7 +104,8 @@ export async function handleReservation(
       }),
     ];
     try {
-      await store.appendMany(writes);
+      // Every version was just read: see AppendOptions.versionFromRead.
+      await store.appendMany(writes, { versionFromRead: true });
     } catch (error) {
       if (!(error instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw error;
       await pause(attempt);

@@ -34,14 +34,14 @@ export const MAX_ORDER_INPUT_LINES = 100;
 
 /**
  * What inventory's reservation writes in its one TransactWriteItems (functions/inventory/handlers/
- * reservations.ts), for ReserveStock and ReleaseStock alike: on the reservation stream, a Put of its fact
- * plus, once the stream exists (ReleaseStock), a ConditionCheck on the version read; on each SKU's product
- * stream, a ConditionCheck on the version read and a Put of the ledger copy.
+ * reservations.ts), for ReserveStock and ReleaseStock alike: a Put of its fact on the reservation stream, and
+ * a Put of the ledger copy on each SKU's product stream. Every version was just read, so no ConditionCheck
+ * of a predecessor is written (the store's `versionFromRead`): a stale version fails its Put.
  */
-export const RESERVATION_TRANSACTION_ITEMS = { fixed: 2, perSku: 2 } as const;
+export const RESERVATION_TRANSACTION_ITEMS = { fixed: 1, perSku: 1 } as const;
 
 /**
- * The most distinct SKUs in one order: the most whose reservation fits one transaction (49). An order above
+ * The most distinct SKUs in one order: the most whose reservation fits one transaction (99). An order above
  * it could be placed and charged but never reserved, so it is refused when placed.
  */
 export const MAX_ORDER_LINES = Math.floor(

@@ -95,6 +95,7 @@ export async function handleCommand<C, S, F extends Fact>(
     try {
       await store.append(streamId, current.version, events, {
         guards: options.guards?.(facts, state) ?? [],
+        versionFromRead: true,
       });
     } catch (error) {
       if (!(error instanceof ConcurrencyError) || attempt >= maxAttempts) throw error;

@@ -89,7 +89,8 @@ async function createShipment(
       }
     }
     try {
-      if (writes.length > 0) await store.appendMany(writes);
+      // Both versions were just read: see AppendOptions.versionFromRead.
+      if (writes.length > 0) await store.appendMany(writes, { versionFromRead: true });
     } catch (error) {
       if (error instanceof ConcurrencyError && attempt < MAX_ATTEMPTS) continue;
       throw error;

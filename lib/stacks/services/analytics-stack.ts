@@ -1,19 +1,14 @@
 import { fileURLToPath } from 'node:url';
-import { Duration } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { CUSTOMER_SUMMARY_SOURCE } from '../../../functions/analytics/read-model/customer-summary.js';
 import { SALES_SUMMARY_EVENT_TYPES } from '../../../functions/analytics/read-model/sales-summary.js';
 import { serviceOf } from '../../../functions/kernel/events/catalogue.js';
 import { eventBridgeSource } from '../../../functions/kernel/events/envelope.js';
-import { SubscriptionTargets } from '../../constructs/domain-event-bus.js';
-import { EventQueue } from '../../constructs/event-queue.js';
-import { ServiceStack, type ServiceStackProps } from '../service-stack.js';
+import type { EventQueue } from '../../constructs/event-queue.js';
+import { BACKGROUND_PROJECTOR_QUEUE, ServiceStack, type ServiceStackProps } from '../service-stack.js';
 
 const entry = (file: string) =>
   fileURLToPath(new URL(`../../../functions/analytics/handlers/${file}`, import.meta.url));
-
-/** The projector's timeout: a batch of 100 events is one read and one write per summary item. */
-const PROJECTOR_TIMEOUT = Duration.seconds(30);
 
 /**
  * The analytics bounded context: read side only (no event store). SalesSummary — sales per day, orders by
@@ -38,35 +33,21 @@ export class AnalyticsStack extends ServiceStack {
       environmentVariable: 'SALES_SUMMARY_TABLE',
     });
 
-    const projector = this.addFunction('Projector', {
+    const { fn: projector, queue } = this.addProjector('Projector', {
       entry: entry('projector.ts'),
       description: 'analytics: keeps SalesSummary and CustomerSummary from orders, saga and users events',
-      timeout: PROJECTOR_TIMEOUT,
+      // Every event updates one of two items: the biggest batches, gathered for up to a second.
+      queue: BACKGROUND_PROJECTOR_QUEUE,
     });
+    this.projectorQueue = queue;
     this.grantReadModel(salesSummary, projector, 'write');
-    this.projectorQueue = new EventQueue(this, 'ProjectorQueue', {
-      consumer: projector.alias,
-      consumerTimeout: PROJECTOR_TIMEOUT,
-      batchSize: 100,
-      maxBatchingWindow: Duration.seconds(1),
-      maxConcurrency: 2,
-      alarmTopic: this.platform.alarmTopic,
-      removalPolicy: this.removalPolicy,
-    });
-    const toQueue = SubscriptionTargets.queue(this.projectorQueue.queue);
     // The events SalesSummary counts (it is commutative: no other version of those streams is needed).
-    this.platform.bus.subscribe(this, 'ProjectSales', {
-      eventPattern: {
-        source: [...new Set(SALES_SUMMARY_EVENT_TYPES.map((type) => eventBridgeSource(serviceOf(type)!)))],
-        detailType: [...SALES_SUMMARY_EVENT_TYPES],
-      },
-      target: toQueue,
+    this.project('ProjectSales', queue, {
+      source: [...new Set(SALES_SUMMARY_EVENT_TYPES.map((type) => eventBridgeSource(serviceOf(type)!)))],
+      detailType: [...SALES_SUMMARY_EVENT_TYPES],
     });
     // Onboarding: sign-ups per day (CustomerSummary, in the same table).
-    this.platform.bus.subscribe(this, 'ProjectUsers', {
-      eventPattern: { source: [eventBridgeSource(CUSTOMER_SUMMARY_SOURCE)] },
-      target: toQueue,
-    });
+    this.project('ProjectUsers', queue, { source: [eventBridgeSource(CUSTOMER_SUMMARY_SOURCE)] });
 
     const query = this.addFunction('Query', {
       entry: entry('query.ts'),

@@ -3,7 +3,6 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import type { ServiceFunction } from '../../constructs/service-function.js';
 import { ServiceStack, type ServiceStackProps } from '../service-stack.js';
-import { PROJECTOR_CONCURRENCY } from './projector-concurrency.js';
 
 const entry = (handler: string) =>
   fileURLToPath(new URL(`../../../functions/inventory/handlers/${handler}.ts`, import.meta.url));
@@ -37,14 +36,14 @@ export class InventoryStack extends ServiceStack {
       partitionKey: 'sku',
       environmentVariable: 'PRODUCT_VIEW_TABLE',
     });
-    this.projector = this.addFunction('Projector', {
+    const projector = this.addProjector('Projector', {
       entry: entry('projector'),
       description: 'Inventory projector: ProductView from the product streams',
-      reservedConcurrentExecutions: PROJECTOR_CONCURRENCY,
     });
+    this.projector = projector.fn;
     this.store.grantRead(this.projector);
     this.grantReadModel(this.productView, this.projector, 'write');
-    this.subscribe('ProductViewRule', this.projector, {
+    this.project('ProductViewRule', projector.queue, {
       source: ['commerceforge.inventory'],
       detailType: ['ProductAdded', 'StockRestocked', 'StockReserved', 'StockReleased'],
       detail: { streamId: [{ prefix: 'product#' }] },

@@ -18,12 +18,12 @@ export class NotificationsStack extends ServiceStack {
       partitionKey: 'orderId',
       environmentVariable: 'ORDER_CUSTOMER_TABLE',
     });
-    const projector = this.addFunction('Projector', {
+    const { fn: projector, queue } = this.addProjector('Projector', {
       entry: handlerEntry('projector.ts'),
       description: 'notifications: OrderCustomer read model from OrderPlaced',
     });
     this.grantReadModel(orderCustomers, projector, 'write');
-    this.subscribe('OrderCustomerProjection', projector, {
+    this.project('OrderCustomerProjection', queue, {
       source: ['commerceforge.orders'],
       detailType: ['OrderPlaced'],
     });

@@ -3,7 +3,6 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import type { ServiceFunction } from '../../constructs/service-function.js';
 import { ServiceStack, type ServiceStackProps } from '../service-stack.js';
-import { PROJECTOR_CONCURRENCY } from './projector-concurrency.js';
 
 const entry = (handler: string) =>
   fileURLToPath(new URL(`../../../functions/orders/handlers/${handler}.ts`, import.meta.url));
@@ -41,19 +40,19 @@ export class OrdersStack extends ServiceStack {
     this.store.grantAppend(this.commands);
     this.grantReadModel(this.priceList, this.commands, 'read');
 
-    this.projector = this.addFunction('Projector', {
+    const projector = this.addProjector('Projector', {
       entry: entry('projector'),
       description: 'Orders projector: OrderView, and PriceList from inventory',
-      reservedConcurrentExecutions: PROJECTOR_CONCURRENCY,
     });
+    this.projector = projector.fn;
     this.store.grantRead(this.projector);
     this.grantReadModel(this.orderView, this.projector, 'write');
     this.grantReadModel(this.priceList, this.projector, 'write');
-    this.subscribe('OrderViewRule', this.projector, {
+    this.project('OrderViewRule', projector.queue, {
       source: ['commerceforge.orders'],
       detailType: ['OrderPlaced', 'OrderConfirmed', 'OrderCancelled', 'OrderShipped', 'OrderDelivered'],
     });
-    this.subscribe('PriceListRule', this.projector, {
+    this.project('PriceListRule', projector.queue, {
       source: ['commerceforge.inventory'],
       detailType: ['ProductAdded'],
     });

@@ -57,14 +57,14 @@ export class PaymentsStack extends ServiceStack {
       partitionKey: 'orderId',
       environmentVariable: 'PAYMENT_VIEW_TABLE',
     });
-    const projector = this.addFunction('Projector', {
+    const { fn: projector, queue } = this.addProjector('Projector', {
       entry: entry('projector.ts'),
       description: 'payments: keeps PaymentView from the payment streams',
     });
     this.grantReadModel(paymentView, projector, 'write');
     // Gaps are caught up from the store (events of the service's own streams).
     this.store.grantRead(projector);
-    this.subscribe('ProjectPayments', projector, {
+    this.project('ProjectPayments', queue, {
       source: ['commerceforge.payments'],
       detailType: ['PaymentCharged', 'PaymentDeclined', 'PaymentRefunded'],
     });

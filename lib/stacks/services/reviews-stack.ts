@@ -2,8 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import type { ServiceFunction } from '../../constructs/service-function.js';
-import { ServiceStack, type ServiceStackProps } from '../service-stack.js';
-import { PROJECTOR_CONCURRENCY } from './projector-concurrency.js';
+import { BACKGROUND_PROJECTOR_QUEUE, ServiceStack, type ServiceStackProps } from '../service-stack.js';
 
 const entry = (handler: string) =>
   fileURLToPath(new URL(`../../../functions/reviews/handlers/${handler}.ts`, import.meta.url));
@@ -39,20 +38,21 @@ export class ReviewsStack extends ServiceStack {
     this.store.grantAppend(this.commands);
     this.grantReadModel(this.reviewableOrders, this.commands, 'read');
 
-    this.projector = this.addFunction('Projector', {
+    const projector = this.addProjector('Projector', {
       entry: entry('projector'),
       description: 'Reviews projector: ProductRating, and ReviewableOrders from orders',
-      reservedConcurrentExecutions: PROJECTOR_CONCURRENCY,
+      queue: BACKGROUND_PROJECTOR_QUEUE,
     });
+    this.projector = projector.fn;
     this.store.grantRead(this.projector);
     this.grantReadModel(this.productRating, this.projector, 'write');
     this.grantReadModel(this.reviewableOrders, this.projector, 'write');
-    this.subscribe('ProductRatingRule', this.projector, {
+    this.project('ProductRatingRule', projector.queue, {
       source: ['commerceforge.reviews'],
       detailType: ['ReviewSubmitted'],
     });
     // Every orders event, not only placed and delivered: see ReviewableOrders.
-    this.subscribe('ReviewableOrdersRule', this.projector, {
+    this.project('ReviewableOrdersRule', projector.queue, {
       source: ['commerceforge.orders'],
       detailType: ['OrderPlaced', 'OrderConfirmed', 'OrderCancelled', 'OrderShipped', 'OrderDelivered'],
     });

@@ -35,13 +35,13 @@ export class UsersStack extends ServiceStack {
       partitionKey: 'userId',
       environmentVariable: 'USER_PROFILE_TABLE',
     });
-    const projector = this.addFunction('Projector', {
+    const { fn: projector, queue } = this.addProjector('Projector', {
       entry: handlerEntry('projector.ts'),
       description: 'users: UserProfile read model from the user streams',
     });
     this.store.grantRead(projector);
     this.grantReadModel(userProfile, projector, 'write');
-    this.subscribe('UserProfileProjection', projector, {
+    this.project('UserProfileProjection', queue, {
       source: ['commerceforge.users'],
       detailType: USER_EVENTS,
     });
