@@ -34,6 +34,23 @@ describe('event store on DynamoDB Local', () => {
     expect(loaded.events.map((e) => e.correlationId)).toEqual(events.map(() => CAUSATION.correlationId));
   });
 
+  it('tells which events it holds as given, in one batch across streams, and not a forgery of a held version', async () => {
+    store = await freshStore();
+    const mugs = productStream('SKU-HELD', 3);
+    const teas = productStream('SKU-HELD-2', 1).map((e) => ({ ...e, eventId: 'tea-1' }));
+    await store.append('SKU-HELD', 0, mugs);
+    await store.append('SKU-HELD-2', 0, teas);
+    const forged = { ...mugs[1]!, eventId: 'forged-event' };
+    const missing = { ...productStream('SKU-NEVER', 1)[0]!, eventId: 'never-appended' };
+    const many = Array.from({ length: 150 }, (_, i) => ({
+      ...missing,
+      streamVersion: i + 1,
+      eventId: `m-${i}`,
+    }));
+    const held = await store.heldEventIds([...mugs, ...teas, forged, missing, ...many]);
+    expect([...held].sort()).toEqual([...mugs, ...teas].map((e) => e.eventId).sort());
+  });
+
   it('lets exactly one of two appends at the same expected version win', async () => {
     store = await freshStore();
     const [added, ...rest] = productStream('SKU-TEA', 3);

@@ -136,31 +136,31 @@ export function projectorHandler(options: ProjectorHandlerOptions) {
  * relay publishes an event only after its append, so a genuine one is always there (a strongly consistent read).
  */
 async function heldByStore(store: EventStore, event: DomainEvent): Promise<boolean> {
-  const [stored] = await store.loadRaw(event.streamId, {
-    after: event.streamVersion - 1,
-    through: event.streamVersion,
-  });
-  return (stored as { eventId?: unknown } | undefined)?.eventId === event.eventId;
+  return (await store.heldEventIds([event])).has(event.eventId);
 }
 
-/** The eventIds of the batch's own events that the store does not hold (unreadable records are left to the batch). */
+/**
+ * The eventIds of the batch's own events that the store does not hold, asked in one BatchGetItem per 100
+ * (unreadable records are left to the batch).
+ */
 async function notInStore(
   store: EventStore | undefined,
   service: string,
   records: readonly { readonly body: string }[],
 ): Promise<string[]> {
   if (!store) return [];
-  const refused: string[] = [];
+  const own: DomainEvent[] = [];
   for (const record of records) {
-    let event: DomainEvent;
     try {
-      event = parseEventBridgeEvent(JSON.parse(record.body));
+      const event = parseEventBridgeEvent(JSON.parse(record.body));
+      if (event.source === service) own.push(event);
     } catch {
-      continue;
+      // Reported by the batch's own parse.
     }
-    if (event.source === service && !(await heldByStore(store, event))) refused.push(event.eventId);
   }
-  return refused;
+  if (own.length === 0) return [];
+  const held = await store.heldEventIds(own);
+  return own.filter((event) => !held.has(event.eventId)).map((event) => event.eventId);
 }
 
 function refuse(tools: HandlerTools, eventIds: readonly string[]): void {

@@ -9,7 +9,9 @@ export type EventStoreErrorCode =
   /** An item in the table is not what this code wrote (unparseable envelope, missing attribute). */
   | 'CORRUPT_ITEM'
   /** DynamoDB refused the write for a reason other than a condition (throttling, validation, ...). */
-  | 'APPEND_FAILED';
+  | 'APPEND_FAILED'
+  /** A read left keys unprocessed after its retries (throttling). */
+  | 'READ_FAILED';
 
 /** The event store could not do what was asked, for a reason that is not the domain's business. */
 export class EventStoreError extends KernelError {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -147,6 +148,11 @@ export interface EventStore<E extends DomainEvent = DomainEvent> {
     snapshots?: SnapshotPolicy<S>,
   ): Promise<Rehydrated<S>>;
   loadSnapshot<S>(streamId: string, policy: SnapshotPolicy<S>): Promise<Snapshot<S> | undefined>;
+  /**
+   * Which of these events the store holds as given — the same eventId at its stream and version — read in
+   * batches of 100 keys (strongly consistent BatchGetItem), whatever their streams.
+   */
+  heldEventIds(events: readonly StoredEventRef[]): Promise<Set<string>>;
   /** Write the stream's snapshot unless a newer one is there already, or it is too large to be worth it. */
   saveSnapshot<S>(snapshot: Snapshot<S>, policy: SnapshotPolicy<S>): Promise<SnapshotOutcome>;
 }
@@ -428,7 +434,67 @@ export function createEventStore<E extends DomainEvent = DomainEvent>(
     rehydrate,
     loadSnapshot,
     saveSnapshot,
+    heldEventIds,
   };
+
+  async function heldEventIds(events: readonly StoredEventRef[]): Promise<Set<string>> {
+    const position = (streamId: unknown, version: unknown) => `${streamId}\u0000${version}`;
+    // What the store holds at each position asked about.
+    const stored = new Map<string, unknown>();
+    const keys = [...new Set(events.map((e) => position(e.streamId, e.streamVersion)))].map((key) => {
+      const [streamId, version] = key.split('\u0000') as [string, string];
+      return { [KEY.partition]: streamId, [KEY.sort]: Number(version) };
+    });
+    for (let i = 0; i < keys.length; i += BATCH_GET_KEYS) {
+      let pending: Record<string, unknown>[] = keys.slice(i, i + BATCH_GET_KEYS);
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt >= BATCH_GET_ATTEMPTS) {
+          throw new EventStoreError(
+            'READ_FAILED',
+            `${pending.length} keys left unprocessed by BatchGetItem`,
+            {
+              keys: pending.length,
+            },
+          );
+        }
+        if (attempt > 0)
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 50 * 2 ** attempt));
+        const out = await client.send(
+          new BatchGetCommand({
+            RequestItems: {
+              [tableName]: {
+                Keys: pending,
+                ConsistentRead: true,
+                ProjectionExpression: '#s, #v, eventId',
+                ExpressionAttributeNames: { '#s': KEY.partition, '#v': KEY.sort },
+              },
+            },
+          }),
+        );
+        for (const item of out.Responses?.[tableName] ?? []) {
+          stored.set(position(item[KEY.partition], item[KEY.sort]), item.eventId);
+        }
+        pending = (out.UnprocessedKeys?.[tableName]?.Keys ?? []) as Record<string, unknown>[];
+      }
+    }
+    return new Set(
+      events
+        .filter((e) => stored.get(position(e.streamId, e.streamVersion)) === e.eventId)
+        .map((e) => e.eventId),
+    );
+  }
+}
+
+/** BatchGetItem takes up to 100 keys. */
+const BATCH_GET_KEYS = 100;
+/** Attempts at the keys BatchGetItem leaves unprocessed (throttled), with jittered backoff in between. */
+const BATCH_GET_ATTEMPTS = 5;
+
+/** An event by where it was appended, to ask the store whether it holds it. */
+export interface StoredEventRef {
+  readonly streamId: string;
+  readonly streamVersion: number;
+  readonly eventId: string;
 }
 
 function revisionOf(policy: { readonly revision?: string }): string {
