@@ -43,6 +43,19 @@ const BOOTSTRAP = fileURLToPath(new URL('./bootstrap.cjs', import.meta.url));
 
 let nextId = 0;
 
+/**
+ * The young generation a worker's heap may grow to: a sixty-fourth of the function's memory, from 4 to 16 MB
+ * (LOCAL_LAMBDA_YOUNG_GENERATION_MB overrides it). Left to V8, every worker grew it to tens of MB under load —
+ * in AWS each environment has its sandbox's memory to itself, here 48 share a laptop's. Measured on 2 cores,
+ * 100 orders at 16 (the same assembly, one run each): the cloud's RSS after the run 1.93 GB by default, 1.61 GB
+ * at 8 MB, 1.46 GB at 4 MB, with the run no slower (20.2-20.3 s against 23.5 s).
+ */
+export function youngGenerationMb(memoryMb: number): number {
+  const configured = Number(process.env.LOCAL_LAMBDA_YOUNG_GENERATION_MB);
+  if (Number.isFinite(configured) && configured > 0) return configured;
+  return Math.min(16, Math.max(4, Math.floor(memoryMb / 64)));
+}
+
 export class ExecutionEnvironment {
   readonly id = ++nextId;
   /** Resolves with the init duration (ms) once the handler is loaded; rejects with Lambda's init error. */
@@ -64,7 +77,10 @@ export class ExecutionEnvironment {
       execArgv: (process.env.LOCAL_LAMBDA_EXEC_ARGV ?? '').split(' ').filter(Boolean),
       stdout: true,
       stderr: true,
-      resourceLimits: { maxOldGenerationSizeMb: config.memoryMb },
+      resourceLimits: {
+        maxOldGenerationSizeMb: config.memoryMb,
+        maxYoungGenerationSizeMb: youngGenerationMb(config.memoryMb),
+      },
     });
     pipeLines(this.worker.stdout, (line) => config.onOutput(line, 'stdout'));
     pipeLines(this.worker.stderr, (line) => config.onOutput(line, 'stderr'));
