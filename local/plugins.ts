@@ -5,6 +5,7 @@
  * in-process too).
  */
 import { appsyncPlugin } from './appsync/plugin.js';
+import { type CloudWatchPlugin, cloudWatchPlugin } from './cloudwatch/index.js';
 import type { LocalCloudPlugin } from './core/plugin.js';
 import type { RetryTiming } from './eventbridge/delivery.js';
 import { type EventBridgePlugin, eventBridgePlugin } from './eventbridge/plugin.js';
@@ -26,6 +27,8 @@ export interface DefaultPluginsOptions {
   readonly streamIdlePollIntervalMs?: number;
   /** Wait before retry n of a failed stream batch (mappings and pipes). @default 100 ms doubling up to 5 s */
   readonly streamRetryDelayMs?: (retry: number) => number;
+  /** Evaluates every alarm with this period (seconds). @default LOCAL_CLOUDWATCH_PERIOD_SECONDS, else the alarm's own */
+  readonly cloudWatchPeriodSeconds?: number;
 }
 
 /** The default plugins as an array (what `startLocalCloud` takes), with named handles for tests and tools. */
@@ -34,6 +37,7 @@ export type DefaultPlugins = LocalCloudPlugin[] & {
   readonly stepFunctions: StepFunctionsPlugin;
   readonly streams: StreamsPlugin;
   readonly pipes: PipesPlugin;
+  readonly cloudWatch: CloudWatchPlugin;
 };
 
 export function defaultPlugins(options: DefaultPluginsOptions = {}): DefaultPlugins {
@@ -97,6 +101,9 @@ export function defaultPlugins(options: DefaultPluginsOptions = {}): DefaultPlug
       },
     },
   });
+  const cloudWatch = cloudWatchPlugin(
+    options.cloudWatchPeriodSeconds !== undefined ? { periodSeconds: options.cloudWatchPeriodSeconds } : {},
+  );
   return Object.assign(
     [
       eventBridge,
@@ -106,12 +113,14 @@ export function defaultPlugins(options: DefaultPluginsOptions = {}): DefaultPlug
       warehouseAgentPlugin({ bridge }),
       seedPlugin(),
       appsyncPlugin(),
+      cloudWatch,
     ],
     {
       eventBridge,
       stepFunctions,
       streams,
       pipes,
+      cloudWatch,
     },
   );
 }

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
 import {
   AwsError,
   type AwsJsonService,
@@ -209,7 +210,10 @@ export async function readRequest(req: IncomingMessage): Promise<HttpRequest> {
     method: req.method ?? 'GET',
     url: new URL(req.url ?? '/', 'http://localhost'),
     headers: req.headers,
-    body: Buffer.concat(chunks),
+    // SDKs gzip large PutMetricData bodies (request compression).
+    body: /gzip/i.test(String(req.headers['content-encoding'] ?? ''))
+      ? gunzipSync(Buffer.concat(chunks), { maxOutputLength: MAX_BODY })
+      : Buffer.concat(chunks),
     context: {
       region,
       accountId: LOCAL_ACCOUNT_ID,

@@ -13,6 +13,11 @@ type Json = Record<string, unknown>;
 export function registerSqsQueryProtocol(router: Router, sqs: SqsService): void {
   router.addRoute('POST', /.*/, async (request) => {
     if (!header(request, 'content-type')?.startsWith('application/x-www-form-urlencoded')) return undefined;
+    // Other query-protocol services (CloudWatch) share the endpoint: theirs are signed for another scope.
+    const scope = /Credential=[^/]+\/[^/]+\/[^/]+\/([^/]+)\//.exec(
+      header(request, 'authorization') ?? '',
+    )?.[1];
+    if (scope !== undefined && scope !== 'sqs') return undefined;
     const form = new URLSearchParams(request.body.toString('utf8'));
     const action = form.get('Action');
     if (!action) return undefined;

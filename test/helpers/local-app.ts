@@ -50,12 +50,19 @@ export type LocalApp = LocalCloud & { readonly plugins: DefaultPlugins };
 export async function startLocalApp(
   options: {
     timeScale?: number;
+    /** The local CloudWatch's period for every alarm, in seconds (a short one makes alarms fire in a test). */
+    cloudWatchPeriodSeconds?: number;
     /** Where the cloud's lines and the functions' output go (e.g. a test collecting the logs). */
     logger?: LocalLogger;
   } = {},
 ): Promise<LocalApp> {
   const assemblyDir = synthesizeApp();
-  const plugins = defaultPlugins(options.timeScale === undefined ? {} : { timeScale: options.timeScale });
+  const plugins = defaultPlugins({
+    ...(options.timeScale === undefined ? {} : { timeScale: options.timeScale }),
+    ...(options.cloudWatchPeriodSeconds === undefined
+      ? {}
+      : { cloudWatchPeriodSeconds: options.cloudWatchPeriodSeconds }),
+  });
   const cloud = await startLocalCloud({
     assemblyDir,
     port: 0,
