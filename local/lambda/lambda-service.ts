@@ -61,8 +61,7 @@ export interface LambdaServiceOptions {
    * run no faster on a saturated machine — each only adds an init — and every extra environment of a busy
    * function is one the budget takes from another, which then starts cold again. Measured on 2 cores, 100
    * orders at 16 (the same assembly, one after the other): 4 per function against 12 took 94 inits against
-   * 127-142, and 20-22 s against 24-30 s, for a placeOrder ack p50 of 2.3 s against 1.0 s (p99 alike) — hence
-   * the wider share for synchronous callers in `makeRoom`.
+   * 127-142, and 20-22 s against 24-30 s, for a placeOrder ack p50 of 2.3 s against 1.0 s (p99 alike).
    * @default LOCAL_LAMBDA_MAX_ENVIRONMENTS_PER_FUNCTION, else as said
    */
   readonly maxEnvironmentsPerFunction?: number;
@@ -395,7 +394,7 @@ export class LambdaService implements LambdaInvoker {
         functionName: fn.name,
         concurrency,
         gate: this.gate,
-        makeRoom: (environments, synchronous) => this.makeRoom(environments, synchronous),
+        makeRoom: (environments) => this.makeRoom(environments),
         create: () => {
           const stream = logStreamName();
           return new ExecutionEnvironment({
@@ -423,13 +422,8 @@ export class LambdaService implements LambdaInvoker {
    * flooded function cannot take every environment and make the others churn), and
    * under the budget, ending the least recently used idle environment if need be.
    */
-  private makeRoom(environments: number, synchronous: boolean): boolean {
-    // A caller waiting on the answer (an API resolver, a saga task) may take a function past its share, up to a
-    // quarter of the budget: queueing there is latency a person sees; an asynchronous event can wait its turn.
-    const share = synchronous
-      ? Math.max(this.maxPerFunction, Math.floor(this.maxEnvironments / 4))
-      : this.maxPerFunction;
-    if (environments >= share) return false;
+  private makeRoom(environments: number): boolean {
+    if (environments >= this.maxPerFunction) return false;
     const pools = [...this.pools.values()];
     if (pools.reduce((sum, pool) => sum + pool.size, 0) < this.maxEnvironments) return true;
     let oldest: FunctionPool | undefined;

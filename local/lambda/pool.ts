@@ -69,10 +69,9 @@ export interface FunctionPoolOptions {
   /**
    * Asked before a new environment starts while this pool already has one: true when the machine has room for
    * another (the cloud's environment budget, freeing an idle environment of some function if it must).
-   * `synchronous` says whether a caller waits on the answer (a synchronous invocation is among the waiters).
    * @default always room
    */
-  readonly makeRoom?: (environments: number, synchronous: boolean) => boolean;
+  readonly makeRoom?: (environments: number) => boolean;
 }
 
 /** A moving average that starts from a guess, replaced by the first sample. */
@@ -91,11 +90,7 @@ class Estimate {
 export class FunctionPool {
   private readonly idle: ExecutionEnvironment[] = [];
   private readonly all = new Set<ExecutionEnvironment>();
-  private readonly waiters: Array<{
-    resolve: (lease: Lease) => void;
-    counted: boolean;
-    synchronous: boolean;
-  }> = [];
+  private readonly waiters: Array<{ resolve: (lease: Lease) => void; counted: boolean }> = [];
   private readonly leasedAt = new Map<ExecutionEnvironment, number>();
   /** Leased environments whose invocation holds a concurrency slot (all but unreserved asynchronous ones). */
   private readonly counted = new Set<ExecutionEnvironment>();
@@ -145,7 +140,7 @@ export class FunctionPool {
     const warm = this.takeIdle();
     if (warm) return this.lease(warm, counted);
     return new Promise<Lease>((resolve) => {
-      this.waiters.push({ resolve, counted, synchronous: whenFull === 'throttle' });
+      this.waiters.push({ resolve, counted });
       this.considerStarting();
     });
   }
@@ -241,11 +236,10 @@ export class FunctionPool {
     if (this.all.size === 0) {
       // Always allowed, but it still frees an idle environment elsewhere when the budget is full: else every
       // function evicted down to none and started again would grow the total past the budget.
-      this.options.makeRoom?.(0, false);
+      this.options.makeRoom?.(0);
       return true;
     }
-    const synchronous = this.waiters.some((waiter) => waiter.synchronous);
-    if (this.options.makeRoom?.(this.all.size, synchronous) ?? true) return true;
+    if (this.options.makeRoom?.(this.all.size) ?? true) return true;
     this.scheduleRecheck();
     return false;
   }

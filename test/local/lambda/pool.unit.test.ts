@@ -29,11 +29,7 @@ function fakeEnvironment() {
 type Fake = ReturnType<typeof fakeEnvironment>;
 
 function poolWith(
-  options: {
-    limit?: number;
-    gate?: InitGate;
-    makeRoom?: (environments: number, synchronous: boolean) => boolean;
-  } = {},
+  options: { limit?: number; gate?: InitGate; makeRoom?: (environments: number) => boolean } = {},
 ) {
   const created: Fake[] = [];
   const pool = new FunctionPool({
@@ -175,28 +171,6 @@ describe('FunctionPool', () => {
     expect(pool.evictOldestIdle()).toBe(true);
     expect(created[0]?.environment.terminated).toBe(true);
     expect(pool.size).toBe(1);
-  });
-
-  it('tells the budget whether a caller waits on the answer: an asynchronous event may wait its turn', async () => {
-    const asked: Array<[number, boolean]> = [];
-    const { pool, created } = poolWith({
-      makeRoom: (environments, synchronous) => {
-        asked.push([environments, synchronous]);
-        return false;
-      },
-    });
-    const first = pool.acquire('throttle');
-    await tick();
-    created[0]?.finishInit(1);
-    await first;
-    void pool.acquire('wait');
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    expect(asked.at(-1)).toEqual([1, false]);
-    void pool.acquire('throttle');
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    expect(asked.at(-1)).toEqual([1, true]);
-    expect(created).toHaveLength(1);
-    await pool.stop();
   });
 
   it('warms a first environment in the background, once', async () => {
