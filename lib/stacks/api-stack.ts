@@ -6,7 +6,13 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { SALES_SUMMARY_TABLE_ENV } from '../../functions/analytics/read-model/sales-summary.js';
+import { PRODUCT_VIEW_TABLE_ENV } from '../../functions/inventory/read-model/product-view.js';
 import { ADMIN_ROLE_ARNS_ENV } from '../../functions/kernel/graphql/identity.js';
+import { ORDER_VIEW_TABLE_ENV } from '../../functions/orders/read-model/order-view.js';
+import { PAYMENT_VIEW_TABLE_ENV } from '../../functions/payments/read-model/payment-view.js';
+import { PRODUCT_RATING_TABLE_ENV } from '../../functions/reviews/read-model/product-rating.js';
+import { USER_PROFILE_TABLE_ENV } from '../../functions/users/read-model/user-profile.js';
 import { type PlatformConfig, runtimeEnvironment } from '../config.js';
 import { ApiRateLimit } from '../constructs/api-rate-limit.js';
 import { type Subscription, SubscriptionTargets } from '../constructs/domain-event-bus.js';
@@ -38,13 +44,13 @@ const SOURCES: readonly SourceSpec[] = [
   {
     service: 'users',
     fields: ['Mutation.registerUser', 'Query.user', 'Order.customer'],
-    reads: [{ table: 'UserProfile', env: 'USER_PROFILE_TABLE' }],
+    reads: [{ table: 'UserProfile', env: USER_PROFILE_TABLE_ENV }],
     commands: 'USERS_COMMANDS_FUNCTION',
   },
   {
     service: 'inventory',
     fields: ['Query.products', 'Query.product', 'Mutation.addProduct', 'Mutation.restock'],
-    reads: [{ table: 'ProductView', env: 'PRODUCT_VIEW_TABLE' }],
+    reads: [{ table: 'ProductView', env: PRODUCT_VIEW_TABLE_ENV }],
     commands: 'INVENTORY_COMMANDS_FUNCTION',
   },
   {
@@ -57,24 +63,24 @@ const SOURCES: readonly SourceSpec[] = [
       // Runs when a client subscribes: a customer subscribes to their own orders only.
       'Subscription.onOrderUpdated',
     ],
-    reads: [{ table: 'OrderView', env: 'ORDER_VIEW_TABLE' }],
+    reads: [{ table: 'OrderView', env: ORDER_VIEW_TABLE_ENV }],
     commands: 'ORDERS_COMMANDS_FUNCTION',
   },
   {
     service: 'payments',
     fields: ['Order.payment'],
-    reads: [{ table: 'PaymentView', env: 'PAYMENT_VIEW_TABLE' }],
+    reads: [{ table: 'PaymentView', env: PAYMENT_VIEW_TABLE_ENV }],
   },
   {
     service: 'reviews',
     fields: ['Mutation.submitReview', 'Query.productReviews', 'Product.rating'],
-    reads: [{ table: 'ProductRating', env: 'PRODUCT_RATING_TABLE' }],
+    reads: [{ table: 'ProductRating', env: PRODUCT_RATING_TABLE_ENV }],
     commands: 'REVIEWS_COMMANDS_FUNCTION',
   },
   {
     service: 'analytics',
     fields: ['Query.sagaStats'],
-    reads: [{ table: 'SalesSummary', env: 'SALES_SUMMARY_TABLE' }],
+    reads: [{ table: 'SalesSummary', env: SALES_SUMMARY_TABLE_ENV }],
   },
 ];
 
@@ -236,7 +242,7 @@ export class ApiStack extends Stack {
     });
     const orderView = readModelOf(services.orders, 'OrderView');
     grantViewRead(this.orderUpdates, orderView);
-    this.orderUpdates.function.addEnvironment('ORDER_VIEW_TABLE', orderView.tableName);
+    this.orderUpdates.function.addEnvironment(ORDER_VIEW_TABLE_ENV, orderView.tableName);
     // appsync:GraphQL on Mutation.publishOrderUpdate of the Merged API, nothing else.
     this.mergedApi.grantMutation(this.orderUpdates.alias, 'publishOrderUpdate');
     this.orderUpdatesSubscription = services.orders.platform.bus.subscribe(this, 'OrderUpdatesRule', {

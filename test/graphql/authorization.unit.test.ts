@@ -20,7 +20,9 @@ import {
   isAllowListed,
 } from '../../functions/kernel/graphql/index.js';
 import { handler as ordersGraphql } from '../../functions/orders/handlers/graphql.js';
+import { ORDER_VIEW_TABLE_ENV } from '../../functions/orders/read-model/order-view.js';
 import { handler as usersGraphql } from '../../functions/users/handlers/graphql.js';
+import { USER_PROFILE_TABLE_ENV } from '../../functions/users/read-model/user-profile.js';
 
 const context = { awsRequestId: 'req-1', functionName: 'resolver' } as unknown as Context;
 const OPERATOR = 'arn:aws:iam::111122223333:role/ops/commerceforge-operator';
@@ -126,8 +128,8 @@ beforeEach(() => {
   vi.stubEnv('SECURITY_COMMANDS_FUNCTION', 'security-commands');
   vi.stubEnv('USERS_COMMANDS_FUNCTION', 'users-commands');
   vi.stubEnv('ORDERS_COMMANDS_FUNCTION', 'orders-commands');
-  vi.stubEnv('ORDER_VIEW_TABLE', 'order-view');
-  vi.stubEnv('USER_PROFILE_TABLE', 'user-profile');
+  vi.stubEnv(ORDER_VIEW_TABLE_ENV, 'order-view');
+  vi.stubEnv(USER_PROFILE_TABLE_ENV, 'user-profile');
   lambda.on(InvokeCommand).callsFake((input: { FunctionName?: string; Payload?: Uint8Array }) => {
     const { command } = JSON.parse(Buffer.from(input.Payload as Uint8Array).toString('utf8')) as {
       command: { type: string; data: { userId?: string; email: string; name: string } };

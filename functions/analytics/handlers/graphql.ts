@@ -6,7 +6,7 @@ import {
   readClient,
   tableFromEnv,
 } from '../../kernel/graphql/index.js';
-import { SALES_SUMMARY_KEY } from '../read-model/sales-summary.js';
+import { SALES_SUMMARY_KEY, SALES_SUMMARY_TABLE_ENV } from '../read-model/sales-summary.js';
 import { emptySummary } from './query.js';
 
 /** The analytics source API's resolver: `sagaStats`, the saga counts SalesSummary keeps. */
@@ -15,7 +15,7 @@ export const handler = graphqlHandler({
   fields: {
     'Query.sagaStats': field(noArgs, async (_args, ctx) => {
       const db = readClient((c) => ctx.tools.captureClient(c));
-      const item = await getView(db, tableFromEnv('SALES_SUMMARY_TABLE'), { id: SALES_SUMMARY_KEY });
+      const item = await getView(db, tableFromEnv(SALES_SUMMARY_TABLE_ENV), { id: SALES_SUMMARY_KEY });
       const summary = item ?? emptySummary;
       return { ...(summary.sagas as object), updatedAt: summary.updatedAt };
     }),

@@ -1,6 +1,6 @@
 import { projectorHandler } from '../../kernel/service/projector-handler.js';
 import { customerSummaryProjection } from '../read-model/customer-summary.js';
-import { salesSummaryProjection } from '../read-model/sales-summary.js';
+import { SALES_SUMMARY_TABLE_ENV, salesSummaryProjection } from '../read-model/sales-summary.js';
 
 /**
  * SalesSummary from the orders' and the sagas' events on the bus, CustomerSummary (onboarding) from the
@@ -12,9 +12,9 @@ import { salesSummaryProjection } from '../read-model/sales-summary.js';
 export const handler = projectorHandler({
   service: 'analytics',
   readModels: [
-    { projection: salesSummaryProjection, tableEnv: 'SALES_SUMMARY_TABLE' },
+    { projection: salesSummaryProjection, tableEnv: SALES_SUMMARY_TABLE_ENV },
     // Same table, its own item.
-    { projection: customerSummaryProjection, tableEnv: 'SALES_SUMMARY_TABLE' },
+    { projection: customerSummaryProjection, tableEnv: SALES_SUMMARY_TABLE_ENV },
   ],
   catchUpFromStore: false,
 });

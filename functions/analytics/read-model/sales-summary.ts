@@ -10,6 +10,9 @@ import {
   utcDay,
 } from '../domain/metrics.js';
 
+/** The environment variable holding this read model's table name (set by the stack that grants it). */
+export const SALES_SUMMARY_TABLE_ENV = 'SALES_SUMMARY_TABLE';
+
 /**
  * SalesSummary — sales per day, orders by status, saga success rate: one view for the whole platform.
  * AGGREGATES ACROSS STREAMS (every order stream and every saga stream), so events arrive in no global order

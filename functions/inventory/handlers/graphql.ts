@@ -11,6 +11,7 @@ import {
   tableFromEnv,
 } from '../../kernel/graphql/index.js';
 import { AddProduct, Restock } from '../domain/product/commands.js';
+import { PRODUCT_VIEW_TABLE_ENV } from '../read-model/product-view.js';
 import type { InventoryResult } from './commands.js';
 
 /**
@@ -22,7 +23,7 @@ const addProductInput = AddProduct.shape.data.omit({ description: true, currency
 });
 
 const db = (ctx: { tools: { captureClient<C>(c: C): C } }) => readClient((c) => ctx.tools.captureClient(c));
-const productTable = () => tableFromEnv('PRODUCT_VIEW_TABLE');
+const productTable = () => tableFromEnv(PRODUCT_VIEW_TABLE_ENV);
 
 async function command(ctx: Parameters<Parameters<typeof field>[1]>[1], type: string, data: unknown) {
   const { result } = await ctx.invoker.invoke<InventoryResult>(

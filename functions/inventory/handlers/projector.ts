@@ -1,8 +1,5 @@
 import { projectorHandler } from '../../kernel/service/projector-handler.js';
-import { productViewProjection } from '../read-model/product-view.js';
-
-/** The environment variable ProductView's table name arrives in (InventoryStack grants it). */
-export const PRODUCT_VIEW_TABLE_ENV = 'PRODUCT_VIEW_TABLE';
+import { PRODUCT_VIEW_TABLE_ENV, productViewProjection } from '../read-model/product-view.js';
 
 /**
  * Inventory's projector. ProductView folds the product streams only: the reservation stream's StockReserved /

@@ -2,6 +2,9 @@ import type { DomainEvent } from '../../kernel/events/catalogue.js';
 import type { Projection } from '../../kernel/projection/view.js';
 import { productStreamId } from '../domain/product/decider.js';
 
+/** The environment variable holding this read model's table name (set by the stack that grants it). */
+export const PRODUCT_VIEW_TABLE_ENV = 'PRODUCT_VIEW_TABLE';
+
 /**
  * ProductView — what `products` and `product(sku)` read. PER STREAM: one view per product stream
  * (`product#<SKU>`, see inventory's domain), which holds ProductAdded, StockRestocked and the per-SKU ledger

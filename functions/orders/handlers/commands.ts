@@ -24,10 +24,7 @@ import {
   ShipOrder,
 } from '../domain/index.js';
 import { orderIdFor } from '../order-id.js';
-import { lookUpPrices } from './price-list.js';
-
-/** The environment variable orders' PriceList table name arrives in (OrdersStack grants it). */
-export const PRICE_LIST_TABLE_ENV = 'PRICE_LIST_TABLE';
+import { lookUpPrices, PRICE_LIST_TABLE_ENV } from './price-list.js';
 
 /**
  * What callers send (`{ command: { type, data } }`): the domain's commands, except PlaceOrder, whose order

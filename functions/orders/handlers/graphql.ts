@@ -13,6 +13,7 @@ import {
 } from '../../kernel/graphql/index.js';
 import { PlaceOrder } from '../domain/index.js';
 import { orderIdFor } from '../order-id.js';
+import { ORDER_VIEW_TABLE_ENV } from '../read-model/order-view.js';
 import type { OrderResult } from './commands.js';
 
 /**
@@ -37,7 +38,7 @@ const placeOrderInput = z.strictObject({
 const statusEnum = z.enum(['PENDING', 'CONFIRMED', 'SHIPPED', 'DELIVERED', 'CANCELLED']);
 
 const db = (ctx: { tools: { captureClient<C>(c: C): C } }) => readClient((c) => ctx.tools.captureClient(c));
-const orderTable = () => tableFromEnv('ORDER_VIEW_TABLE');
+const orderTable = () => tableFromEnv(ORDER_VIEW_TABLE_ENV);
 
 /** An order as GraphQL shows it: the view when the projector has it, else the command's answer. */
 function fromResult(result: OrderResult, issuedAt: string) {

@@ -3,6 +3,9 @@ import type { DomainEvent } from '../../kernel/events/catalogue.js';
 import type { Projection } from '../../kernel/projection/view.js';
 import type { CatalogueProduct } from '../domain/commands.js';
 
+/** The environment variable holding this read model's table name (set by the stack that grants it). */
+export const PRICE_LIST_TABLE_ENV = 'PRICE_LIST_TABLE';
+
 /**
  * PriceList — orders' own copy of the catalogue's prices (CQRS across bounded contexts: orders never reads
  * inventory's tables). PER STREAM: one view per inventory product stream, from its ProductAdded (version 1).

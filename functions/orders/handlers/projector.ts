@@ -1,8 +1,6 @@
 import { projectorHandler } from '../../kernel/service/projector-handler.js';
-import { orderViewProjection } from '../read-model/order-view.js';
-import { priceListProjection } from './price-list.js';
-
-export const ORDER_VIEW_TABLE_ENV = 'ORDER_VIEW_TABLE';
+import { ORDER_VIEW_TABLE_ENV, orderViewProjection } from '../read-model/order-view.js';
+import { PRICE_LIST_TABLE_ENV, priceListProjection } from './price-list.js';
 
 /**
  * Orders' projector: OrderView from orders' own events (gaps caught up from orders' store), PriceList from
@@ -12,6 +10,6 @@ export const handler = projectorHandler({
   service: 'orders',
   readModels: [
     { projection: orderViewProjection, tableEnv: ORDER_VIEW_TABLE_ENV },
-    { projection: priceListProjection, tableEnv: 'PRICE_LIST_TABLE' },
+    { projection: priceListProjection, tableEnv: PRICE_LIST_TABLE_ENV },
   ],
 });

@@ -4,6 +4,7 @@ import { parseEventBridgeEvent } from '../../kernel/events/parse.js';
 import { signedGraphQLClient } from '../../kernel/graphql/iam-client.js';
 import { getView, readClient, tableFromEnv } from '../../kernel/graphql/read.js';
 import { withObservability } from '../../kernel/observability.js';
+import { ORDER_VIEW_TABLE_ENV } from '../read-model/order-view.js';
 
 /** What `publishOrderUpdate` takes, less the customer (only OrderPlaced carries it). */
 export interface StatusChange {
@@ -75,7 +76,7 @@ export const handler = withObservability({ service: 'orders' }, async (event, _c
 });
 
 async function customerOf(orderId: string, capture: <C>(c: C) => C): Promise<string> {
-  const view = await getView(readClient(capture), tableFromEnv('ORDER_VIEW_TABLE'), { id: orderId });
+  const view = await getView(readClient(capture), tableFromEnv(ORDER_VIEW_TABLE_ENV), { id: orderId });
   const customerId = view?.customerId;
   if (typeof customerId !== 'string')
     throw new OrderNotProjectedError(`order ${orderId} is not in OrderView yet: the rule retries`);

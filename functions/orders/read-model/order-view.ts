@@ -3,6 +3,9 @@ import { orderIdOf } from '../../kernel/events/subjects.js';
 import type { Projection } from '../../kernel/projection/view.js';
 import type { OrderStatus } from '../domain/state.js';
 
+/** The environment variable holding this read model's table name (set by the stack that grants it). */
+export const ORDER_VIEW_TABLE_ENV = 'ORDER_VIEW_TABLE';
+
 /**
  * OrderView — what `order(id)` and `ordersByCustomer` read. PER STREAM: one view per order stream (stream id =
  * order id), so the projector can rebuild it from that stream alone and apply events in stream order.

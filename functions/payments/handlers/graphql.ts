@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { field, getView, graphqlHandler, readClient, tableFromEnv } from '../../kernel/graphql/index.js';
+import { PAYMENT_VIEW_TABLE_ENV } from '../read-model/payment-view.js';
 
 /**
  * The payments source API's resolver: `Order.payment`, the PaymentView of the parent order. The parent
@@ -12,7 +13,7 @@ export const handler = graphqlHandler({
       const orderId = ctx.source?.id;
       if (typeof orderId !== 'string') return null;
       const db = readClient((c) => ctx.tools.captureClient(c));
-      return (await getView(db, tableFromEnv('PAYMENT_VIEW_TABLE'), { orderId })) ?? null;
+      return (await getView(db, tableFromEnv(PAYMENT_VIEW_TABLE_ENV), { orderId })) ?? null;
     }),
   },
 });

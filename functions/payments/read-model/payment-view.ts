@@ -2,6 +2,9 @@ import type { DomainEvent } from '../../kernel/events/catalogue.js';
 import type { Projection } from '../../kernel/projection/view.js';
 import { paymentStreamId } from '../domain/decider.js';
 
+/** The environment variable holding this read model's table name (set by the stack that grants it). */
+export const PAYMENT_VIEW_TABLE_ENV = 'PAYMENT_VIEW_TABLE';
+
 /**
  * PaymentView — what `Order.payment` resolves to through the payments source API (`status, amount,
  * refundedAmount`), keyed by order id. PER STREAM: the payment stream `payment#<orderId>` (see payments'

@@ -9,10 +9,7 @@ import { type CommandContext, commandHandler } from '../../kernel/service/comman
 import { handleCommand } from '../../kernel/store/command.js';
 import { documentClient } from '../../kernel/store/environment.js';
 import { parseCommand, reviewDecider, reviewStreamId, SubmitReview } from '../domain/index.js';
-import { lookUpOrderFacts } from './order-facts.js';
-
-/** The environment variable reviews' ReviewableOrders table name arrives in (ReviewsStack grants it). */
-export const REVIEWABLE_ORDERS_TABLE_ENV = 'REVIEWABLE_ORDERS_TABLE';
+import { lookUpOrderFacts, REVIEWABLE_ORDERS_TABLE_ENV } from './order-facts.js';
 
 /**
  * What callers send: SubmitReview without the order's facts (the handler looks them up in reviews' own

@@ -11,6 +11,7 @@ import {
   tableFromEnv,
 } from '../../kernel/graphql/index.js';
 import type { RatedReview } from '../read-model/product-rating.js';
+import { PRODUCT_RATING_TABLE_ENV } from '../read-model/product-rating.js';
 
 /**
  * The reviews source API's resolvers: `submitReview` through reviews' Commands (only the order's customer,
@@ -20,7 +21,7 @@ import type { RatedReview } from '../read-model/product-rating.js';
  */
 const db = (ctx: { tools: { captureClient<C>(c: C): C } }) => readClient((c) => ctx.tools.captureClient(c));
 const rating = async (ctx: Parameters<typeof db>[0], productSku: string) =>
-  getView(db(ctx), tableFromEnv('PRODUCT_RATING_TABLE'), { sku: productSku });
+  getView(db(ctx), tableFromEnv(PRODUCT_RATING_TABLE_ENV), { sku: productSku });
 
 export const handler = graphqlHandler({
   service: 'reviews',

@@ -4,6 +4,9 @@ import { orderIdOf } from '../../kernel/events/subjects.js';
 import type { Projection } from '../../kernel/projection/view.js';
 import type { OrderFacts } from '../domain/commands.js';
 
+/** The environment variable holding this read model's table name (set by the stack that grants it). */
+export const REVIEWABLE_ORDERS_TABLE_ENV = 'REVIEWABLE_ORDERS_TABLE';
+
 /**
  * ReviewableOrders — reviews' own copy of what it needs of an order (CQRS across bounded contexts: reviews
  * never reads orders' tables): its customer, its SKUs, whether it was delivered. PER STREAM: one view per

@@ -1,9 +1,6 @@
 import { projectorHandler } from '../../kernel/service/projector-handler.js';
-import { productRatingProjection } from '../read-model/product-rating.js';
-import { REVIEWABLE_ORDERS_TABLE_ENV } from './commands.js';
-import { reviewableOrdersProjection } from './order-facts.js';
-
-export const PRODUCT_RATING_TABLE_ENV = 'PRODUCT_RATING_TABLE';
+import { PRODUCT_RATING_TABLE_ENV, productRatingProjection } from '../read-model/product-rating.js';
+import { REVIEWABLE_ORDERS_TABLE_ENV, reviewableOrdersProjection } from './order-facts.js';
 
 /**
  * Reviews' projector: ProductRating from reviews' own ReviewSubmitted, ReviewableOrders from orders' events

@@ -1,6 +1,9 @@
 import type { DomainEvent } from '../../kernel/events/catalogue.js';
 import type { Projection } from '../../kernel/projection/view.js';
 
+/** The environment variable holding this read model's table name (set by the stack that grants it). */
+export const PRODUCT_RATING_TABLE_ENV = 'PRODUCT_RATING_TABLE';
+
 /**
  * ProductRating — average and count of a SKU's reviews (`productReviews(sku)`, `Product.rating`).
  * AGGREGATES ACROSS STREAMS: every review is its own stream, so there is no single stream order and the

@@ -12,6 +12,7 @@ import {
   tableFromEnv,
 } from '../../kernel/graphql/index.js';
 import { RegisterUser } from '../domain/index.js';
+import { USER_PROFILE_TABLE_ENV } from '../read-model/user-profile.js';
 import type { UserResult, UsersCommandResult } from './commands.js';
 
 /**
@@ -26,7 +27,7 @@ const fromResult = (result: UserResult) => ({ ...result, id: result.userId });
 
 async function profile(ctx: { tools: { captureClient<C>(c: C): C } }, userId: string) {
   const db = readClient((c) => ctx.tools.captureClient(c));
-  return getView(db, tableFromEnv('USER_PROFILE_TABLE'), { userId });
+  return getView(db, tableFromEnv(USER_PROFILE_TABLE_ENV), { userId });
 }
 
 const { email, name } = RegisterUser.shape.data.shape;

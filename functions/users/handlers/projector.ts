@@ -1,8 +1,5 @@
 import { projectorHandler } from '../../kernel/service/projector-handler.js';
-import { userProfileProjection } from '../read-model/user-profile.js';
-
-/** Environment variable of the UserProfile table (UsersStack grants it). */
-export const USER_PROFILE_TABLE_ENV = 'USER_PROFILE_TABLE';
+import { USER_PROFILE_TABLE_ENV, userProfileProjection } from '../read-model/user-profile.js';
 
 /** UserProfile from the user streams (UserCreated/UserUpdated/UserDeleted on the bus), gaps read from the store. */
 export const handler = projectorHandler({

@@ -1,6 +1,9 @@
 import type { DomainEvent } from '../../kernel/events/catalogue.js';
 import type { Projection } from '../../kernel/projection/view.js';
 
+/** The environment variable holding this read model's table name (set by the stack that grants it). */
+export const USER_PROFILE_TABLE_ENV = 'USER_PROFILE_TABLE';
+
 /**
  * UserProfile — what `user(id)` and `Order.customer` read. PER STREAM (stream id = user id), rebuildable from
  * that stream. UserDeleted leaves a TOMBSTONE, not undefined: the personal data (email, name) is gone, but

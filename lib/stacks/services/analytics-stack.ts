@@ -1,7 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import type { Construct } from 'constructs';
 import { CUSTOMER_SUMMARY_SOURCE } from '../../../functions/analytics/read-model/customer-summary.js';
-import { SALES_SUMMARY_EVENT_TYPES } from '../../../functions/analytics/read-model/sales-summary.js';
+import {
+  SALES_SUMMARY_EVENT_TYPES,
+  SALES_SUMMARY_TABLE_ENV,
+} from '../../../functions/analytics/read-model/sales-summary.js';
 import { serviceOf } from '../../../functions/kernel/events/catalogue.js';
 import { eventBridgeSource } from '../../../functions/kernel/events/envelope.js';
 import type { EventQueue } from '../../constructs/event-queue.js';
@@ -30,7 +33,7 @@ export class AnalyticsStack extends ServiceStack {
 
     const salesSummary = this.addReadModel('SalesSummary', {
       partitionKey: 'id',
-      environmentVariable: 'SALES_SUMMARY_TABLE',
+      environmentVariable: SALES_SUMMARY_TABLE_ENV,
     });
 
     const { fn: projector, queue } = this.addProjector('Projector', {

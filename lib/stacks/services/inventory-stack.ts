@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
+import { PRODUCT_VIEW_TABLE_ENV } from '../../../functions/inventory/read-model/product-view.js';
 import type { ServiceFunction } from '../../constructs/service-function.js';
 import { ServiceStack, type ServiceStackProps } from '../service-stack.js';
 
@@ -34,7 +35,7 @@ export class InventoryStack extends ServiceStack {
 
     this.productView = this.addReadModel('ProductView', {
       partitionKey: 'sku',
-      environmentVariable: 'PRODUCT_VIEW_TABLE',
+      environmentVariable: PRODUCT_VIEW_TABLE_ENV,
     });
     const projector = this.addProjector('Projector', {
       entry: entry('projector'),

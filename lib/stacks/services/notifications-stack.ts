@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { Construct } from 'constructs';
+import { ORDER_CUSTOMER_TABLE_ENV } from '../../../functions/notifications/handlers/order-customers.js';
 import { ServiceStack, type ServiceStackProps } from '../service-stack.js';
 
 const handlerEntry = (file: string) =>
@@ -16,7 +17,7 @@ export class NotificationsStack extends ServiceStack {
 
     const orderCustomers = this.addReadModel('OrderCustomer', {
       partitionKey: 'orderId',
-      environmentVariable: 'ORDER_CUSTOMER_TABLE',
+      environmentVariable: ORDER_CUSTOMER_TABLE_ENV,
     });
     const { fn: projector, queue } = this.addProjector('Projector', {
       entry: handlerEntry('projector.ts'),

@@ -1,6 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
+import { PRICE_LIST_TABLE_ENV } from '../../../functions/orders/handlers/price-list.js';
+import { ORDER_VIEW_TABLE_ENV } from '../../../functions/orders/read-model/order-view.js';
 import type { ServiceFunction } from '../../constructs/service-function.js';
 import { ServiceStack, type ServiceStackProps } from '../service-stack.js';
 
@@ -26,11 +28,11 @@ export class OrdersStack extends ServiceStack {
 
     this.orderView = this.addReadModel('OrderView', {
       partitionKey: 'id',
-      environmentVariable: 'ORDER_VIEW_TABLE',
+      environmentVariable: ORDER_VIEW_TABLE_ENV,
     });
     this.priceList = this.addReadModel('PriceList', {
       partitionKey: 'sku',
-      environmentVariable: 'PRICE_LIST_TABLE',
+      environmentVariable: PRICE_LIST_TABLE_ENV,
     });
 
     this.commands = this.addFunction('Commands', {

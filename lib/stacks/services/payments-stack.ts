@@ -3,6 +3,7 @@ import { Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
+import { PAYMENT_VIEW_TABLE_ENV } from '../../../functions/payments/read-model/payment-view.js';
 import {
   PAYMENT_TOKEN_VAULT_TABLE_ENV,
   TOKEN_VAULT_KEY,
@@ -55,7 +56,7 @@ export class PaymentsStack extends ServiceStack {
 
     const paymentView = this.addReadModel('PaymentView', {
       partitionKey: 'orderId',
-      environmentVariable: 'PAYMENT_VIEW_TABLE',
+      environmentVariable: PAYMENT_VIEW_TABLE_ENV,
     });
     const { fn: projector, queue } = this.addProjector('Projector', {
       entry: entry('projector.ts'),

@@ -1,6 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
+import { REVIEWABLE_ORDERS_TABLE_ENV } from '../../../functions/reviews/handlers/order-facts.js';
+import { PRODUCT_RATING_TABLE_ENV } from '../../../functions/reviews/read-model/product-rating.js';
 import type { ServiceFunction } from '../../constructs/service-function.js';
 import { BACKGROUND_PROJECTOR_QUEUE, ServiceStack, type ServiceStackProps } from '../service-stack.js';
 
@@ -24,11 +26,11 @@ export class ReviewsStack extends ServiceStack {
 
     this.productRating = this.addReadModel('ProductRating', {
       partitionKey: 'sku',
-      environmentVariable: 'PRODUCT_RATING_TABLE',
+      environmentVariable: PRODUCT_RATING_TABLE_ENV,
     });
     this.reviewableOrders = this.addReadModel('ReviewableOrders', {
       partitionKey: 'orderId',
-      environmentVariable: 'REVIEWABLE_ORDERS_TABLE',
+      environmentVariable: REVIEWABLE_ORDERS_TABLE_ENV,
     });
 
     this.commands = this.addFunction('Commands', {

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
+import { USER_PROFILE_TABLE_ENV } from '../../../functions/users/read-model/user-profile.js';
 import { ServiceStack, type ServiceStackProps } from '../service-stack.js';
 
 const handlerEntry = (file: string) =>
@@ -33,7 +34,7 @@ export class UsersStack extends ServiceStack {
 
     const userProfile = this.addReadModel('UserProfile', {
       partitionKey: 'userId',
-      environmentVariable: 'USER_PROFILE_TABLE',
+      environmentVariable: USER_PROFILE_TABLE_ENV,
     });
     const { fn: projector, queue } = this.addProjector('Projector', {
       entry: handlerEntry('projector.ts'),
