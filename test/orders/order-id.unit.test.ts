@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { orderIdFor, uuidV5 } from '../../functions/orders/order-id.js';
+import { uuidV5 } from '../../functions/kernel/ids.js';
+import { orderIdFor } from '../../functions/orders/order-id.js';
 
 describe('orderIdFor', () => {
   it('computes RFC 9562 version-5 UUIDs (the RFC example: DNS namespace, www.example.com)', () => {

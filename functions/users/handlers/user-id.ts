@@ -1,4 +1,4 @@
-import { uuidV5 } from '../../orders/order-id.js';
+import { uuidV5 } from '../../kernel/ids.js';
 
 /** Namespace of CommerceForge user ids (a fixed random UUID: changing it renames every future user). */
 export const USER_ID_NAMESPACE = '5b1f7c2e-8d43-4e6a-b0f9-2a7c9d41e35b';
