@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import {
-  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -15,6 +14,7 @@ import { ConcurrencyError } from '../domain/errors.js';
 import type { DomainEvent } from '../events/catalogue.js';
 import type { EventEnvelope } from '../events/envelope.js';
 import { parseEvent } from '../events/parse.js';
+import { batchGetAll } from './batch-get.js';
 import { EventStoreError, GuardConflictError } from './errors.js';
 import {
   envelopeOf,
@@ -439,44 +439,24 @@ export function createEventStore<E extends DomainEvent = DomainEvent>(
 
   async function heldEventIds(events: readonly StoredEventRef[]): Promise<Set<string>> {
     const position = (streamId: unknown, version: unknown) => `${streamId}\u0000${version}`;
-    // What the store holds at each position asked about.
-    const stored = new Map<string, unknown>();
-    const keys = [...new Set(events.map((e) => position(e.streamId, e.streamVersion)))].map((key) => {
-      const [streamId, version] = key.split('\u0000') as [string, string];
-      return { [KEY.partition]: streamId, [KEY.sort]: Number(version) };
+    const keys = new Map(
+      events.map((e) => [
+        position(e.streamId, e.streamVersion),
+        { [KEY.partition]: e.streamId, [KEY.sort]: e.streamVersion },
+      ]),
+    );
+    const items = await batchGetAll(client, {
+      tableName,
+      keys: [...keys.values()],
+      projectionExpression: '#s, #v, eventId',
+      expressionAttributeNames: { '#s': KEY.partition, '#v': KEY.sort },
+      attempts: 5,
+      label: `events of ${tableName}`,
     });
-    for (let i = 0; i < keys.length; i += BATCH_GET_KEYS) {
-      let pending: Record<string, unknown>[] = keys.slice(i, i + BATCH_GET_KEYS);
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt >= BATCH_GET_ATTEMPTS) {
-          throw new EventStoreError(
-            'READ_FAILED',
-            `${pending.length} keys left unprocessed by BatchGetItem`,
-            {
-              keys: pending.length,
-            },
-          );
-        }
-        if (attempt > 0)
-          await new Promise((resolve) => setTimeout(resolve, Math.random() * 50 * 2 ** attempt));
-        const out = await client.send(
-          new BatchGetCommand({
-            RequestItems: {
-              [tableName]: {
-                Keys: pending,
-                ConsistentRead: true,
-                ProjectionExpression: '#s, #v, eventId',
-                ExpressionAttributeNames: { '#s': KEY.partition, '#v': KEY.sort },
-              },
-            },
-          }),
-        );
-        for (const item of out.Responses?.[tableName] ?? []) {
-          stored.set(position(item[KEY.partition], item[KEY.sort]), item.eventId);
-        }
-        pending = (out.UnprocessedKeys?.[tableName]?.Keys ?? []) as Record<string, unknown>[];
-      }
-    }
+    // What the store holds at each position asked about.
+    const stored = new Map(
+      items.map((item) => [position(item[KEY.partition], item[KEY.sort]), item.eventId]),
+    );
     return new Set(
       events
         .filter((e) => stored.get(position(e.streamId, e.streamVersion)) === e.eventId)
@@ -484,11 +464,6 @@ export function createEventStore<E extends DomainEvent = DomainEvent>(
     );
   }
 }
-
-/** BatchGetItem takes up to 100 keys. */
-const BATCH_GET_KEYS = 100;
-/** Attempts at the keys BatchGetItem leaves unprocessed (throttled), with jittered backoff in between. */
-const BATCH_GET_ATTEMPTS = 5;
 
 /** An event by where it was appended, to ask the store whether it holds it. */
 export interface StoredEventRef {

@@ -1,6 +1,7 @@
-import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DomainEvent } from '../../kernel/events/catalogue.js';
 import type { Projection } from '../../kernel/projection/view.js';
+import { batchGetAll } from '../../kernel/store/batch-get.js';
 import type { CatalogueProduct } from '../domain/commands.js';
 
 /** The environment variable holding this read model's table name (set by the stack that grants it). */
@@ -55,24 +56,17 @@ export async function lookUpPrices(
   tableName: string,
   skus: readonly string[],
 ): Promise<CatalogueProduct[]> {
-  const found: CatalogueProduct[] = [];
-  let keys: Record<string, unknown>[] = [...new Set(skus)].map((sku) => ({ sku }));
-  // BatchGetItem takes 100 keys; PlaceOrder allows 100 lines. Unprocessed keys (throttling) are asked again.
-  for (let round = 0; keys.length > 0; round++) {
-    if (round > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** round));
-    if (round > 5) throw new Error(`PriceList: ${keys.length} keys still unprocessed`);
-    const batch = keys.slice(0, 100);
-    const out = await client.send(
-      new BatchGetCommand({
-        RequestItems: {
-          [tableName]: { Keys: batch, ConsistentRead: true, ProjectionExpression: 'sku, price, currency' },
-        },
-      }),
-    );
-    for (const item of out.Responses?.[tableName] ?? []) {
-      found.push({ sku: String(item.sku), price: Number(item.price), currency: String(item.currency) });
-    }
-    keys = [...keys.slice(100), ...(out.UnprocessedKeys?.[tableName]?.Keys ?? [])];
-  }
-  return found;
+  // PlaceOrder allows 100 lines: one BatchGetItem; unprocessed keys (throttling) are asked again.
+  const items = await batchGetAll(client, {
+    tableName,
+    keys: [...new Set(skus)].map((sku) => ({ sku })),
+    projectionExpression: 'sku, price, currency',
+    attempts: 6,
+    label: 'PriceList',
+  });
+  return items.map((item) => ({
+    sku: String(item.sku),
+    price: Number(item.price),
+    currency: String(item.currency),
+  }));
 }
