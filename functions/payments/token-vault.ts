@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { discover } from '../kernel/discovery.js';
 import { KernelConfigurationError } from '../kernel/errors.js';
 import type { Clock } from '../kernel/events/metadata.js';
 import { systemClock } from '../kernel/runtime.js';
@@ -108,7 +109,25 @@ export async function withDepositedToken<T extends { readonly events: readonly u
   return outcome;
 }
 
-/** The vault named by PAYMENT_TOKEN_VAULT_TABLE; `capture` lets the Tracer trace the client. */
+/** What payments publishes for depositors (orders): the vault's table, `/commerceforge/<stage>/payments/...`. */
+export const TOKEN_VAULT_DISCOVERY_NAME = 'token-vault/table-name';
+
+/**
+ * The vault for another service (orders' PlaceOrder): its table found through service discovery (cached),
+ * not an environment variable wired from the payments stack.
+ */
+export async function tokenVaultFromDiscovery(
+  options: { readonly capture?: (client: DynamoDBClient) => DynamoDBClient } = {},
+): Promise<TokenVault> {
+  const tableName = await discover('payments', TOKEN_VAULT_DISCOVERY_NAME);
+  const raw = new DynamoDBClient({});
+  return createTokenVault({
+    client: documentClient(options.capture ? options.capture(raw) : raw),
+    tableName,
+  });
+}
+
+/** The vault named by PAYMENT_TOKEN_VAULT_TABLE (payments' own functions); `capture` lets the Tracer trace the client. */
 export function tokenVaultFromEnvironment(
   options: {
     readonly capture?: (client: DynamoDBClient) => DynamoDBClient;

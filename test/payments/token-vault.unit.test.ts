@@ -17,6 +17,7 @@ import {
   tokenVaultFromEnvironment,
   withDepositedToken,
 } from '../../functions/payments/token-vault.js';
+import { fakePaymentProvider } from '../helpers/providers.js';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const client = documentClient(new DynamoDBClient({ region: 'us-east-1' }));
@@ -177,7 +178,10 @@ describe('ChargePayment with the vault (payments executor)', () => {
     });
   const setup = () => {
     const v = memoryVault();
-    const execute = paymentsExecutor(undefined, () => v);
+    const execute = paymentsExecutor(
+      () => fakePaymentProvider(),
+      () => v,
+    );
     const context = { store: memoryStore(), metadata, tools: {} as never };
     return { v, run: (orderId: string) => execute(chargeRequest(orderId), context) };
   };

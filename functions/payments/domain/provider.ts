@@ -14,9 +14,10 @@ export type ProviderOutcome =
 
 /**
  * The payment provider port. The decider consults it only when the order has no charge attempt yet, so a
- * retried ChargePayment never reaches the provider twice. It is synchronous because the decider is: a real
- * provider (network) is called by the handler first, for an order whose state is NONE, and its outcome
- * handed in as `{ charge: () => outcome }`. The simulated provider is pure, so it plugs in directly.
+ * retried ChargePayment never reaches the provider twice. It is synchronous because the decider is: the
+ * provider (over HTTP, handlers/provider-adapter.ts) is called by the handler first, for an order whose
+ * state is NONE, and its outcome handed in as `{ charge: () => outcome }`. The simulated provider (the same
+ * answers as the sandbox's `ok` mode) is pure, so the domain's tests plug it in directly.
  */
 export interface PaymentProvider {
   readonly charge: (request: ChargeRequest) => ProviderOutcome;

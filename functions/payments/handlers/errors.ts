@@ -12,3 +12,13 @@ export class PaymentDeclinedError extends DomainError {
   readonly code = 'PAYMENT_DECLINED';
   readonly retryable = false;
 }
+
+/**
+ * The payment provider answered, but outside the contract (functions/sandbox/contract.ts): an unknown status
+ * or body, a reused idempotency key. Nothing is recorded; not an outage, so not retried: the saga compensates.
+ */
+export class ProviderProtocolError extends DomainError {
+  override readonly name = 'ProviderProtocolError';
+  readonly code = 'PROVIDER_PROTOCOL_ERROR';
+  readonly retryable = false;
+}

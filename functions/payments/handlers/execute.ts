@@ -7,14 +7,14 @@ import {
   ChargePayment,
   createPaymentDecider,
   type PaymentCommand,
-  type PaymentProvider,
   type PaymentState,
+  type ProviderOutcome,
   paymentStreamId,
   RefundPayment,
-  simulatedProvider,
 } from '../domain/index.js';
 import { type TokenVault, tokenVaultFromEnvironment } from '../token-vault.js';
 import { PaymentDeclinedError } from './errors.js';
+import { guardedPaymentProvider, type PaymentProviderClient } from './provider-adapter.js';
 
 /** What ChargePayment and RefundPayment answer: the payment's public state after the command. */
 export type PaymentResult =
@@ -79,36 +79,68 @@ export function parseRequest(input: unknown): PaymentsRequest {
   return parseWith(paymentsRequestSchema, input, 'payments');
 }
 
+/** The decider only needs the provider's answer when the payment has none: the handler asked it before. */
+const evolveOnly = createPaymentDecider({
+  charge: () => {
+    throw new Error('the payment state is loaded with evolve only');
+  },
+});
+
 /**
- * One stream per order's payment (`payment#<orderId>`): load → decide (the provider is consulted only while
- * the payment has no outcome) → append. A ChargePayment takes the order's token from the vault and, once the
- * payment has an outcome (charged or declined, now or before), deletes it: it has served. An outage keeps
- * it for the saga's retry. A ChargePayment whose outcome is a decline throws
- * PaymentDeclinedError after the decline is recorded (see errors.ts); an outage throws the domain's
- * ProviderUnavailableError before anything is written.
+ * One stream per order's payment (`payment#<orderId>`): load → ask the provider (over HTTP, through the
+ * adapter, only while the payment has no outcome and there is a token) → decide with its answer → append.
+ * A ChargePayment takes the order's token from the vault and, once the payment has an outcome (charged or
+ * declined, now or before), deletes it: it has served. An outage keeps it for the saga's retry. A
+ * ChargePayment whose outcome is a decline throws PaymentDeclinedError after the decline is recorded (see
+ * errors.ts); an outage (or a timeout) throws the domain's ProviderUnavailableError before anything is
+ * written.
  */
 export function paymentsExecutor(
-  provider: PaymentProvider = simulatedProvider,
+  providerFor: (tools: CommandContext['tools']) => PaymentProviderClient = (tools) =>
+    guardedPaymentProvider(tools),
   vaultFor: (tools: CommandContext['tools']) => TokenVault = (tools) =>
     tokenVaultFromEnvironment({ capture: (c) => tools.captureClient(c) }),
 ) {
-  const decider = createPaymentDecider(provider);
+  let provider: PaymentProviderClient | undefined;
   let vault: TokenVault | undefined;
   return async (
     request: PaymentsRequest,
     { store, metadata, tools }: Pick<CommandContext, 'store' | 'metadata' | 'tools'>,
   ): Promise<{ events: readonly DomainEvent[]; result: PaymentResult }> => {
     const { orderId } = request.data;
+    const streamId = paymentStreamId(orderId);
     let command: PaymentCommand = request;
+    let outcome: ProviderOutcome | undefined;
     if (request.type === 'ChargePayment') {
       vault ??= vaultFor(tools);
       const paymentToken = await vault.read(orderId);
       command = { ...request, data: { ...request.data, ...(paymentToken ? { paymentToken } : {}) } };
+      const { state: current } = await store.rehydrate(streamId, evolveOnly);
+      if (current.status === 'NONE' && paymentToken) {
+        const { paymentId, amount, currency } = request.data;
+        provider ??= providerFor(tools);
+        // An outage throws ProviderUnavailableError here, before anything is written.
+        outcome = await provider.charge({
+          orderId,
+          amount,
+          currency,
+          paymentToken,
+          idempotencyKey: `${orderId}:${paymentId}`,
+        });
+      }
     }
+    const decider = createPaymentDecider({
+      charge: () => {
+        // Only reached when the payment had no outcome at load: then the provider was asked above. A
+        // concurrent charge that recorded one in between makes the decider answer from the state instead.
+        if (!outcome) throw new Error('the payment provider was not asked');
+        return outcome;
+      },
+    });
     const { events, state } = await handleCommand({
       store,
       decider,
-      streamId: paymentStreamId(orderId),
+      streamId,
       command,
       metadata,
     });

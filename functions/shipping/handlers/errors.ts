@@ -12,3 +12,20 @@ export class ShipmentFailedError extends DomainError {
   readonly code = 'SHIPMENT_FAILED';
   readonly retryable = false;
 }
+
+/**
+ * The carrier did not answer (a timeout, a refused connection, a 5xx or 429, its URL not discoverable):
+ * nothing was recorded and the same CreateShipment may succeed later.
+ */
+export class CarrierUnavailableError extends DomainError {
+  override readonly name = 'CarrierUnavailableError';
+  readonly code = 'CARRIER_UNAVAILABLE';
+  readonly retryable = true;
+}
+
+/** The carrier answered outside the contract (functions/sandbox/contract.ts): not an outage, not retried. */
+export class CarrierProtocolError extends DomainError {
+  override readonly name = 'CarrierProtocolError';
+  readonly code = 'CARRIER_PROTOCOL_ERROR';
+  readonly retryable = false;
+}

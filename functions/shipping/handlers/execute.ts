@@ -6,24 +6,30 @@ import { handleCommand, type MetadataSource } from '../../kernel/store/command.j
 import type { EventStore } from '../../kernel/store/event-store.js';
 import {
   aggregateOf,
+  type CarrierBooking,
   type CreateShipment,
   createShipmentDecider,
+  decideShipment,
   evolveShipment,
   type MissionCommand,
   type MissionState,
   missionDecider,
   missionIdFor,
+  needsCarrierBooking,
   type ShipmentCommand,
   type ShipmentDecider,
   type ShipmentState,
   type ShippingCommand,
 } from '../domain/index.js';
+import type { CarrierClient } from './carrier-adapter.js';
 import type { ShippingRuntimeConfig } from './config.js';
 import { ShipmentFailedError } from './errors.js';
 import { type MissionResult, missionResult, type ShipmentResult, shipmentResult } from './results.js';
 
 export type ShippingResult = ShipmentResult | MissionResult;
-type Context = Pick<CommandContext, 'store' | 'metadata'>;
+type Context = Pick<CommandContext, 'store' | 'metadata'> & { readonly tools?: CommandContext['tools'] };
+/** Makes the carrier client, once per environment, with the first invocation's tools (logger, metrics, tracer). */
+type CarrierFactory = (tools: CommandContext['tools'] | undefined) => CarrierClient;
 type Outcome = { events: readonly DomainEvent[]; result: ShippingResult };
 
 const MAX_ATTEMPTS = 3;
@@ -32,9 +38,16 @@ const MAX_ATTEMPTS = 3;
  * Routes each shipping command to its aggregate's stream: shipments (stream = the shipment id) and
  * fulfillment missions (stream = `mission-<shipmentId>`). CreateShipment writes the shipment and its mission
  * (MissionCreated with the pick/pack/label tasks) in one transaction, so a shipment never exists without the
- * work to ship it, and a retried CreateShipment (saga retry, redelivery) writes neither twice.
+ * work to ship it, and a retried CreateShipment (saga retry, redelivery) writes neither twice. With a
+ * `carrier`, a CreateShipment not decided yet first books with the carrier (carrier-adapter.ts): a rejection
+ * is recorded as ShipmentFailed, an outage (CarrierUnavailableError) records nothing. Without one (the
+ * dispatcher, which never creates shipments), the deployment's countries decide alone.
  */
-export function shippingExecutor(config: ShippingRuntimeConfig) {
+export function shippingExecutor(config: ShippingRuntimeConfig, carrier?: CarrierFactory) {
+  let client: CarrierClient | undefined;
+  const carrierClient = carrier
+    ? (tools: CommandContext['tools'] | undefined) => (client ??= carrier(tools))
+    : undefined;
   const shipments = createShipmentDecider(config);
   return async (command: ShippingCommand, context: Context): Promise<Outcome> => {
     if (aggregateOf(command) === 'mission') {
@@ -42,7 +55,7 @@ export function shippingExecutor(config: ShippingRuntimeConfig) {
     }
     const shipmentCommand = command as ShipmentCommand;
     if (shipmentCommand.type === 'CreateShipment') {
-      return createShipment(shipmentCommand, context, shipments, config.warehouseId);
+      return createShipment(shipmentCommand, context, shipments, config, carrierClient);
     }
     const { shipmentId } = shipmentCommand.data;
     const { events, state } = await handleCommand({
@@ -58,15 +71,27 @@ export function shippingExecutor(config: ShippingRuntimeConfig) {
 
 async function createShipment(
   command: CreateShipment,
-  { store, metadata }: Context,
+  { store, metadata, tools }: Context,
   shipments: ShipmentDecider,
-  warehouseId: string,
+  config: ShippingRuntimeConfig,
+  carrier: ((tools: CommandContext['tools'] | undefined) => CarrierClient) | undefined,
 ): Promise<Outcome> {
-  const { shipmentId, orderId } = command.data;
+  const { shipmentId, orderId, items, shippingAddress } = command.data;
+  const { warehouseId } = config;
   const missionId = missionIdFor(shipmentId);
+  let booking: CarrierBooking | undefined;
   for (let attempt = 1; ; attempt++) {
     const shipment = await store.rehydrate(shipmentId, shipments);
-    const facts = shipments.decide(command, shipment.state);
+    if (carrier && !booking && needsCarrierBooking(command, shipment.state, config)) {
+      // An outage throws CarrierUnavailableError here, before anything is written.
+      booking = await carrier(tools).book({
+        shipmentId,
+        orderId,
+        country: shippingAddress.country,
+        parcels: Math.max(1, Math.min(1000, items.length)),
+      });
+    }
+    const facts = decideShipment(config, booking)(command, shipment.state);
     const state = facts.reduce(evolveShipment, shipment.state);
     const events = facts.map((fact, i) => envelope(fact, shipmentId, shipment.version + i + 1, metadata));
     const writes =

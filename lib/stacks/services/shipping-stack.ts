@@ -1,5 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Construct } from 'constructs';
+import { CARRIER_TIMEOUT_ENV, CARRIER_URL_ENV } from '../../../functions/shipping/handlers/carrier-config.js';
+import { SandboxStack } from '../sandbox-stack.js';
 import { ServiceStack, type ServiceStackProps } from '../service-stack.js';
 
 const entry = (file: string) =>
@@ -58,12 +60,21 @@ export class ShippingStack extends ServiceStack {
       ...(warehouseId ? { SHIPPING_WAREHOUSE_ID: warehouseId } : {}),
     };
 
+    const carrierConfig = this.config.providers.carrier;
     const commands = this.addFunction('Commands', {
       entry: entry('commands.ts'),
       description: 'shipping: shipments (create, cancel, dispatch, deliver) and fulfillment missions (tasks)',
-      environment: configuration,
+      environment: {
+        ...configuration,
+        [CARRIER_TIMEOUT_ENV]: String(carrierConfig.timeoutMs),
+        ...(carrierConfig.url ? { [CARRIER_URL_ENV]: carrierConfig.url } : {}),
+      },
     });
     this.store.grantAppend(commands);
+    // The carrier: a configured one, or the sandbox's function URL, discovered and called as IAM.
+    if (!carrierConfig.url) SandboxStack.grantCall(commands.alias, this, this.config.stage, 'carrier');
+    // Its bookings go through the `carrier` circuit breaker, whose state every environment shares.
+    this.platform.circuitBreakers.grant(commands);
 
     const dispatcher = this.addFunction('OnMissionCompleted', {
       entry: entry('on-mission-completed.ts'),

@@ -22,6 +22,28 @@ export const defaultShippingConfig: ShippingConfig = {
   defaultCarrier: 'SimPost',
 };
 
+/**
+ * The carrier's answer to a booking. The handler asks the carrier (over HTTP, through its adapter) before
+ * deciding, only when `needsCarrierBooking` says so, and hands the answer in: the domain never calls out.
+ */
+export type CarrierBooking =
+  | { readonly status: 'accepted'; readonly carrier: string; readonly reference: string }
+  | {
+      readonly status: 'rejected';
+      readonly code: 'UNSUPPORTED_COUNTRY' | 'INVALID_ADDRESS';
+      readonly reason: string;
+    };
+
+/** Only a shipment not decided yet, to a country the deployment serves, needs the carrier's answer. */
+export function needsCarrierBooking(
+  command: CreateShipment,
+  state: ShipmentState,
+  config: ShippingConfig,
+): boolean {
+  if (state.status !== 'NONE') return false;
+  return config.supportedCountries.some((c) => c.toUpperCase() === command.data.shippingAddress.country);
+}
+
 export const shipmentRules = {
   belongsToOrder: 'shipment-belongs-to-order',
   cancelOnlyBeforeDispatch: 'cancel-only-before-dispatch',
@@ -29,12 +51,13 @@ export const shipmentRules = {
   deliverOnlyDispatched: 'deliver-only-dispatched',
 } as const;
 
-export function decideShipment(config: ShippingConfig) {
+/** `booking`: the carrier's answer for a CreateShipment, when the handler asked it (absent: not consulted). */
+export function decideShipment(config: ShippingConfig, booking?: CarrierBooking) {
   const supported = new Set(config.supportedCountries.map((c) => c.toUpperCase()));
   return (command: ShipmentCommand, state: ShipmentState): ShipmentFact[] => {
     switch (command.type) {
       case 'CreateShipment':
-        return createShipment(command, state, supported, config.defaultCarrier);
+        return createShipment(command, state, supported, config.defaultCarrier, booking);
       case 'CancelShipment':
         return cancelShipment(command, state);
       case 'DispatchShipment':
@@ -52,6 +75,7 @@ function createShipment(
   state: ShipmentState,
   supported: ReadonlySet<string>,
   defaultCarrier: string,
+  booking: CarrierBooking | undefined,
 ): ShipmentFact[] {
   const { shipmentId, orderId, items, shippingAddress, carrier = defaultCarrier } = command.data;
   if (state.status !== 'NONE') {
@@ -82,6 +106,11 @@ function createShipment(
           country,
         },
       },
+    ];
+  }
+  if (booking?.status === 'rejected') {
+    return [
+      { type: 'ShipmentFailed', data: { orderId, reason: booking.reason, code: booking.code, country } },
     ];
   }
   return [{ type: 'ShipmentCreated', data: { shipmentId, orderId, items, shippingAddress, carrier } }];

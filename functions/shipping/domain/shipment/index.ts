@@ -1,5 +1,12 @@
 export * from './commands.js';
-export { decideShipment, defaultShippingConfig, type ShippingConfig, shipmentRules } from './decide.js';
+export {
+  type CarrierBooking,
+  decideShipment,
+  defaultShippingConfig,
+  needsCarrierBooking,
+  type ShippingConfig,
+  shipmentRules,
+} from './decide.js';
 export * from './decider.js';
 export {
   evolve as evolveShipment,

@@ -1,0 +1,2 @@
+export * from './plugin.js';
+export { type ParameterType, type SeedParameter, SsmService } from './service.js';
