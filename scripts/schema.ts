@@ -16,6 +16,7 @@ export const SOURCE_API_SERVICES = [
   'payments',
   'reviews',
   'analytics',
+  'operations',
 ] as const;
 
 export function schemaPath(service: string): string {

@@ -90,6 +90,35 @@ export const PAYMENT_RETRY: sfn.RetryProps = {
 };
 
 /**
+ * The carrier's outage or timeout (CarrierUnavailableError, nothing written) is retried like the payment
+ * provider's: 3 more attempts over up to 2 + 4 + 8 s, then the saga compensates (refunds the charge).
+ */
+export const CARRIER_RETRY: sfn.RetryProps = {
+  errors: ['CarrierUnavailableError', 'ConcurrencyError'],
+  maxAttempts: 3,
+  interval: Duration.seconds(2),
+  backoffRate: 2,
+  maxDelay: Duration.seconds(20),
+  jitterStrategy: sfn.JitterType.FULL,
+};
+
+/**
+ * What an order does while a dependency's circuit breaker is open (CircuitOpenError: no call left, nothing
+ * written): it waits, with backoff and full jitter, about as long as the breaker stays open (60 s by default;
+ * up to 20 + 40 + 60 s, about 60 s on average), so a retry after it either is the half-open probe, goes
+ * through a closed circuit, or finds it open again; then the saga compensates with the reason
+ * `<step> failed: CircuitOpenError`. Its own budget: an outage's attempts are not spent on it.
+ */
+export const CIRCUIT_OPEN_RETRY: sfn.RetryProps = {
+  errors: ['CircuitOpenError'],
+  maxAttempts: 3,
+  interval: Duration.seconds(20),
+  backoffRate: 2,
+  maxDelay: Duration.seconds(60),
+  jitterStrategy: sfn.JitterType.FULL,
+};
+
+/**
  * The whole saga's limit, compensations included: past it the execution is stuck mid-way, fails and alarms.
  * It is above the worst case of the longest path (a failure at the last step, every task using up all its
  * retries and every attempt timing out: ~34 min, statemachines/README.md "Retry budgets"), so a saga that
@@ -138,7 +167,7 @@ export function orderFulfillmentSteps(fns: OrderFulfillmentFunctions): SagaStep[
         'currency.$': plan('currency'),
         // No token here: payments reads it from its token vault by orderId (OrderPlaced v3 carries none).
       }),
-      retry: PAYMENT_RETRY,
+      retry: [PAYMENT_RETRY, CIRCUIT_OPEN_RETRY],
       compensation: {
         function: fns.payments,
         // No amount: refund whatever of the charge is left (all of it).
@@ -158,7 +187,7 @@ export function orderFulfillmentSteps(fns: OrderFulfillmentFunctions): SagaStep[
         'items.$': plan('lines'),
         'shippingAddress.$': plan('shippingAddress'),
       }),
-      retry: CONCURRENCY_RETRY,
+      retry: [CARRIER_RETRY, CIRCUIT_OPEN_RETRY],
       compensation: {
         function: fns.shipping,
         payload: command('CancelShipment', {

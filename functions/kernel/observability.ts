@@ -4,6 +4,7 @@ import { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Context } from 'aws-lambda';
 import { KernelConfigurationError, KernelError } from './errors.js';
 import type { DomainEventOf, EventType } from './events/catalogue.js';
+import { CausationDepthExceededError, maxCausationDepthFrom } from './events/causation.js';
 import type { Actor, EventEnvelope } from './events/envelope.js';
 import {
   type CausalMetadata,
@@ -52,6 +53,8 @@ export interface ObservabilityOptions {
    * `publisher: (tracer) => publisherFromEnvironment({ capture: (c) => tracer.captureAWSv3Client(c) })`.
    */
   readonly publisher?: EventPublisher | ((tracer: Tracer) => EventPublisher);
+  /** The loop guard's maximum. @default MAX_CAUSATION_DEPTH from the environment, else 16 */
+  readonly maxCausationDepth?: number;
   /** Injected for tests or to share instances with other code of the same function. */
   readonly logger?: Logger;
   readonly tracer?: Tracer;
@@ -105,6 +108,7 @@ export function withObservability<E = unknown, R = unknown>(
       namespace: options.namespace ?? process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'CommerceForge',
     });
   const clock = options.clock ?? systemClock;
+  const maxDepth = options.maxCausationDepth ?? maxCausationDepthFrom();
   const ids = options.ids ?? randomIds;
   let publisher: EventPublisher | undefined;
   const getPublisher = (): EventPublisher | undefined => {
@@ -139,7 +143,17 @@ export function withObservability<E = unknown, R = unknown>(
 
     const causation = (p?: EventEnvelope): CausalMetadata => {
       const cause = p ?? parent;
-      if (cause) return causedBy(cause, ids.spanId());
+      if (cause) {
+        const caused = causedBy(cause, ids.spanId());
+        // The loop guard: refuse, count it, and fail the invocation, so the incoming event lands where this
+        // function's failures go (the alias's failure queue, the queue's DLQ, the saga's Catch), which alarm.
+        const depth = caused.causationDepth ?? 0;
+        if (depth > maxDepth) {
+          metrics.addMetric('CausationDepthExceeded', MetricUnit.Count, 1);
+          throw new CausationDepthExceededError(depth, maxDepth, cause.eventId, cause.type);
+        }
+        return caused;
+      }
       if (!root) {
         throw new KernelConfigurationError(
           `this invocation carried ${incoming.envelopes.length} events: pass { parent } to say which one caused the new event`,

@@ -8,6 +8,7 @@ import type { Construct } from 'constructs';
 import { SOURCE_PREFIX } from '../../functions/kernel/events/envelope.js';
 import { eventJsonSchemas } from '../../functions/kernel/events/json-schema.js';
 import type { PlatformConfig } from '../config.js';
+import { CircuitBreakerTable } from '../constructs/circuit-breaker-table.js';
 import { DomainEventBus, type EventSchemaDefinition } from '../constructs/domain-event-bus.js';
 import { platformPublishers } from './publishers.js';
 import { dataRemovalPolicy } from './retention.js';
@@ -33,6 +34,8 @@ export class PlatformStack extends Stack {
   public readonly alarmTopic: sns.Topic;
   /** The alarm topic's key: customer managed, because CloudWatch cannot use the AWS-managed `alias/aws/sns`. */
   public readonly alarmKey: kms.Key;
+  /** The circuit breakers' shared state: services grant it to the functions that call an outside dependency. */
+  public readonly circuitBreakers: CircuitBreakerTable;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
@@ -101,6 +104,12 @@ export class PlatformStack extends Stack {
       // Only a service speaks for itself: commerceforge.<service> is refused to every principal but its publisher.
       publishers: platformPublishers(this, config.stage),
       reservedSourcePrefix: SOURCE_PREFIX,
+    });
+
+    // Stateful like every table of the stage (retained on prod), though a minute's failures rebuild it.
+    this.circuitBreakers = new CircuitBreakerTable(this, 'CircuitBreakers', {
+      removalPolicy,
+      pointInTimeRecovery: config.stageDefaults.pointInTimeRecovery,
     });
 
     // Lambda samples on its own; AppSync and Step Functions follow this rule.

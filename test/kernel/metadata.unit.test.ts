@@ -25,6 +25,8 @@ describe('causedBy', () => {
       correlationId: 'corr-abc',
       causationId: 'evt-42',
       traceparent: `00-${PARENT_TRACE_ID}-1234567890abcdef-01`,
+      // The parent predates the field (depth 0): its child is one hop deeper.
+      causationDepth: 1,
     });
     expect(parseTraceparent(meta.traceparent)?.traceId).toBe(parseTraceparent(parent.traceparent)?.traceId);
     expect(parseTraceparent(meta.traceparent)?.spanId).not.toBe(PARENT_SPAN_ID);
@@ -74,6 +76,7 @@ describe('createEvent', () => {
       causationId: parent.eventId,
       traceparent: `00-${PARENT_TRACE_ID}-00000000000000aa-01`,
       actor: { type: 'service', id: 'payments' },
+      causationDepth: 1,
       data,
     });
     expect(parseEvent(event)).toEqual(event);

@@ -257,7 +257,7 @@ describe('the order fulfillment state machine of the real app', () => {
     expect(saga.definition.Comment).toContain(STEPS.join(' → '));
   });
 
-  it('retries the provider outage with exponential backoff and full jitter, and every write on a clash', () => {
+  it('retries the provider’s and the carrier’s outages and open circuits with backoff and full jitter, and every write on a clash', () => {
     const states = saga.definition.States as Record<string, { Retry?: Record<string, unknown>[] }>;
     expect(states.ChargePayment?.Retry?.[0]).toEqual({
       ErrorEquals: ['ProviderUnavailableError', 'ConcurrencyError'],
@@ -267,14 +267,32 @@ describe('the order fulfillment state machine of the real app', () => {
       MaxDelaySeconds: 20,
       JitterStrategy: 'FULL',
     });
-    for (const step of ['ReserveStock', 'CreateShipment', 'ConfirmOrder']) {
+    for (const step of ['ReserveStock', 'ConfirmOrder']) {
       expect(states[step]?.Retry?.[0]).toMatchObject({
         ErrorEquals: ['ConcurrencyError'],
         JitterStrategy: 'FULL',
       });
     }
-    // A decline is an answer: no retrier names it (nor States.ALL).
+    // The carrier's outage like the provider's.
+    expect(states.CreateShipment?.Retry?.[0]).toMatchObject({
+      ErrorEquals: ['CarrierUnavailableError', 'ConcurrencyError'],
+      MaxAttempts: 3,
+      JitterStrategy: 'FULL',
+    });
+    // While a breaker is open: a budget of its own, about the 60 s the circuit stays open.
+    for (const step of ['ChargePayment', 'CreateShipment']) {
+      expect(states[step]?.Retry?.[1]).toEqual({
+        ErrorEquals: ['CircuitOpenError'],
+        MaxAttempts: 3,
+        IntervalSeconds: 20,
+        BackoffRate: 2,
+        MaxDelaySeconds: 60,
+        JitterStrategy: 'FULL',
+      });
+    }
+    // A decline (or a carrier's rejection) is an answer: no retrier names it (nor States.ALL).
     expect(JSON.stringify(states.ChargePayment?.Retry)).not.toMatch(/PaymentDeclinedError|States\.ALL/);
+    expect(JSON.stringify(states.CreateShipment?.Retry)).not.toMatch(/ShipmentFailedError|States\.ALL/);
   });
 
   it('is started by OrderPlaced through the saga starter (execution named by the orderId)', () => {

@@ -56,6 +56,15 @@ export const envelopeMetaShape = {
   causationId: idSchema.describe('eventId (or command id) of what caused this event'),
   traceparent: traceparentSchema,
   actor: actorSchema,
+  causationDepth: z
+    .number()
+    .int()
+    .min(0)
+    .max(1000)
+    .optional()
+    .describe(
+      'Hops from the first event of the transaction (0); absent on older events, read as 0. The loop guard',
+    ),
 };
 
 /** Any envelope, data unchecked: the first gate of parseEvent and what the observability kernel sniffs. */

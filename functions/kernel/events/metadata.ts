@@ -1,5 +1,6 @@
 import { EventValidationError } from '../errors.js';
 import { type DomainEventOf, type EventDataInput, type EventType, latestEntry } from './catalogue.js';
+import { childDepth } from './causation.js';
 import type { Actor, EnvelopeMeta } from './envelope.js';
 import { childTraceparent, formatTraceparent } from './trace-context.js';
 
@@ -25,6 +26,8 @@ export interface CausalMetadata {
   readonly correlationId: string;
   readonly causationId: string;
   readonly traceparent: string;
+  /** How many events lie between this one and the first of its transaction (kernel/events/causation.ts). */
+  readonly causationDepth?: number;
 }
 
 /** Everything but the typed part of a new event. */
@@ -39,7 +42,7 @@ export interface EventMetadata extends CausalMetadata {
  * a traceparent in the same trace with a new span id (the new event is a child span of the parent).
  */
 export function causedBy(
-  parent: Pick<EnvelopeMeta, 'eventId' | 'correlationId' | 'traceparent'>,
+  parent: Pick<EnvelopeMeta, 'eventId' | 'correlationId' | 'traceparent' | 'causationDepth'>,
   newSpanId: string,
 ): CausalMetadata {
   const traceparent = childTraceparent(parent.traceparent, newSpanId);
@@ -50,7 +53,12 @@ export function causedBy(
       { eventId: parent.eventId },
     );
   }
-  return { correlationId: parent.correlationId, causationId: parent.eventId, traceparent };
+  return {
+    correlationId: parent.correlationId,
+    causationId: parent.eventId,
+    traceparent,
+    causationDepth: childDepth(parent),
+  };
 }
 
 /**
@@ -67,6 +75,7 @@ export function rootMetadata(input: {
   return {
     correlationId: input.correlationId,
     causationId: input.commandId,
+    causationDepth: 0,
     traceparent: formatTraceparent({
       traceId: input.traceId,
       spanId: input.spanId,
@@ -110,6 +119,7 @@ export function createEvent<T extends EventType>(
     causationId: metadata.causationId,
     traceparent: metadata.traceparent,
     actor: metadata.actor,
+    ...(metadata.causationDepth === undefined ? {} : { causationDepth: metadata.causationDepth }),
     data: input.data,
   };
   const result = entry.schema.safeParse(candidate);

@@ -291,12 +291,22 @@ function withTransient(own: sfn.RetryProps, transient: sfn.RetryProps): sfn.Retr
   return own.errors?.includes(sfn.Errors.ALL) ? [transient, own] : [own, transient];
 }
 
-/** The step's own retrier and the transient one; a step retrier without `errors` tunes the transient one instead. */
+/**
+ * The step's own retriers and the transient one; a single step retrier without `errors` tunes the transient one
+ * instead. Step Functions takes the first retrier whose errors match: the step's own come first, in order, then
+ * the transient one, then any naming `States.ALL` (which must be last).
+ */
 export function actionRetriers(step: SagaStep, defaults: SagaProps['transientRetry']): sfn.RetryProps[] {
   const transient = transientRetrier(defaults);
   if (!step.retry) return [transient];
-  if (!step.retry.errors) return [{ ...transient, ...step.retry, errors: transient.errors }];
-  return withTransient(step.retry, transient);
+  const own: readonly sfn.RetryProps[] = Array.isArray(step.retry)
+    ? step.retry
+    : [step.retry as sfn.RetryProps];
+  const [only] = own;
+  if (own.length === 1 && only && !only.errors) return [{ ...transient, ...only, errors: transient.errors }];
+  const catchesAll = (retrier: sfn.RetryProps) =>
+    (retrier.errors ?? [sfn.Errors.ALL]).includes(sfn.Errors.ALL);
+  return [...own.filter((r) => !catchesAll(r)), transient, ...own.filter(catchesAll)];
 }
 
 /**
