@@ -1,8 +1,9 @@
 /**
  * The templates' `AWS::CloudWatch::Alarm` resources as the local CloudWatch runs them: the resolved properties
  * (the physical name CloudFormation would generate when `AlarmName` is absent) and the alarm's live state.
- * Metric-math alarms (`Metrics`) and anomaly-detection operators are kept, marked unsupported: they stay
- * INSUFFICIENT_DATA, saying why.
+ * Metric alarms with a statistic or a percentile, and metric-math alarms whose expression is arithmetic over
+ * metric stats, are evaluated; anomaly detection and other math (SEARCH, METRICS()...) are kept, marked
+ * unsupported: they stay INSUFFICIENT_DATA, saying why.
  */
 import type { CloudModel } from '../assembly/model.js';
 import {
@@ -12,7 +13,8 @@ import {
   TREAT_MISSING_DATA,
   type TreatMissingData,
 } from './evaluate.js';
-import { type Dimension, STATISTICS, type Statistic } from './metrics.js';
+import { evaluateExpression } from './metric-math.js';
+import { type Dimension, parseStatistic, STATISTICS, type Statistic } from './metrics.js';
 
 export interface AlarmDefinition {
   readonly alarmName: string;
@@ -100,16 +102,47 @@ export function alarmDefinition(name: string, arn: string, props: Record<string,
 }
 
 function whyUnsupported(alarm: AlarmDefinition): string | undefined {
-  if (alarm.metrics) return 'metric math alarms (Metrics) are not evaluated by the local CloudWatch';
   if (!COMPARISON_OPERATORS.includes(alarm.comparisonOperator as ComparisonOperator))
     return `the comparison operator ${alarm.comparisonOperator} (anomaly detection) is not evaluated locally`;
-  if (alarm.extendedStatistic)
-    return `percentile statistics (${alarm.extendedStatistic}) are not evaluated locally`;
-  if (!alarm.statistic || !STATISTICS.includes(alarm.statistic))
-    return `the statistic ${alarm.statistic} is unknown`;
-  if (!alarm.namespace || !alarm.metricName || !alarm.period || alarm.threshold === undefined)
-    return 'the alarm names no metric, period or threshold';
+  if (alarm.metrics) {
+    const why = whyMathUnsupported(alarm.metrics);
+    if (why) return why;
+    if (alarm.threshold === undefined) return 'the alarm has no threshold';
+  } else {
+    if (alarm.extendedStatistic && !/^p\d{1,2}(\.\d+)?$/.test(alarm.extendedStatistic))
+      return `the extended statistic ${alarm.extendedStatistic} is not evaluated locally (percentiles pNN are)`;
+    if (!alarm.extendedStatistic && (!alarm.statistic || !STATISTICS.includes(alarm.statistic)))
+      return `the statistic ${alarm.statistic} is unknown`;
+    if (!alarm.namespace || !alarm.metricName || !alarm.period || alarm.threshold === undefined)
+      return 'the alarm names no metric, period or threshold';
+  }
   if (alarm.treatMissingData && !TREAT_MISSING_DATA.includes(alarm.treatMissingData as TreatMissingData))
     return `TreatMissingData ${alarm.treatMissingData} is unknown`;
+  return undefined;
+}
+
+/** Why a `Metrics` alarm cannot be evaluated locally: a stat it does not know, or an expression it cannot run. */
+function whyMathUnsupported(metrics: readonly unknown[]): string | undefined {
+  const queries = metrics as Array<{
+    Id?: string;
+    Expression?: string;
+    MetricStat?: { Stat?: string; Period?: number };
+  }>;
+  const ids = new Map<string, Map<number, number>>();
+  for (const query of queries) {
+    if (query.MetricStat) {
+      if (!query.MetricStat.Stat || !parseStatistic(query.MetricStat.Stat))
+        return `the statistic ${query.MetricStat.Stat} of query ${query.Id} is not evaluated locally`;
+      ids.set(String(query.Id), new Map());
+    }
+  }
+  for (const query of queries) {
+    if (query.Expression === undefined) continue;
+    try {
+      evaluateExpression(query.Expression, ids);
+    } catch (error) {
+      return `metric math beyond arithmetic is not evaluated locally: ${(error as Error).message}`;
+    }
+  }
   return undefined;
 }

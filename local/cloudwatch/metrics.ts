@@ -25,6 +25,8 @@ export interface Datapoint {
   readonly sum: number;
   readonly minimum: number;
   readonly maximum: number;
+  /** The values themselves when several arrived at once (EMF arrays): percentiles read them. */
+  readonly values?: readonly number[];
 }
 
 export type Statistic = 'SampleCount' | 'Average' | 'Sum' | 'Minimum' | 'Maximum';
@@ -48,8 +50,17 @@ export function single(timestamp: number, value: number): Datapoint {
   return { timestamp, sampleCount: 1, sum: value, minimum: value, maximum: value };
 }
 
+/**
+ * The most metrics (namespace, name and dimensions) kept at once: a function that puts an id in a dimension makes
+ * a metric per id, and the store must not grow without bound. Datapoints of new metrics beyond it are dropped
+ * (counted in `dropped`) until pruning frees room.
+ */
+export const MAX_SERIES = 20_000;
+
 export class MetricStore {
   private readonly series = new Map<string, Series>();
+  /** Datapoints dropped because the store held `MAX_SERIES` metrics. */
+  dropped = 0;
 
   /** @param retentionMs how far back datapoints are kept (the longest alarm window, with room). */
   constructor(private retentionMs = 3 * 3_600_000) {}
@@ -60,12 +71,13 @@ export class MetricStore {
   }
 
   put(id: MetricId, point: Datapoint): void {
-    this.seriesOf(id, false).points.push(point);
+    this.seriesOf(id, false)?.points.push(point);
   }
 
   /** A gauge's sample: it holds until the next sample. An unchanged value is not stored again. */
   sample(id: MetricId, timestamp: number, value: number): void {
     const series = this.seriesOf(id, true);
+    if (!series) return;
     const last = series.points.at(-1);
     if (last && last.maximum === value && last.minimum === value) return;
     series.points.push(single(timestamp, value));
@@ -75,6 +87,11 @@ export class MetricStore {
     return [...this.series.values()].map((series) => series.id);
   }
 
+  /** A metric's datapoints (oldest first) and whether it is a sampled gauge; undefined when unknown. */
+  read(id: MetricId): { readonly gauge: boolean; readonly points: readonly Datapoint[] } | undefined {
+    return this.series.get(metricKey(id));
+  }
+
   /**
    * The statistic of each of the `count` periods of `periodMs` ending at `end` (oldest first); `undefined`
    * where a period has no data. A period runs from just after its start up to and including its end, so a
@@ -82,17 +99,19 @@ export class MetricStore {
    */
   periods(
     id: MetricId,
-    statistic: Statistic,
+    statistic: Statistic | string,
     periodMs: number,
     count: number,
     end: number,
   ): Array<{ timestamp: number; value: number | undefined }> {
     const series = this.series.get(metricKey(id));
+    const stat = parseStatistic(statistic);
+    if (!stat) throw new Error(`unknown statistic ${statistic}`);
     const result: Array<{ timestamp: number; value: number | undefined }> = [];
     for (let i = count; i >= 1; i--) {
       const start = end - i * periodMs;
       const points = series ? inPeriod(series, start, start + periodMs) : [];
-      result.push({ timestamp: start, value: aggregate(points, statistic) });
+      result.push({ timestamp: start, value: stat(points) });
     }
     return result;
   }
@@ -100,18 +119,25 @@ export class MetricStore {
   /** Drops what is older than the retention (a gauge keeps its last sample before that: it still holds). */
   prune(now: number): void {
     const horizon = now - this.retentionMs;
-    for (const series of this.series.values()) {
+    for (const [key, series] of this.series) {
       let drop = 0;
       while (drop < series.points.length && series.points[drop]!.timestamp < horizon) drop += 1;
       if (series.gauge && drop === series.points.length) drop -= 1;
       if (drop > 0) series.points.splice(0, drop);
+      // A metric with no datapoint left is forgotten, as CloudWatch forgets metrics after two weeks unseen.
+      if (series.points.length === 0) this.series.delete(key);
     }
   }
 
-  private seriesOf(id: MetricId, gauge: boolean): Series {
+  /** The metric's series, created on its first datapoint; undefined when the store is full (see MAX_SERIES). */
+  private seriesOf(id: MetricId, gauge: boolean): Series | undefined {
     const key = metricKey(id);
     let series = this.series.get(key);
     if (!series) {
+      if (this.series.size >= MAX_SERIES) {
+        this.dropped += 1;
+        return undefined;
+      }
       series = { id: { ...id, dimensions: [...(id.dimensions ?? [])] }, gauge, points: [] };
       this.series.set(key, series);
     }
@@ -151,4 +177,37 @@ export function aggregate(points: readonly Datapoint[], statistic: Statistic): n
       throw new Error(`unknown statistic ${String(never)}`);
     }
   }
+}
+
+/**
+ * A percentile (`p99`, `p99.9`...) by the nearest-rank method over the values of the points: a point's own
+ * values when it kept them, its one value when it has one, else its average once per sample (a statistic set
+ * keeps no values: CloudWatch estimates too).
+ */
+export function percentile(points: readonly Datapoint[], p: number): number | undefined {
+  const values: number[] = [];
+  for (const point of points) {
+    if (point.values) values.push(...point.values);
+    else if (point.sampleCount === 1) values.push(point.sum);
+    else if (point.sampleCount > 0) {
+      const average = point.sum / point.sampleCount;
+      for (let i = 0; i < Math.min(point.sampleCount, 10_000); i++) values.push(average);
+    }
+  }
+  if (values.length === 0) return undefined;
+  values.sort((a, b) => a - b);
+  const rank = Math.max(1, Math.ceil((p / 100) * values.length));
+  return values[Math.min(values.length, rank) - 1];
+}
+
+/** A statistic by name: the five of `Statistic`, or an extended one `pNN(.N)`; undefined when unknown. */
+export function parseStatistic(
+  name: string,
+): ((points: readonly Datapoint[]) => number | undefined) | undefined {
+  if ((STATISTICS as readonly string[]).includes(name))
+    return (points) => aggregate(points, name as Statistic);
+  const match = /^p(\d{1,2}(?:\.\d{1,10})?|100)$/.exec(name);
+  if (!match) return undefined;
+  const p = Number(match[1]);
+  return p > 0 && p <= 100 ? (points) => percentile(points, p) : undefined;
 }

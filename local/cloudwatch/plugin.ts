@@ -2,7 +2,8 @@
  * Joins CloudWatch to the local cloud: the templates' alarms, evaluated on a timer against metrics the local
  * cloud knows (each SQS queue's `ApproximateNumberOfMessagesVisible` and `ApproximateAgeOfOldestMessage`,
  * sampled from the queues; Lambda's `Invocations`, `Errors` and `Duration` from its invocation records;
- * whatever `PutMetricData` or another plugin puts with `service.putDatapoint`), one log line per state change,
+ * the EMF lines functions print; whatever `PutMetricData` or another plugin puts with `service.putDatapoint`),
+ * one log line per state change,
  * SNS alarm actions recorded as notifications (the local cloud runs no SNS) and Lambda alarm actions invoked.
  *
  * Cost: one timer, no work per request. A tick samples the queues and evaluates the alarms; it runs every few
@@ -14,6 +15,7 @@ import type { LocalCloudPlugin } from '../core/plugin.js';
 import type { InvocationRecord, LambdaService } from '../lambda/lambda-service.js';
 import type { SqsQueues } from '../sqs/queues.js';
 import { alarmsFromModel } from './alarms.js';
+import { parseEmfLine } from './emf.js';
 import { single } from './metrics.js';
 import { registerCloudWatchQueryProtocol } from './query-protocol.js';
 import { type AlarmTransition, CloudWatchService } from './service.js';
@@ -84,6 +86,16 @@ export function cloudWatchPlugin(options: CloudWatchPluginOptions = {}): CloudWa
       let delay = baseMs;
       let last = '';
       const lambdaMetrics = lambdaReader(cloud.lambda, running);
+      // EMF lines become metrics as Lambda's log ingestion makes them (two string checks per ordinary line).
+      cloud.lambda.onOutput(({ line, at }) => {
+        for (const datum of parseEmfLine(line, at))
+          running.putDatapoint(
+            datum.namespace,
+            datum.metricName,
+            datum.dimensions,
+            datum.values.length > 1 ? { ...datum.point, values: datum.values } : datum.point,
+          );
+      });
       tick = () => {
         const now = Date.now();
         const fingerprint = sampleQueues(cloud.sqs, running, now) + lambdaMetrics();

@@ -85,10 +85,18 @@ export function toXml(value: Record<string, unknown>): string {
     .join('');
 }
 
+/** Maps the query protocol renders as `<entry><key/><value/></entry>` (GetMetricStatistics' percentiles). */
+const XML_MAPS = new Set(['ExtendedStatistics']);
+
 function render(key: string, value: unknown): string {
   if (Array.isArray(value)) return value.map((item) => `<member>${render(key, item)}</member>`).join('');
+  if (value && typeof value === 'object' && XML_MAPS.has(key))
+    return Object.entries(value)
+      .map(([k, v]) => `<entry><key>${escapeXml(k)}</key><value>${render(k, v)}</value></entry>`)
+      .join('');
   if (value && typeof value === 'object') return toXml(value as Record<string, unknown>);
-  if (key.endsWith('Timestamp') && typeof value === 'number') return new Date(value * 1000).toISOString();
+  if ((key.endsWith('Timestamp') || key === 'Timestamps') && typeof value === 'number')
+    return new Date(value * 1000).toISOString();
   return escapeXml(String(value));
 }
 

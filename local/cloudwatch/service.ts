@@ -5,6 +5,7 @@
  * Results are in the JSON protocol's shape: timestamps in epoch seconds.
  */
 import type { AwsJsonService } from '../core/aws-service.js';
+import { alarmDatapoints, mathPeriod } from './alarm-datapoints.js';
 import type { AlarmDefinition, LocalAlarm } from './alarms.js';
 import {
   alarmNotFound,
@@ -25,6 +26,7 @@ import {
   requiredString,
   seconds,
 } from './input.js';
+import { getMetricData, getMetricStatistics, listMetrics } from './metric-data.js';
 import { type Datapoint, type Dimension, MetricStore } from './metrics.js';
 
 type Json = Record<string, unknown>;
@@ -105,7 +107,7 @@ export class CloudWatchService implements AwsJsonService {
 
   /** The period an alarm is evaluated with locally, in ms. */
   periodMs(definition: AlarmDefinition): number {
-    return (this.options.periodSeconds ?? definition.period ?? 60) * 1000;
+    return (this.options.periodSeconds ?? definition.period ?? mathPeriod(definition) ?? 60) * 1000;
   }
 
   /**
@@ -120,17 +122,7 @@ export class CloudWatchService implements AwsJsonService {
       const periodMs = this.periodMs(definition);
       if ((this.due.get(definition.alarmName) ?? 0) > now) continue;
       this.due.set(definition.alarmName, now + periodMs);
-      const datapoints = this.metrics.periods(
-        {
-          namespace: definition.namespace!,
-          metricName: definition.metricName!,
-          dimensions: definition.dimensions,
-        },
-        definition.statistic!,
-        periodMs,
-        definition.evaluationPeriods,
-        now,
-      );
+      const datapoints = alarmDatapoints(this.metrics, definition, periodMs, now);
       const evaluation = evaluateAlarm(
         definition as EvaluationRule & AlarmDefinition,
         datapoints,
@@ -141,7 +133,7 @@ export class CloudWatchService implements AwsJsonService {
         version: '1.0',
         queryDate: new Date(now).toISOString(),
         startDate: new Date(now - periodMs * definition.evaluationPeriods).toISOString(),
-        statistic: definition.statistic,
+        statistic: definition.statistic ?? definition.extendedStatistic,
         period: periodMs / 1000,
         recentDatapoints: evaluation.recentDatapoints,
         threshold: definition.threshold,
@@ -178,6 +170,12 @@ export class CloudWatchService implements AwsJsonService {
         return this.setAlarmState(input);
       case 'PutMetricData':
         return this.putMetricData(input);
+      case 'GetMetricData':
+        return getMetricData(this.metrics, input);
+      case 'GetMetricStatistics':
+        return getMetricStatistics(this.metrics, input);
+      case 'ListMetrics':
+        return listMetrics(this.metrics, input);
       case 'EnableAlarmActions':
       case 'DisableAlarmActions':
         for (const name of names(input.AlarmNames)) {

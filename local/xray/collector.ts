@@ -80,6 +80,11 @@ export class XRayCollector {
     return [...this.traces.entries()].map(([id, segments]) => summarize(id, segments)).reverse();
   }
 
+  /** Every trace kept, oldest first (the API's reads). */
+  allTraces(): Trace[] {
+    return [...this.traces.entries()].map(([id, segments]) => ({ id, segments: [...segments] }));
+  }
+
   get(traceId: string): Trace | undefined {
     const segments = this.traces.get(traceId);
     return segments ? { id: traceId, segments: [...segments] } : undefined;

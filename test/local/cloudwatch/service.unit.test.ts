@@ -53,7 +53,7 @@ const describe_ = async (service: CloudWatchService, input: object = {}) =>
   (await service.handle('DescribeAlarms', input)) as { MetricAlarms: Array<Record<string, unknown>> };
 
 describe('local CloudWatch service', () => {
-  it('starts every alarm in INSUFFICIENT_DATA, marks metric math unsupported, and evaluates a sampled gauge', async () => {
+  it('starts every alarm in INSUFFICIENT_DATA, marks metric math it cannot run unsupported, and evaluates a sampled gauge', async () => {
     const { service, transitions, advance, now } = serviceAt(1_000_000, 1);
     const before = await describe_(service, { AlarmNames: ['waiting', 'math'] });
     expect(before.MetricAlarms.map((a) => [a.AlarmName, a.StateValue])).toEqual([
