@@ -1,9 +1,10 @@
 /**
  * Who is calling, as AppSync decides it: a SigV4 `Authorization` header is IAM, any other `Authorization`
  * header a JWT (Cognito user pools or OIDC), else `x-api-key`. The request must match one of the API's
- * modes, or it gets AppSync's 401. JWTs are decoded, not verified: the local cloud has no user pool keys.
- * Then each field is checked against its auth directives as AppSync does: the field's directives, else its
- * type's, else the API's default mode.
+ * modes, or it gets AppSync's 401. A JWT counts only when `verifyJwt` vouches for it (the local Cognito checks
+ * signature, issuer, client, expiry and token_use) and it comes from the mode's user pool (or OIDC issuer) and
+ * a client `appIdClientRegex` allows; with no verifier every JWT is refused. Then each field is checked against
+ * its auth directives as AppSync does: the field's directives, else its type's, else the API's default mode.
  */
 import { LOCAL_ACCOUNT_ID } from '../core/aws-service.js';
 import type { AuthenticationType, AuthMode } from './resources.js';
@@ -22,6 +23,19 @@ export interface AuthConfig {
   readonly additionalAuth: readonly AuthMode[];
 }
 
+/** A verified token's claims and the user pool that issued it; undefined when the token is not to be believed. */
+export type JwtVerifier = (
+  token: string,
+) =>
+  | { readonly claims: Record<string, unknown>; readonly userPoolId: string; readonly issuer: string }
+  | undefined;
+
+export interface AuthenticateOptions {
+  readonly sourceIp?: string;
+  /** @default refuses every JWT */
+  readonly verifyJwt?: JwtVerifier;
+}
+
 export const UNAUTHORIZED_BODY = {
   errors: [{ errorType: 'UnauthorizedException', message: 'You are not authorized to make this call.' }],
 };
@@ -30,8 +44,9 @@ export function authenticate(
   config: AuthConfig,
   headers: Readonly<Record<string, string | string[] | undefined>>,
   apiKey: string,
-  sourceIp = '127.0.0.1',
+  options: AuthenticateOptions = {},
 ): Caller | undefined {
+  const sourceIp = options.sourceIp ?? '127.0.0.1';
   const modes = new Set([config.defaultAuth.type, ...config.additionalAuth.map((mode) => mode.type)]);
   const header = (name: string) => {
     const value = headers[name];
@@ -57,14 +72,22 @@ export function authenticate(
     };
   }
   if (authorization && (modes.has('AMAZON_COGNITO_USER_POOLS') || modes.has('OPENID_CONNECT'))) {
-    const claims = decodeJwt(authorization.replace(/^Bearer\s+/i, ''));
-    if (!claims) return undefined;
+    const verified = options.verifyJwt?.(authorization.replace(/^Bearer\s+/i, ''));
+    if (!verified) return undefined;
+    const { claims } = verified;
+    const clientId = String(claims.token_use === 'access' ? claims.client_id : claims.aud);
+    const allowed = (mode: AuthMode) =>
+      !mode.appIdClientRegex || new RegExp(`^(?:${mode.appIdClientRegex})$`).test(clientId);
+    const all = [config.defaultAuth, ...config.additionalAuth];
     const groupsClaim = claims['cognito:groups'];
     const groups = Array.isArray(groupsClaim) ? groupsClaim.map(String) : [];
-    const cognito =
-      modes.has('AMAZON_COGNITO_USER_POOLS') &&
-      (typeof claims.iss !== 'string' || claims.iss.includes('cognito-idp') || !modes.has('OPENID_CONNECT'));
-    if (cognito) {
+    const pool = all.find(
+      (mode) =>
+        mode.type === 'AMAZON_COGNITO_USER_POOLS' &&
+        (mode.userPoolId === undefined || mode.userPoolId === verified.userPoolId) &&
+        allowed(mode),
+    );
+    if (pool) {
       return {
         mode: 'AMAZON_COGNITO_USER_POOLS',
         groups,
@@ -79,6 +102,10 @@ export function authenticate(
         },
       };
     }
+    const oidc = all.find(
+      (mode) => mode.type === 'OPENID_CONNECT' && mode.issuer === verified.issuer && allowed(mode),
+    );
+    if (!oidc) return undefined;
     return {
       mode: 'OPENID_CONNECT',
       groups,
@@ -89,20 +116,6 @@ export function authenticate(
   if (key !== undefined && modes.has('API_KEY') && key === apiKey)
     return { mode: 'API_KEY', groups: [], identity: null };
   return undefined;
-}
-
-/** The payload of a JWT, without checking its signature, expiry or audience. */
-export function decodeJwt(token: string): Record<string, unknown> | undefined {
-  const [, payload] = token.split('.');
-  if (!payload) return undefined;
-  try {
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as unknown;
-    return claims && typeof claims === 'object' && !Array.isArray(claims)
-      ? (claims as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 const DIRECTIVE_MODES: Readonly<Record<string, AuthenticationType>> = {

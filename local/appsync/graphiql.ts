@@ -21,7 +21,7 @@ header{display:flex;gap:.5rem;align-items:center} h1{font-size:1rem;margin:0;fle
   <textarea id="query" spellcheck="false">{\n  __typename\n}</textarea>
   <label>variables (JSON)</label><textarea id="variables" spellcheck="false">{}</textarea>
   <label>x-api-key</label><input id="key">
-  <label>Authorization (a JWT for Cognito; decoded, not verified, locally)</label><input id="authorization">
+  <label>Authorization (an ID or access token of the local user pool: aws cognito-idp initiate-auth)</label><input id="authorization">
 </section>
 <section><pre id="out"></pre></section>
 <script>

@@ -5,26 +5,35 @@
  * API also at `/apis/<apiId>/graphql`:
  * - `POST .../graphql` `{query, variables, operationName}` with `x-api-key` or `Authorization`;
  * - `GET .../graphql` from a browser: a small query editor; `GET .../graphql/schema`: the SDL;
- * - `GET .../graphql/subscriptions?query=...&variables=...`: a subscription as server-sent events.
+ * - `GET .../graphql/subscriptions?query=...&variables=...`: a subscription as server-sent events;
+ * - `.../graphql/realtime`: AppSync's real-time WebSocket protocol (realtime.ts);
+ * - `GET /v1/apis[/<apiId>]`: the control plane's ListGraphqlApis and GetGraphqlApi (control-plane.ts).
+ * JWTs count only when `verifyJwt` (the local Cognito) vouches for them.
  * The API key is `local-dev-key` unless `LOCAL_API_KEY` (or the `apiKey` option) says otherwise.
  */
-import { type IncomingMessage, Server, type ServerResponse } from 'node:http';
 import { type DefinitionNode, type DocumentNode, Kind, parse, print } from 'graphql';
 import type { LocalCloud } from '../cloud.js';
 import type { LocalCloudPlugin } from '../core/plugin.js';
 import { type HttpRequest, type HttpResponse, header, json, type Router } from '../server/router.js';
-import { authenticate, DEFAULT_LOCAL_API_KEY, UNAUTHORIZED_BODY } from './auth.js';
+import { authenticate, DEFAULT_LOCAL_API_KEY, type JwtVerifier, UNAUTHORIZED_BODY } from './auth.js';
 import { isBuiltIn } from './builtins.js';
+import { registerControlPlane } from './control-plane.js';
 import { ExecutableApi, failure } from './executable.js';
 import { graphiqlPage } from './graphiql.js';
 import { mergeSchemas, SchemaMergeError } from './merge.js';
 import { planResolver, type ResolverPlan } from './plan.js';
+import { RealtimeEndpoint } from './realtime.js';
 import { type GraphQLApiDefinition, readGraphQLApis } from './resources.js';
+import { attachEventStreams, attachUpgrades } from './server-hooks.js';
 import { SubscriptionHub } from './subscriptions.js';
 
 export interface AppSyncPluginOptions {
   /** @default process.env.LOCAL_API_KEY ?? 'local-dev-key' */
   readonly apiKey?: string;
+  /** Vouches for JWTs (the local Cognito's `verify`). @default every JWT is refused */
+  readonly verifyJwt?: JwtVerifier;
+  /** The real-time protocol's keep-alive period. @default 60000 */
+  readonly realtimeKeepAliveMs?: number;
 }
 
 export interface ServedApi {
@@ -55,11 +64,14 @@ export const APPSYNC_RESOURCE_TYPES = [
 const GRAPHQL = /^(?:\/apis\/([^/]+))?\/graphql\/?$/;
 const SCHEMA = /^(?:\/apis\/([^/]+))?\/graphql\/schema\/?$/;
 const SUBSCRIPTIONS = /^(?:\/apis\/([^/]+))?\/graphql\/subscriptions\/?$/;
+const REALTIME = /^(?:\/apis\/([^/]+))?\/graphql\/realtime\/?$/;
 
 export function appsyncPlugin(options: AppSyncPluginOptions = {}): AppSyncPlugin {
   const apis = new Map<string, ServedApi>();
   let primary: ServedApi | undefined;
   let detach: (() => void) | undefined;
+  let detachUpgrades: (() => void) | undefined;
+  let realtime: RealtimeEndpoint | undefined;
 
   const plugin: AppSyncPlugin = {
     name: 'appsync',
@@ -87,12 +99,17 @@ export function appsyncPlugin(options: AppSyncPluginOptions = {}): AppSyncPlugin
         );
       const find = (apiId: string | undefined) => (apiId ? apis.get(decodeURIComponent(apiId)) : primary);
 
-      registerRoutes(cloud.router, find, apiKey, () => cloud.usage?.add('appsync.operations'));
+      const verify = { ...(options.verifyJwt ? { verifyJwt: options.verifyJwt } : {}) };
+      registerRoutes(cloud.router, find, apiKey, verify, () => cloud.usage?.add('appsync.operations'));
+      registerControlPlane(cloud.router, cloud.model, () => definitions);
       detach = attachEventStreams(cloud.router, (req, res, url) => {
         const match = url.pathname.match(SUBSCRIPTIONS);
         const served = match ? find(match[1]) : undefined;
         if (!match || !served || req.method !== 'GET') return false;
-        const caller = authenticate(served.definition, req.headers, apiKey, req.socket.remoteAddress);
+        const caller = authenticate(served.definition, req.headers, apiKey, {
+          ...verify,
+          ...(req.socket.remoteAddress ? { sourceIp: req.socket.remoteAddress } : {}),
+        });
         const headers = Object.fromEntries(
           Object.entries(req.headers).flatMap(([name, v]) =>
             v === undefined ? [] : [[name, Array.isArray(v) ? v.join(',') : v]],
@@ -102,6 +119,26 @@ export function appsyncPlugin(options: AppSyncPluginOptions = {}): AppSyncPlugin
         return true;
       });
       if (!detach) cloud.logger.warn('  appsync: the endpoint cannot stream: subscriptions are off');
+      const endpoint = new RealtimeEndpoint({
+        authenticate: (target, headers, sourceIp) =>
+          authenticate(target.auth, headers, apiKey, { ...verify, ...(sourceIp ? { sourceIp } : {}) }),
+        onMessage: () => cloud.usage?.add('appsync.realtimeMessages'),
+        ...(options.realtimeKeepAliveMs ? { keepAliveMs: options.realtimeKeepAliveMs } : {}),
+      });
+      realtime = endpoint;
+      detachUpgrades = attachUpgrades(cloud.router, (req, socket, head, url) => {
+        const match = url.pathname.match(REALTIME);
+        const served = match ? find(match[1]) : undefined;
+        if (!served) return false;
+        endpoint.upgrade(
+          { api: served.api, auth: served.definition, hub: served.hub },
+          req,
+          socket,
+          head,
+          url,
+        );
+        return true;
+      });
       cloud.logger.info(
         `  appsync: ${[...apis.values()].map((s) => `${s.definition.name}${s.definition.merged ? ' (merged)' : ''}`).join(', ')}` +
           (primary ? `; /graphql serves ${primary.definition.name}` : ''),
@@ -109,6 +146,8 @@ export function appsyncPlugin(options: AppSyncPluginOptions = {}): AppSyncPlugin
     },
     stop() {
       detach?.();
+      detachUpgrades?.();
+      realtime?.close();
       for (const served of apis.values()) served.hub.closeAll();
     },
     health: () => ({
@@ -213,6 +252,7 @@ function registerRoutes(
   router: Router,
   find: (apiId: string | undefined) => ServedApi | undefined,
   apiKey: string,
+  verify: { verifyJwt?: JwtVerifier },
   onOperation: () => void = () => {},
 ) {
   const notFound = (): HttpResponse =>
@@ -220,7 +260,7 @@ function registerRoutes(
   router.addRoute('POST', GRAPHQL, async (request, match) => {
     const served = find(match[1]);
     if (!served) return notFound();
-    const caller = authenticate(served.definition, request.headers, apiKey);
+    const caller = authenticate(served.definition, request.headers, apiKey, verify);
     if (!caller) return json(401, UNAUTHORIZED_BODY, { 'x-amzn-errortype': 'UnauthorizedException' });
     let body: unknown;
     try {
@@ -267,29 +307,4 @@ function flatHeaders(request: HttpRequest): Record<string, string> {
     if (value !== undefined) out[name] = Array.isArray(value) ? value.join(',') : value;
   }
   return out;
-}
-
-/**
- * The router answers each request with one buffered response, so an event stream needs the HTTP server
- * itself: a `request` listener placed before the router's, answering synchronously (the router then sees
- * `headersSent` and leaves the response alone). Returns undefined when the server is not reachable.
- */
-function attachEventStreams(
-  router: Router,
-  handle: (req: IncomingMessage, res: ServerResponse, url: URL) => boolean,
-): (() => void) | undefined {
-  const server = (router as unknown as { server?: unknown }).server;
-  if (!(server instanceof Server)) return undefined;
-  const listener = (req: IncomingMessage, res: ServerResponse) => {
-    try {
-      handle(req, res, new URL(req.url ?? '/', 'http://localhost'));
-    } catch (error) {
-      if (!res.headersSent) {
-        res.writeHead(500, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(failure('InternalFailure', String(error))));
-      }
-    }
-  };
-  server.prependListener('request', listener);
-  return () => server.off('request', listener);
 }

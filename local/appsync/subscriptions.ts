@@ -1,5 +1,7 @@
 /**
- * Subscriptions, locally, as server-sent events. A client opens `GET /graphql/subscriptions?query=...`
+ * Subscriptions, locally: `SubscriptionHub.subscribe` is the transport-free core (validation, auth, the
+ * subscription resolver, argument filtering) that the server-sent events below and the real-time WebSocket
+ * (realtime.ts) share. As server-sent events, a client opens `GET /graphql/subscriptions?query=...`
  * (`variables` as JSON, `operationName` optional) with the same auth headers as a query; the stream sends
  * `start_ack` once subscribed, then one `data` event per matching mutation (`{"data": {...}}`, as AppSync's
  * real-time `data` message carries it), and a `ka` event every 60 s. The subscription field must carry
@@ -11,7 +13,6 @@
  */
 import type { ServerResponse } from 'node:http';
 import {
-  type DocumentNode,
   type FieldNode,
   getArgumentValues,
   getVariableValues,
@@ -22,20 +23,39 @@ import { type AuthConfig, type Caller, fieldAllows } from './auth.js';
 import { type AppSyncResponse, authDirectives, type ExecutableApi, failure, isRecord } from './executable.js';
 
 interface Subscriber {
-  readonly id: number;
   readonly fieldName: string;
   readonly mutations: ReadonlySet<string>;
   readonly args: Record<string, unknown>;
   readonly deliver: (mutationField: string, payload: unknown) => void;
-  readonly close: () => void;
 }
+
+/** Where a subscription's messages go: an event stream, a WebSocket connection. */
+export interface SubscriptionSink {
+  /** Subscribed: AppSync's `start_ack`. */
+  ack(): void;
+  /** One delivery: `{data: {...}}` (or `{data, errors}`), AppSync's `data` payload. */
+  data(result: AppSyncResponse): void;
+  /** The subscription resolver refused: AppSync's `error`; the subscription is over. */
+  error(errors: readonly unknown[]): void;
+  /** The hub is closing (the local cloud stops). */
+  close(): void;
+}
+
+export interface SubscriptionRequest {
+  readonly query: unknown;
+  readonly variables?: Record<string, unknown> | undefined;
+  readonly operationName?: string | undefined;
+}
+
+/** A refusal before anything is subscribed (AppSync's answer), or the live subscription's stop. */
+export type Subscribed = { readonly refused: AppSyncResponse } | { readonly stop: () => void };
 
 const KEEP_ALIVE_MS = 60_000;
 
 export class SubscriptionHub {
   private readonly subscribers = new Set<Subscriber>();
-  /** Streams whose subscription resolver has not answered yet. */
-  private readonly starting = new Set<ServerResponse>();
+  /** Every subscription this hub serves or is starting, with its sink (to close them all). */
+  private readonly open_ = new Map<object, SubscriptionSink>();
   private nextId = 1;
 
   get size(): number {
@@ -54,9 +74,72 @@ export class SubscriptionHub {
   }
 
   /**
-   * Validates the subscription and, when it is valid, answers with the event stream (synchronously: the
-   * headers are sent before this returns). A refusal before the stream opens is a JSON answer; the
-   * subscription field's resolver, if it has one, answers on the stream (`start_ack` or `error`).
+   * Subscribes `caller` with `request` whatever the transport: a refusal is returned at once (nothing is
+   * subscribed); otherwise the subscription field's resolver, if it has one, runs once, then the sink gets
+   * `ack` and a `data` per matching mutation, or `error` when the resolver refused.
+   */
+  subscribe(
+    api: ExecutableApi,
+    auth: AuthConfig,
+    caller: Caller,
+    request: SubscriptionRequest,
+    headers: Record<string, string>,
+    sink: SubscriptionSink,
+  ): Subscribed {
+    const { variables, operationName } = request;
+    const prepared = api.prepare({ query: request.query, variables, operationName });
+    if (!('document' in prepared)) return { refused: prepared };
+    const accepted = this.accept(api, auth, caller, prepared.operation, variables);
+    if (!('fieldName' in accepted)) return { refused: accepted };
+
+    const token = {};
+    let subscriber: Subscriber | undefined;
+    let stopped = false;
+    const stop = () => {
+      stopped = true;
+      this.open_.delete(token);
+      if (subscriber) this.subscribers.delete(subscriber);
+    };
+    this.open_.set(token, sink);
+    const register = () => {
+      if (stopped) return;
+      sink.ack();
+      subscriber = {
+        fieldName: accepted.fieldName,
+        mutations: accepted.mutations,
+        args: accepted.args,
+        deliver: (_mutationField, payload) => {
+          void api
+            .replay(prepared.document, variables, operationName, accepted.fieldName, payload, caller)
+            .then((result: AppSyncResponse) => {
+              if (!stopped) sink.data(result);
+            });
+        },
+      };
+      this.subscribers.add(subscriber);
+    };
+    const subscriptionType = api.schema.getSubscriptionType()?.name ?? 'Subscription';
+    if (!api.hasResolver(subscriptionType, accepted.fieldName)) {
+      // Acknowledged once the caller has its handle (and an event stream its headers).
+      queueMicrotask(register);
+      return { stop };
+    }
+    void api
+      .start(prepared.document, variables, operationName, caller, headers)
+      .catch((error: unknown) => failure('InternalFailure', String(error)))
+      .then((started) => {
+        if (!started.errors?.length) return register();
+        if (stopped) return;
+        stop();
+        sink.error(started.errors);
+      });
+    return { stop };
+  }
+
+  /**
+   * The server-sent-events transport: validates the subscription and, when it is valid, answers with the
+   * event stream (synchronously: the headers are sent before this returns). A refusal before the stream
+   * opens is a JSON answer; the subscription field's resolver, if it has one, answers on the stream.
    */
   open(
     api: ExecutableApi,
@@ -88,87 +171,59 @@ export class SubscriptionHub {
       return;
     }
     const operationName = url.searchParams.get('operationName') ?? undefined;
-    const request = { query: url.searchParams.get('query'), variables, operationName };
-    const prepared = api.prepare(request);
-    if (!('document' in prepared)) {
-      answer(400, prepared);
+    const send = (event: string, data: unknown) => {
+      if (!res.writableEnded && !res.destroyed)
+        res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    };
+    let keepAlive: NodeJS.Timeout | undefined;
+    const end = () => {
+      clearInterval(keepAlive);
+      if (!res.writableEnded) res.end();
+    };
+    let id = 0;
+    const subscribed = this.subscribe(
+      api,
+      auth,
+      caller,
+      { query: url.searchParams.get('query'), variables, operationName },
+      headers,
+      {
+        ack: () => {
+          send('start_ack', { id: String(id) });
+          keepAlive = setInterval(() => send('ka', {}), KEEP_ALIVE_MS);
+          keepAlive.unref();
+        },
+        data: (result) => send('data', result),
+        error: (errors) => {
+          send('error', { errors });
+          end();
+        },
+        close: end,
+      },
+    );
+    if ('refused' in subscribed) {
+      answer(400, subscribed.refused);
       return;
     }
-    const accepted = this.accept(api, auth, caller, prepared.operation, variables);
-    if (!('fieldName' in accepted)) {
-      answer(400, accepted);
-      return;
-    }
-
-    const id = this.nextId++;
+    id = this.nextId++;
     res.writeHead(200, {
       'content-type': 'text/event-stream',
       'cache-control': 'no-cache',
       connection: 'keep-alive',
     });
-    const send = (event: string, data: unknown) =>
-      res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-    const register = () => {
-      if (res.writableEnded || res.destroyed) return;
-      send('start_ack', { id: String(id) });
-      this.register(api, res, send, id, accepted, prepared.document, variables, operationName, caller);
-    };
-    const subscriptionType = api.schema.getSubscriptionType()?.name ?? 'Subscription';
-    if (!api.hasResolver(subscriptionType, accepted.fieldName)) {
-      register();
-      return;
-    }
-    this.starting.add(res);
-    void api
-      .start(prepared.document, variables, operationName, caller, headers)
-      .catch((error: unknown) => failure('InternalFailure', String(error)))
-      .then((started) => {
-        this.starting.delete(res);
-        if (!started.errors?.length) return register();
-        if (res.writableEnded || res.destroyed) return;
-        send('error', { errors: started.errors });
-        res.end();
-      });
-  }
-
-  private register(
-    api: ExecutableApi,
-    res: ServerResponse,
-    send: (event: string, data: unknown) => void,
-    id: number,
-    accepted: { fieldName: string; mutations: Set<string>; args: Record<string, unknown> },
-    document: DocumentNode,
-    variables: Record<string, unknown> | undefined,
-    operationName: string | undefined,
-    caller: Caller,
-  ): void {
-    const keepAlive = setInterval(() => send('ka', {}), KEEP_ALIVE_MS);
-    keepAlive.unref();
-    const subscriber: Subscriber = {
-      id,
-      fieldName: accepted.fieldName,
-      mutations: accepted.mutations,
-      args: accepted.args,
-      deliver: (_mutationField, payload) => {
-        void api
-          .replay(document, variables, operationName, accepted.fieldName, payload, caller)
-          .then((result: AppSyncResponse) => send('data', result));
-      },
-      close: () => {
-        clearInterval(keepAlive);
-        this.subscribers.delete(subscriber);
-        if (!res.writableEnded) res.end();
-      },
-    };
-    this.subscribers.add(subscriber);
+    // A subscription without a resolver is acknowledged at once: before the headers. Send what it queued.
     // The request's own 'close' fires once its (empty) body is read: the response's fires when the client goes.
-    res.on('close', subscriber.close);
+    res.on('close', () => {
+      subscribed.stop();
+      end();
+    });
   }
 
   closeAll(): void {
-    for (const subscriber of [...this.subscribers]) subscriber.close();
-    for (const res of [...this.starting]) res.end();
-    this.starting.clear();
+    const sinks = [...this.open_.values()];
+    this.open_.clear();
+    this.subscribers.clear();
+    for (const sink of sinks) sink.close();
   }
 
   private accept(

@@ -8,6 +8,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedCatalogue } from '../../functions/inventory/seed.js';
 import { orderIdFor } from '../../functions/orders/order-id.js';
+import { poolUser } from '../helpers/cognito.js';
 import { type Clients, clientsFor } from '../helpers/invoke.js';
 import { eventually, type LocalApp, physicalName, startLocalApp } from '../helpers/local-app.js';
 
@@ -31,16 +32,6 @@ async function gql(
     body: JSON.stringify({ query, variables }),
   });
   return { status: response.status, ...((await response.json()) as object) };
-}
-
-/** An unsigned Cognito-shaped ID token: the local cloud decodes JWTs without verifying them. */
-function jwt(claims: Record<string, unknown>): string {
-  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  return `${part({ alg: 'none', typ: 'JWT' })}.${part({
-    iss: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_local',
-    token_use: 'id',
-    ...claims,
-  })}.sig`;
 }
 
 const address = { line1: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' };
@@ -188,8 +179,8 @@ describe('the Merged API on the local cloud (API key: a trusted developer)', () 
   });
 
   it('refuses an admin mutation to a non-admin user and records the denial', async () => {
-    const sub = `user-${randomUUID()}`;
-    const token = jwt({ sub, 'cognito:username': sub, 'cognito:groups': ['customer'] });
+    // A customer of the app's user pool, signed in: a real token the endpoint verifies.
+    const { sub, idToken: token } = await poolUser(app, { email: `user-${randomUUID()}@example.com` });
     const answer = await gql(
       'mutation ($input: RestockInput!) { restock(input: $input) { sku available } }',
       { input: { sku: mug.sku, quantity: 5 } },

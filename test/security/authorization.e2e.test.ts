@@ -1,6 +1,6 @@
 /**
  * Who may read what, end to end on the local cloud (the real app's Merged API, resolvers and saga), with
- * Cognito-shaped ID tokens for two customers and a SigV4 caller that is not allow-listed:
+ * ID tokens of the local user pool for two customers and a SigV4 caller that is not allow-listed:
  * - a customer subscribing to another's order receives nothing (refused, or filtered on their own id) while
  *   the owner receives its status changes;
  * - a customer cannot read another's order or order list;
@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedCatalogue } from '../../functions/inventory/seed.js';
 import { orderIdFor } from '../../functions/orders/order-id.js';
-import { idToken } from '../helpers/cognito.js';
+import { type PoolUser, poolUser } from '../helpers/cognito.js';
 import { eventually, type LocalApp, startLocalApp } from '../helpers/local-app.js';
 import { readEvents } from '../helpers/sse.js';
 
@@ -26,10 +26,11 @@ const mug = seedCatalogue.find((p) => p.sku === 'MUG-CLASSIC')!;
 const address = { line1: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' };
 
 const run = randomUUID().slice(0, 8);
-const ann = { sub: `ann-${randomUUID()}`, email: `ann-${run}@example.com` };
-const bob = { sub: `bob-${randomUUID()}`, email: `bob-${run}@example.com` };
-const annToken = { authorization: idToken(ann) };
-const bobToken = { authorization: idToken(bob) };
+// Two customers of the app's user pool, signed in (real tokens, verified by the endpoint).
+let ann: PoolUser;
+let bob: PoolUser;
+let annToken: { authorization: string };
+let bobToken: { authorization: string };
 
 interface Answer {
   readonly data?: Record<string, unknown> | null;
@@ -100,6 +101,12 @@ const errorTypeOf = (event: { event: string; data: unknown }) =>
 
 beforeAll(async () => {
   app = await startLocalApp();
+  [ann, bob] = await Promise.all([
+    poolUser(app, { email: `ann-${run}@example.com` }),
+    poolUser(app, { email: `bob-${run}@example.com` }),
+  ]);
+  annToken = { authorization: ann.idToken };
+  bobToken = { authorization: bob.idToken };
   // The seed reaches orders' PriceList through the bus: placeOrder needs the mug's price.
   await eventually(async () => {
     const { data } = await gql('{ products { sku } }', {}, KEY);
@@ -120,13 +127,8 @@ describe('registerUser takes the verified email of the token', () => {
     expect(squat.errors?.[0]?.errorType).toBe('ForbiddenError');
     expect(squat.data?.registerUser ?? null).toBeNull();
 
-    const unverified = await gql(
-      REGISTER,
-      { input: { name: 'Eve' } },
-      {
-        authorization: idToken({ sub: `eve-${run}`, email: `eve-${run}@example.com`, emailVerified: false }),
-      },
-    );
+    const eve = await poolUser(app, { email: `eve-${run}@example.com`, emailVerified: false });
+    const unverified = await gql(REGISTER, { input: { name: 'Eve' } }, { authorization: eve.idToken });
     expect(unverified.errors?.[0]?.errorType).toBe('ForbiddenError');
 
     const annRegistered = await gql(REGISTER, { input: { name: 'Ann' } }, annToken);
@@ -144,9 +146,9 @@ describe('registerUser takes the verified email of the token', () => {
 
 describe("one customer's order, another customer", () => {
   const idempotencyKey = 'checkout-1'; // predictable on purpose: the id is then predictable too
-  const orderId = orderIdFor(ann.sub, idempotencyKey);
 
   it("gives Ann her order's updates and Bob nothing, and lets Bob read none of it", async () => {
+    const orderId = orderIdFor(ann.sub, idempotencyKey);
     // Bob knows (or guesses) the order id: subscribing to it alone (the finding) is refused at the start.
     const unfiltered = await subscribe({ id: orderId }, bobToken);
     expect(unfiltered.first.event).toBe('error');

@@ -5,13 +5,17 @@
  * Lambda errors as GraphQL errors, and a conflicting source API refused at start.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { appsyncPlugin } from '../../../local/appsync/plugin.js';
 import { type LocalCloud, startLocalCloud } from '../../../local/cloud.js';
+import { cognitoPlugin } from '../../../local/cognito/index.js';
 import { quietLogger } from '../../../local/core/log.js';
+import { poolUser } from '../../helpers/cognito.js';
 import { readEvents } from '../../helpers/sse.js';
 import { synthesizeAppSyncApp } from './fixture.js';
 
 let cloud: LocalCloud;
+const cognito = cognitoPlugin();
 const KEY = { 'x-api-key': 'local-dev-key' };
 
 beforeAll(async () => {
@@ -19,7 +23,13 @@ beforeAll(async () => {
     assemblyDir: synthesizeAppSyncApp(),
     port: 0,
     logger: quietLogger,
-    plugins: [appsyncPlugin({ apiKey: 'local-dev-key' })],
+    plugins: [
+      cognito,
+      appsyncPlugin({
+        apiKey: 'local-dev-key',
+        verifyJwt: cognito.verifyJwt,
+      }),
+    ],
   });
 });
 
@@ -40,11 +50,6 @@ const graphql = async (
   // biome-ignore lint/suspicious/noExplicitAny: the tests read arbitrary GraphQL response JSON.
   return { status: response.status, body: (await response.json()) as Record<string, any> };
 };
-
-const jwt = (claims: Record<string, unknown>) =>
-  ['{"alg":"RS256"}', JSON.stringify(claims), 'signature']
-    .map((part, i) => (i < 2 ? Buffer.from(part).toString('base64url') : part))
-    .join('.');
 
 const usersFunction = () => {
   const fn = cloud.lambda.functions.find((candidate) => candidate.name.includes('UsersResolver'));
@@ -142,15 +147,17 @@ describe('the merged API at /graphql', () => {
     }
   });
 
-  it('passes a Cognito identity decoded from the JWT; fields without @aws_cognito_user_pools refuse it', async () => {
-    const token = jwt({
-      sub: 'sub-1',
-      iss: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_pool',
-      'cognito:username': 'ada',
-      'cognito:groups': ['admins'],
-    });
+  it("passes the Cognito identity of the pool's token; fields without @aws_cognito_user_pools refuse it", async () => {
+    const ada = await poolUser(cloud, { email: 'ada', groups: ['admins'] });
+    const token = ada.idToken;
     const me = await graphql('{ me { sub username groups } }', {}, { authorization: token });
-    expect(me.body).toEqual({ data: { me: { sub: 'sub-1', username: 'ada', groups: ['admins'] } } });
+    expect(me.body).toEqual({ data: { me: { sub: ada.sub, username: 'ada', groups: ['admins'] } } });
+    const [head, body, signature] = token.split('.');
+    const claims = JSON.parse(Buffer.from(body ?? '', 'base64url').toString());
+    const edited = Buffer.from(JSON.stringify({ ...claims, sub: 'sub-1' })).toString('base64url');
+    const forged = await graphql('{ me { sub } }', {}, { authorization: `${head}.${edited}.${signature}` });
+    expect(forged.status).toBe(401);
+    expect(forged.body.errors[0].errorType).toBe('UnauthorizedException');
 
     const order = await graphql('{ order(id: "1") { id } }', {}, { authorization: token });
     expect(order.body.errors[0]).toMatchObject({
@@ -233,6 +240,71 @@ describe('subscriptions over server-sent events', () => {
     expect(((await query.json()) as { errors: { message: string }[] }).errors[0]?.message).toBe(
       'the operation is not a subscription',
     );
+  });
+});
+
+describe("a source API's real-time WebSocket, and the control plane", () => {
+  const ordersApiId = () => {
+    const orders = cloud.model
+      .resources('AWS::AppSync::GraphQLApi')
+      .find((r) => r.logicalId.startsWith('OrdersApi'));
+    return orders ? cloud.model.identity(orders).name : 'missing';
+  };
+
+  it('speaks the real-time protocol at /apis/<apiId>/graphql/realtime, and refuses an unknown API', async () => {
+    const header = Buffer.from(JSON.stringify({ host: 'localhost', ...KEY })).toString('base64url');
+    const base = `${cloud.url.replace('http', 'ws')}/apis`;
+    const socket = new WebSocket(`${base}/${ordersApiId()}/graphql/realtime`, [
+      'graphql-ws',
+      `header-${header}`,
+    ]);
+    const messages: { type: string; id?: string; payload?: unknown }[] = [];
+    socket.on('message', (data) => messages.push(JSON.parse(String(data))));
+    const arrived = async (type: string) => {
+      for (let i = 0; i < 1000 && !messages.some((m) => m.type === type); i++)
+        await new Promise((r) => setTimeout(r, 10));
+      return messages.find((m) => m.type === type);
+    };
+    await new Promise((resolve) => socket.once('open', resolve));
+    socket.send(JSON.stringify({ type: 'connection_init' }));
+    expect(await arrived('connection_ack')).toBeDefined();
+    const query = 'subscription { onOrderPlaced(customerId: "c-7") { id total } }';
+    socket.send(JSON.stringify({ type: 'start', id: '1', payload: { data: JSON.stringify({ query }) } }));
+    expect(await arrived('start_ack')).toEqual({ type: 'start_ack', id: '1' });
+    const placed = await fetch(`${cloud.url}/apis/${ordersApiId()}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...KEY },
+      body: JSON.stringify({
+        query: 'mutation { placeOrder(input: { customerId: "c-7", total: 3 }) { id customerId total } }',
+      }),
+    });
+    expect(placed.status).toBe(200);
+    expect(await arrived('data')).toEqual({
+      type: 'data',
+      id: '1',
+      payload: { data: { onOrderPlaced: { id: 'o-c-7-3', total: 3 } } },
+    });
+    socket.close();
+
+    const unknown = new WebSocket(`${base}/nope/graphql/realtime`, ['graphql-ws', `header-${header}`]);
+    const refused = await new Promise<Error>((resolve) => unknown.once('error', resolve));
+    expect(refused.message).toContain('404');
+  });
+
+  it('lists the APIs with their URLs (ListGraphqlApis) and answers NotFoundException for an unknown id', async () => {
+    const list = (await (await fetch(`${cloud.url}/v1/apis`)).json()) as {
+      graphqlApis: { name: string; apiType: string; uris: Record<string, string> }[];
+    };
+    expect(list.graphqlApis.map((api) => [api.name, api.apiType]).sort()).toEqual([
+      ['commerce', 'MERGED'],
+      ['orders', 'GRAPHQL'],
+      ['users', 'GRAPHQL'],
+    ]);
+    const realtime = list.graphqlApis.find((api) => api.name === 'commerce')?.uris.REALTIME;
+    expect(realtime).toBe(`${cloud.url.replace('http', 'ws')}/graphql/realtime`);
+    const missing = await fetch(`${cloud.url}/v1/apis/nope`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('x-amzn-errortype')).toBe('NotFoundException');
   });
 });
 

@@ -5,9 +5,7 @@ import { appsyncPlugin } from '../../../local/appsync/plugin.js';
 import { matches } from '../../../local/appsync/subscriptions.js';
 import { CloudModel } from '../../../local/assembly/model.js';
 import type { LocalCloud } from '../../../local/cloud.js';
-
-const jwt = (claims: Record<string, unknown>) =>
-  `${Buffer.from('{}').toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig`;
+import { localPool } from '../../helpers/local-pool.js';
 
 describe('appsyncPlugin', () => {
   it('does nothing when the app has no GraphQL API', async () => {
@@ -44,22 +42,59 @@ describe('authenticate', () => {
     expect(authenticate(config, {}, 'k')).toBeUndefined();
   });
 
-  it('decodes a Cognito JWT into AppSync identity (sub, username, claims, groups), Bearer or not', () => {
-    const claims = {
-      sub: 's',
-      'cognito:username': 'ada',
-      'cognito:groups': ['admins'],
-      iss: 'https://cognito-idp.x',
-    };
-    const caller = authenticate(config, { authorization: `Bearer ${jwt(claims)}` }, 'k');
+  const local = localPool();
+  const verified = { verifyJwt: local.verifyJwt };
+  const edit = (token: string, change: (claims: Record<string, unknown>) => void) => {
+    const [head, body, signature] = token.split('.');
+    const claims = JSON.parse(Buffer.from(body ?? '', 'base64url').toString()) as Record<string, unknown>;
+    change(claims);
+    return `${head}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${signature}`;
+  };
+
+  it('takes a verified Cognito JWT as AppSync identity (sub, username, claims, groups), Bearer or not', () => {
+    const token = local.idToken('ada', ['admins']);
+    const caller = authenticate(config, { authorization: `Bearer ${token}` }, 'k', verified);
     expect(caller?.mode).toBe('AMAZON_COGNITO_USER_POOLS');
-    expect(caller?.identity).toMatchObject({ sub: 's', username: 'ada', claims, groups: ['admins'] });
-    expect(authenticate(config, { authorization: 'not-a-jwt' }, 'k')).toBeUndefined();
+    const sub = local.pool.find('ada')?.sub;
+    expect(caller?.identity).toMatchObject({
+      sub,
+      username: 'ada',
+      claims: { sub, token_use: 'id', 'cognito:groups': ['admins'] },
+      groups: ['admins'],
+    });
+    expect(caller?.groups).toEqual(['admins']);
+    // Access tokens too, as AppSync takes them (Amplify sends the access token).
+    const access = authenticate(config, { authorization: local.tokens('ada').AccessToken }, 'k', verified);
+    expect(access?.identity).toMatchObject({ sub, username: 'ada' });
+    expect(authenticate(config, { authorization: 'not-a-jwt' }, 'k', verified)).toBeUndefined();
+  });
+
+  it('refuses a forged, edited, expired or foreign token, and every JWT without a verifier', () => {
+    const token = local.idToken('bob', ['customer']);
+    const refused = (authorization: string) =>
+      expect(authenticate(config, { authorization }, 'k', verified)).toBeUndefined();
+    refused(edit(token, (claims) => (claims.sub = 'someone-else')));
+    refused(edit(token, (claims) => (claims['cognito:groups'] = ['admins'])));
+    refused(localPool(local.pool.poolId).idToken('bob')); // same pool id, another key
+    refused(local.tokens('bob', [], Date.now() - 2 * 3600_000).IdToken); // expired an hour ago
+    const [, body] = token.split('.');
+    refused(`${Buffer.from('{"alg":"none","kid":"x"}').toString('base64url')}.${body}.`);
+    expect(authenticate(config, { authorization: token }, 'k')).toBeUndefined();
+    // A mode for another user pool does not take this pool's tokens.
+    const otherPool = {
+      defaultAuth: { type: 'AMAZON_COGNITO_USER_POOLS' as const, userPoolId: 'us-east-1_Other' },
+      additionalAuth: [],
+    };
+    expect(authenticate(otherPool, { authorization: token }, 'k', verified)).toBeUndefined();
+    const regex = { type: 'AMAZON_COGNITO_USER_POOLS' as const, appIdClientRegex: 'other-.*' };
+    expect(
+      authenticate({ defaultAuth: regex, additionalAuth: [] }, { authorization: token }, 'k', verified),
+    ).toBeUndefined();
   });
 
   it('refuses a mode the API does not have', () => {
     const keyOnly = { defaultAuth: { type: 'API_KEY' as const }, additionalAuth: [] };
-    expect(authenticate(keyOnly, { authorization: jwt({ sub: 's' }) }, 'k')).toBeUndefined();
+    expect(authenticate(keyOnly, { authorization: local.idToken('s') }, 'k', verified)).toBeUndefined();
   });
 });
 

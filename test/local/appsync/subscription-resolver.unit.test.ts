@@ -13,6 +13,7 @@ import { ExecutableApi } from '../../../local/appsync/executable.js';
 import type { ResolverPlan } from '../../../local/appsync/plan.js';
 import { SubscriptionHub } from '../../../local/appsync/subscriptions.js';
 import type { LambdaInvoker } from '../../../local/core/aws-service.js';
+import { localPool } from '../../helpers/local-pool.js';
 import { readEvents } from '../../helpers/sse.js';
 
 const SDL = /* GraphQL */ `
@@ -46,8 +47,8 @@ const lambda: LambdaInvoker = {
     calls.push({ functionArn, event });
     const args = event.arguments as Record<string, unknown>;
     if (functionArn === 'publish') return { statusCode: 200, payload: args, executedVersion: '$LATEST' };
-    const identity = event.identity as { sub?: string } | null;
-    if (identity && identity.sub !== args.owner) {
+    const identity = event.identity as { username?: string } | null;
+    if (identity && identity.username !== args.owner) {
       return {
         statusCode: 200,
         functionError: 'Unhandled',
@@ -59,8 +60,13 @@ const lambda: LambdaInvoker = {
   },
 };
 
-const jwt = (sub: string) =>
-  `${Buffer.from('{}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub, iss: 'https://cognito-idp.local/p' })).toString('base64url')}.sig`;
+/** ID tokens of a local user pool, per user name, and the verifier the local cloud gives AppSync. */
+const pool = localPool();
+const tokens = new Map<string, string>();
+const jwt = (username: string) => {
+  if (!tokens.has(username)) tokens.set(username, pool.idToken(username));
+  return tokens.get(username) ?? '';
+};
 
 let server: Server;
 let url: string;
@@ -81,7 +87,7 @@ beforeAll(async () => {
   hub = new SubscriptionHub();
   hub.attach(api);
   server = createServer((req, res) => {
-    const caller = authenticate(auth, req.headers, 'key');
+    const caller = authenticate(auth, req.headers, 'key', { verifyJwt: pool.verifyJwt });
     const headers = { authorization: String(req.headers.authorization ?? '') };
     hub.open(api, auth, caller, res, new URL(req.url ?? '/', 'http://localhost'), headers);
   });
@@ -154,7 +160,7 @@ describe('a subscription resolver on the local AppSync', () => {
       expect(calls[0]?.functionArn).toBe('subscribe');
       expect(calls[0]?.event).toMatchObject({
         arguments: { id: 'o-1', owner: 'ann' },
-        identity: { sub: 'ann' },
+        identity: { username: 'ann', sub: pool.pool.find('ann')?.sub },
         source: null,
         info: { parentTypeName: 'Subscription', fieldName: 'onUpdate' },
         request: { headers: { authorization: jwt('ann') } },
