@@ -1,3 +1,4 @@
+import { expandPatternKeys } from './dotted-keys.js';
 import { ipInRange, parseCidr, parseIp, sameIp } from './ip.js';
 import {
   comparable,
@@ -43,7 +44,9 @@ const RESERVED_IN_OR = new Set([
   'wildcard',
 ]);
 
-export function compileObject(obj: Record<string, unknown>, insideOr = false): CompiledObject {
+export function compileObject(written: Record<string, unknown>, insideOr = false): CompiledObject {
+  // `"state.status"` is the field `state` → `status`, as event-ruler names fields.
+  const obj = expandPatternKeys(written);
   const keys = Object.keys(obj);
   if (keys.length === 0) fail('Empty objects are not allowed');
   const fields: CompiledField[] = [];

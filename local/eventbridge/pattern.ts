@@ -1,5 +1,7 @@
 import { AwsError } from '../core/aws-service.js';
+import { expandEventKeys } from './dotted-keys.js';
 import { type CompiledObject, compileObject } from './pattern-compile.js';
+import { checkWildcardComplexity } from './pattern-complexity.js';
 import { matchObject } from './pattern-match.js';
 import { isPlainObject, PatternSyntaxError } from './pattern-operators.js';
 
@@ -15,7 +17,9 @@ export class CompiledEventPattern {
   ) {}
 
   matches(event: unknown): boolean {
-    return matchObject(this.compiled, event, [event]);
+    // Dotted keys in the event are the same fields as the nesting they name.
+    const expanded = expandEventKeys(event);
+    return matchObject(this.compiled, expanded, [expanded]);
   }
 }
 
@@ -35,7 +39,9 @@ export function compileEventPattern(pattern: EventPattern | unknown): CompiledEv
   if (!isPlainObject(parsed)) throw invalid('Filter is not an object');
   try {
     const source = typeof pattern === 'string' ? pattern : JSON.stringify(parsed);
-    return new CompiledEventPattern(source, compileObject(parsed));
+    const compiled = compileObject(parsed);
+    checkWildcardComplexity(parsed);
+    return new CompiledEventPattern(source, compiled);
   } catch (error) {
     if (error instanceof PatternSyntaxError) throw invalid(error.message);
     throw error;

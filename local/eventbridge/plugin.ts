@@ -49,6 +49,8 @@ export function eventBridgePlugin(options: EventBridgePluginOptions = {}): Event
         // PutEvents over the endpoint is authorized: the caller's identity policies and the bus policy.
         identities: cloud.iam,
         ...(options.retry ? { retry: options.retry } : {}),
+        // LOCAL_SCHEDULE_TIME_SCALE=60: scheduled rules run a minute per second (tests, demos).
+        schedules: { timeScale: Number(process.env.LOCAL_SCHEDULE_TIME_SCALE ?? 1) || 1 },
       });
       cloud.registerService(service);
       service.bridge.onEvent(() => cloud.usage?.add('events.published'));

@@ -12,6 +12,7 @@ import {
   targetKindOf,
 } from './config.js';
 import { type CompiledEventPattern, compileEventPattern } from './pattern.js';
+import { parseSchedule, type Schedule } from './schedule.js';
 import { compileTargetInput, type InputRenderer } from './transform.js';
 
 export interface LocalBus {
@@ -34,6 +35,8 @@ export interface LocalRule {
   readonly config: RuleConfig;
   readonly state: RuleState;
   readonly pattern?: CompiledEventPattern;
+  /** A scheduled rule's expression, parsed (`rate(...)` or `cron(...)`). */
+  readonly schedule?: Schedule;
   readonly targets: Map<string, LocalTarget>;
 }
 
@@ -174,6 +177,8 @@ export class Registry {
       );
     }
     const pattern = config.EventPattern === undefined ? undefined : compileEventPattern(config.EventPattern);
+    const schedule =
+      config.ScheduleExpression === undefined ? undefined : parseSchedule(config.ScheduleExpression);
     const existing = this.rules.get(bus.name)?.get(config.Name);
     const rule: LocalRule = {
       name: config.Name,
@@ -182,6 +187,7 @@ export class Registry {
       config: { ...config, EventBusName: bus.name, Targets: undefined },
       state: config.State ?? 'ENABLED',
       pattern,
+      ...(schedule ? { schedule } : {}),
       targets: existing?.targets ?? new Map(),
     };
     this.rules.get(bus.name)?.set(rule.name, rule);

@@ -17,7 +17,8 @@ import {
 } from './delivery.js';
 import { type EventBridgeEvent, isoSeconds } from './event.js';
 import { buildEvent, checkEntries, type PutEventsResponse, type PutEventsResultEntry } from './put-events.js';
-import { Registry } from './registry.js';
+import { type LocalRule, Registry } from './registry.js';
+import { ScheduleRunner, type ScheduleRunnerOptions } from './schedule-runner.js';
 
 export interface LocalEventBridgeOptions {
   readonly dispatcher: TargetDispatcher;
@@ -35,6 +36,8 @@ export interface LocalEventBridgeOptions {
    * policies and the bus policy, per entry). @default - no authorization
    */
   readonly identities?: PutEventsIdentities;
+  /** Scheduled rules fire on this clock (`timeScale` scheduled seconds per real second). @default real time */
+  readonly schedules?: ScheduleRunnerOptions;
 }
 
 export interface PutEventsOptions {
@@ -73,6 +76,7 @@ export class LocalEventBridge {
   private readonly logLimit: number;
   private readonly hops = new WeakMap<object, number>();
   private readonly identities: PutEventsIdentities | undefined;
+  readonly scheduler: ScheduleRunner;
 
   constructor(config: EventBridgeConfig, options: LocalEventBridgeOptions) {
     this.newId = options.newId ?? randomUUID;
@@ -87,6 +91,12 @@ export class LocalEventBridge {
       this.now(),
     );
     this.registry.load(config);
+    this.scheduler = new ScheduleRunner(
+      this.registry,
+      (rule, at) => this.fireSchedule(rule, at),
+      options.schedules,
+    );
+    this.scheduler.start();
   }
 
   now(): number {
@@ -162,6 +172,7 @@ export class LocalEventBridge {
 
   /** Stops retries in flight (their events are neither delivered nor dead-lettered) and refuses new work. */
   close(): void {
+    this.scheduler.stop();
     this.deliverer.close();
   }
 
@@ -185,37 +196,49 @@ export class LocalEventBridge {
           rule.pattern.matches(event),
       );
     this.recordEvent({ eventBusName: busName, event, matchedRules: matched.map((r) => r.name) });
-    const context = (ruleArn: string, ruleName: string) => ({
-      ruleArn,
-      ruleName,
-      ingestionTime: isoSeconds(acceptedAt),
-    });
-    for (const rule of matched) {
-      for (const target of rule.targets.values()) {
-        const input = target.render(event, context(rule.arn, rule.name));
-        const job: DeliveryJob = {
-          target: {
-            id: target.config.Id,
-            arn: target.config.Arn,
-            kind: target.kind,
-            roleArn: target.config.RoleArn,
-            sqsParameters: target.config.SqsParameters,
-          },
-          input,
-          meta: {
-            ruleArn: rule.arn,
-            ruleName: rule.name,
-            eventBusName: busName,
-            event,
-            traceHeader: options.traceHeader,
-          },
-          retryPolicy: target.config.RetryPolicy,
-          deadLetterArn: target.config.DeadLetterConfig?.Arn,
-          acceptedAt,
-        };
-        // Delivery starts on a later turn of the event loop: PutEvents answers before any target runs.
-        this.track(nextTurn().then(() => this.deliverer.run(job)));
-      }
+    for (const rule of matched) this.deliverToRule(rule, event, acceptedAt, options.traceHeader);
+  }
+
+  /**
+   * A scheduled rule fires: EventBridge's "Scheduled Event" (source aws.events, the rule in `resources`, an
+   * empty detail) to the rule's targets, with `time` the scheduled time.
+   */
+  fireSchedule(rule: LocalRule, atMs: number): EventBridgeEvent {
+    const event: EventBridgeEvent = {
+      version: '0',
+      id: this.newId(),
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      account: this.registry.accountId,
+      time: isoSeconds(atMs),
+      region: this.registry.region,
+      resources: [rule.arn],
+      detail: {},
+    };
+    this.recordEvent({ eventBusName: rule.busName, event, matchedRules: [rule.name] });
+    this.deliverToRule(rule, event, this.now());
+    return event;
+  }
+
+  private deliverToRule(rule: LocalRule, event: EventBridgeEvent, acceptedAt: number, traceHeader?: string) {
+    const context = { ruleArn: rule.arn, ruleName: rule.name, ingestionTime: isoSeconds(acceptedAt) };
+    for (const target of rule.targets.values()) {
+      const job: DeliveryJob = {
+        target: {
+          id: target.config.Id,
+          arn: target.config.Arn,
+          kind: target.kind,
+          roleArn: target.config.RoleArn,
+          sqsParameters: target.config.SqsParameters,
+        },
+        input: target.render(event, context),
+        meta: { ruleArn: rule.arn, ruleName: rule.name, eventBusName: rule.busName, event, traceHeader },
+        retryPolicy: target.config.RetryPolicy,
+        deadLetterArn: target.config.DeadLetterConfig?.Arn,
+        acceptedAt,
+      };
+      // Delivery starts on a later turn of the event loop: PutEvents answers before any target runs.
+      this.track(nextTurn().then(() => this.deliverer.run(job)));
     }
   }
 

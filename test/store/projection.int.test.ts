@@ -204,6 +204,7 @@ describe('npm run rebuild-projections', () => {
     expect(parseArgs(['orders', '--store', 's', '--table', 'orders-view=t', '--keep'])).toEqual({
       service: 'orders',
       store: 's',
+      sources: {},
       tables: { 'orders-view': 't' },
       keep: true,
     });

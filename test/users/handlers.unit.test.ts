@@ -1,10 +1,7 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GuardConflictError } from '../../functions/kernel/store/errors.js';
 import { emailGuardKey } from '../../functions/users/domain/index.js';
-import { emailClaims, releaseEmailGuard } from '../../functions/users/handlers/email-guard.js';
+import { emailClaims, emailReleases } from '../../functions/users/handlers/email-guard.js';
 import { EmailTakenError, translateGuardConflict } from '../../functions/users/handlers/errors.js';
 import { userIdFor, withGeneratedUserId } from '../../functions/users/handlers/user-id.js';
 
@@ -50,31 +47,14 @@ describe('users adapter: email guards', () => {
     expect(emailClaims([{ type: 'UserDeleted', data: { userId: 'u' } }])).toEqual([]);
   });
 
-  const ddb = mockClient(DynamoDBDocumentClient);
-  const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
-  beforeEach(() => ddb.reset());
-
-  it("deletes the old address's guard only if this user's stream owns it", async () => {
-    ddb.on(DeleteCommand).resolves({});
-    expect(await releaseEmailGuard(client, 'store', 'Old@Example.com', 'user#u-1')).toBe('released');
-    expect(ddb.commandCalls(DeleteCommand)[0]!.args[0].input).toEqual({
-      TableName: 'store',
-      Key: { streamId: emailGuardKey('old@example.com'), version: 0 },
-      ConditionExpression: '#kind = :guard AND #owner = :owner',
-      ExpressionAttributeNames: { '#kind': 'kind', '#owner': 'owner' },
-      ExpressionAttributeValues: { ':guard': 'guard', ':owner': 'user#u-1' },
-    });
-  });
-
-  it('reports a guard held by someone else (or gone already) as not-held, and throws anything else', async () => {
-    ddb
-      .on(DeleteCommand)
-      .rejectsOnce(Object.assign(new Error('no'), { name: 'ConditionalCheckFailedException' }))
-      .rejectsOnce(Object.assign(new Error('slow down'), { name: 'ThrottlingException' }));
-    expect(await releaseEmailGuard(client, 'store', 'a@example.com', 'user#u-1')).toBe('not-held');
-    await expect(releaseEmailGuard(client, 'store', 'a@example.com', 'user#u-1')).rejects.toThrow(
-      'slow down',
-    );
+  it('gives back the address a change or a deletion leaves, and nothing when the address stays', () => {
+    const active = { status: 'ACTIVE', userId: 'u', email: 'Old@Example.com', name: 'A' } as const;
+    const released = [{ key: emailGuardKey('old@example.com'), rule: 'email-unique' }];
+    expect(emailReleases(active, { ...active, email: 'new@example.com' })).toEqual(released);
+    expect(emailReleases(active, { status: 'DELETED', userId: 'u' })).toEqual(released);
+    expect(emailReleases(active, { ...active, name: 'B' })).toEqual([]);
+    expect(emailReleases(active, { ...active, email: 'old@example.com' })).toEqual([]);
+    expect(emailReleases({ status: 'NONE' }, active)).toEqual([]);
   });
 });
 

@@ -1,9 +1,12 @@
+import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { assertNever } from '../../kernel/domain/decider.js';
 import { ValidationError } from '../../kernel/domain/errors.js';
 import { id } from '../../kernel/events/primitives.js';
 import { type CommandContext, commandHandler } from '../../kernel/service/command-handler.js';
 import { handleCommand } from '../../kernel/store/command.js';
+import { GuardConflictError } from '../../kernel/store/errors.js';
+import type { GuardClaim } from '../../kernel/store/event-store.js';
 import {
   AddProduct,
   type ProductState,
@@ -52,22 +55,36 @@ export type ProductResult = Omit<Extract<ProductState, { status: 'LISTED' }>, 's
 
 export type InventoryResult = { readonly product: ProductResult } | ReservationResult;
 
-export async function execute(command: InventoryRequest, { store, metadata }: CommandContext) {
+export async function execute(
+  command: InventoryRequest,
+  context: Pick<CommandContext, 'store' | 'metadata'>,
+) {
+  const { store, metadata } = context;
   switch (command.type) {
     case 'AddProduct':
     case 'Restock': {
-      const { events, state } = await handleCommand({
-        store,
-        decider: productDecider,
-        streamId: productStreamId(command.data.sku),
-        command,
-        metadata,
-        snapshots: productSnapshots,
-      });
-      if (state.status !== 'LISTED')
-        throw new Error(`product ${command.data.sku} is not listed after ${command.type}`);
-      const { status: _status, ...product } = state;
-      return { events, result: { product } satisfies InventoryResult };
+      try {
+        const { events, state } = await handleCommand({
+          store,
+          decider: productDecider,
+          streamId: productStreamId(command.data.sku),
+          command,
+          metadata,
+          snapshots: productSnapshots,
+          guards: () => (command.type === 'Restock' ? [restockClaim(command)] : []),
+        });
+        return { events, result: { product: listed(command, state) } satisfies InventoryResult };
+      } catch (error) {
+        if (!(error instanceof GuardConflictError && error.rule === RESTOCK_ONCE_RULE)) throw error;
+        // The same Restock again (a retried invoke, a resolver's retry with the same idempotency key): it was
+        // applied once already, so answer the product as it stands instead of adding the units twice.
+        const current = await store.rehydrate(
+          productStreamId(command.data.sku),
+          productDecider,
+          productSnapshots,
+        );
+        return { events: [], result: { product: listed(command, current.state) } satisfies InventoryResult };
+      }
     }
     case 'ReserveStock':
     case 'ReleaseStock':
@@ -75,6 +92,29 @@ export async function execute(command: InventoryRequest, { store, metadata }: Co
     default:
       return assertNever(command);
   }
+}
+
+export const RESTOCK_ONCE_RULE = 'restock-once';
+
+/**
+ * A guard item per (SKU, command id), claimed in the same transaction as the StockRestocked append: a Restock
+ * delivered twice (Lambda's or the SDK's retry of one invoke, a client retrying with its idempotency key)
+ * finds its claim taken and adds nothing. The first delivery's quantity is the one applied. The command id
+ * is hashed so a caller's key cannot shape the item's key.
+ */
+function restockClaim(command: Extract<InventoryRequest, { type: 'Restock' }>): GuardClaim {
+  const id = createHash('sha256').update(command.metadata.commandId).digest('hex').slice(0, 32);
+  return { key: `restock#${command.data.sku}#${id}`, rule: RESTOCK_ONCE_RULE };
+}
+
+function listed(
+  command: Extract<InventoryRequest, { type: 'AddProduct' | 'Restock' }>,
+  state: ProductState,
+): ProductResult {
+  if (state.status !== 'LISTED')
+    throw new Error(`product ${command.data.sku} is not listed after ${command.type}`);
+  const { status: _status, ...product } = state;
+  return product;
 }
 
 /**

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import * as z from 'zod';
+import { id } from '../../kernel/events/primitives.js';
 import {
   actorOf,
   field,
@@ -25,11 +27,24 @@ const addProductInput = AddProduct.shape.data.omit({ description: true, currency
 const db = (ctx: { tools: { captureClient<C>(c: C): C } }) => readClient((c) => ctx.tools.captureClient(c));
 const productTable = () => tableFromEnv(PRODUCT_VIEW_TABLE_ENV);
 
-async function command(ctx: Parameters<Parameters<typeof field>[1]>[1], type: string, data: unknown) {
+/** A client's retry of `restock` with the same key adds the units once (the command id names the claim). */
+const restockInput = Restock.shape.data.extend({ idempotencyKey: id.optional() });
+
+const scopedKey = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 40);
+
+async function command(
+  ctx: Parameters<Parameters<typeof field>[1]>[1],
+  type: string,
+  data: unknown,
+  commandId?: string,
+) {
+  const actor = actorOf(ctx.caller);
   const { result } = await ctx.invoker.invoke<InventoryResult>(
     functionFromEnv('INVENTORY_COMMANDS_FUNCTION'),
     { type, data },
-    actorOf(ctx.caller),
+    actor,
+    // Scoped to the caller: one admin's key cannot collide with (and so swallow) another's restock.
+    commandId ? { commandId: `${type}-${scopedKey(`${actor.type}/${actor.id}/${commandId}`)}` } : {},
   );
   if (!('product' in result)) throw new Error(`${type} answered without a product`);
   return result.product;
@@ -49,9 +64,10 @@ export const handler = graphqlHandler({
       await ctx.requireAdmin(`product/${input.sku}`);
       return command(ctx, 'AddProduct', input);
     }),
-    'Mutation.restock': field(z.strictObject({ input: Restock.shape.data }), async ({ input }, ctx) => {
+    'Mutation.restock': field(z.strictObject({ input: restockInput }), async ({ input }, ctx) => {
       await ctx.requireAdmin(`product/${input.sku}`);
-      return command(ctx, 'Restock', input);
+      const { idempotencyKey, ...data } = input;
+      return command(ctx, 'Restock', data, idempotencyKey);
     }),
   },
 });

@@ -18,6 +18,15 @@ export {
   isAllowListed,
   principalOf,
 } from './identity.js';
+export {
+  DEFAULT_PAGE_SIZE,
+  type IndexQuery,
+  MAX_PAGE_SIZE,
+  type Page,
+  pageArgs,
+  queryAll,
+  queryPage,
+} from './pagination.js';
 export { getView, queryIndex, readClient, scanView, tableFromEnv } from './read.js';
 export {
   type AppSyncEvent,

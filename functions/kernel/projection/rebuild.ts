@@ -115,7 +115,8 @@ export async function scanViews(
   return out;
 }
 
-async function clearTable(client: DynamoDBDocumentClient, tableName: string, keyAttribute: string) {
+/** Deletes every item of a read-model table (a rebuild's first step); answers how many. */
+export async function clearTable(client: DynamoDBDocumentClient, tableName: string, keyAttribute: string) {
   const keys: Record<string, unknown>[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {

@@ -43,6 +43,11 @@ export interface CommandOptions<C, S, F extends Fact> {
   readonly snapshots?: SnapshotPolicy<S>;
   /** Guard items to claim with the new events (e.g. a unique email), given what was decided. */
   readonly guards?: (facts: readonly F[], state: S) => readonly GuardClaim[];
+  /**
+   * Guard items to give back in the same transaction, given what was decided and the state it was decided
+   * on (e.g. the address an email change leaves).
+   */
+  readonly releases?: (facts: readonly F[], state: S, before: S) => readonly GuardClaim[];
   /** Attempts in all, each a fresh load and decide; a ConcurrencyError after the last one is thrown. @default 3 */
   readonly maxAttempts?: number;
   /**
@@ -95,6 +100,7 @@ export async function handleCommand<C, S, F extends Fact>(
     try {
       await store.append(streamId, current.version, events, {
         guards: options.guards?.(facts, state) ?? [],
+        releases: options.releases?.(facts, state, current.state) ?? [],
         versionFromRead: true,
       });
     } catch (error) {

@@ -10,6 +10,8 @@ export type EventStoreErrorCode =
   | 'CORRUPT_ITEM'
   /** DynamoDB refused the write for a reason other than a condition (throttling, validation, ...). */
   | 'APPEND_FAILED'
+  /** A guard the append was to give back is held by another owner (see `AppendOptions.releases`). */
+  | 'GUARD_NOT_HELD'
   /** A read left keys unprocessed after its retries (throttling). */
   | 'READ_FAILED';
 

@@ -60,6 +60,12 @@ export interface GuardClaim {
 export interface AppendOptions {
   readonly guards?: readonly GuardClaim[];
   /**
+   * Guards to give back in the same transaction (e.g. the old address of an email change), so the events and
+   * the release are written together or not at all. Each is deleted only if `owner` holds it; one gone already
+   * is fine (a retried command); one held by someone else cancels the whole append (GUARD_NOT_HELD).
+   */
+  readonly releases?: readonly GuardClaim[];
+  /**
    * Each write's `expectedVersion` is what a read of its stream just returned (`handleCommand` passes it),
    * not a caller's claim: a stale one still clashes on the next version's item, and one ahead of the stream
    * cannot happen, so the check that the predecessor exists is left out. One event then goes as one
@@ -160,7 +166,8 @@ export interface EventStore<E extends DomainEvent = DomainEvent> {
 /** What each transaction item is, so a cancellation reason can be traced back to a stream or a guard. */
 type Operation =
   | { readonly kind: 'stream'; readonly streamId: string; readonly expectedVersion: number }
-  | { readonly kind: 'guard'; readonly key: string; readonly rule: string };
+  | { readonly kind: 'guard'; readonly key: string; readonly rule: string }
+  | { readonly kind: 'release'; readonly key: string; readonly rule: string };
 
 export function createEventStore<E extends DomainEvent = DomainEvent>(
   options: EventStoreOptions,
@@ -203,11 +210,21 @@ export function createEventStore<E extends DomainEvent = DomainEvent>(
 
   async function appendMany(writes: readonly StreamWrite[], appendOptions: AppendOptions = {}) {
     const guards = appendOptions.guards ?? [];
+    const claimed = new Set(guards.map((g) => g.key));
+    // Giving back what the same append claims again (an address changed to itself) would be two operations
+    // on one item, which DynamoDB refuses: the claim already holds it.
+    const releases = (appendOptions.releases ?? []).filter((r) => !claimed.has(r.key));
     if (writes.length === 0) throw new EventStoreError('INVALID_APPEND', 'nothing to append');
     const checkPredecessor = (write: StreamWrite) =>
       write.expectedVersion > 0 && appendOptions.versionFromRead !== true;
     const only = writes[0]!;
-    if (writes.length === 1 && guards.length === 0 && only.events.length === 1 && !checkPredecessor(only)) {
+    if (
+      writes.length === 1 &&
+      guards.length === 0 &&
+      releases.length === 0 &&
+      only.events.length === 1 &&
+      !checkPredecessor(only)
+    ) {
       checkWrite(only, new Set());
       // toEventItem refuses an event above EventBridge's entry limit, far below an item's 400 KB.
       return putOne(only);
@@ -268,6 +285,18 @@ export function createEventStore<E extends DomainEvent = DomainEvent>(
       });
       operations.push({ kind: 'guard', key: guard.key, rule: guard.rule });
     }
+    for (const release of releases) {
+      items.push({
+        Delete: {
+          TableName: tableName,
+          Key: { [KEY.partition]: release.key, [KEY.sort]: META_VERSION },
+          ConditionExpression: 'attribute_not_exists(#v) OR (#kind = :guard AND #owner = :owner)',
+          ExpressionAttributeNames: { '#v': KEY.sort, '#kind': 'kind', '#owner': 'owner' },
+          ExpressionAttributeValues: { ':guard': ITEM_KINDS.guard, ':owner': release.owner ?? owner },
+        },
+      });
+      operations.push({ kind: 'release', key: release.key, rule: release.rule });
+    }
     if (items.length > MAX_TRANSACTION_ITEMS || bytes > MAX_TRANSACTION_BYTES) {
       throw new EventStoreError(
         'TRANSACTION_TOO_LARGE',
@@ -283,7 +312,7 @@ export function createEventStore<E extends DomainEvent = DomainEvent>(
           TransactItems: items,
           // The SDK retries a call whose answer was lost; the token makes that retry succeed instead of
           // failing on our own events (DynamoDB keeps it 10 minutes).
-          ClientRequestToken: requestToken(tableName, writes, guards),
+          ClientRequestToken: requestToken(tableName, writes, guards, releases),
         }),
       );
     } catch (error) {
@@ -508,6 +537,7 @@ function requestToken(
   tableName: string,
   writes: readonly StreamWrite[],
   guards: readonly GuardClaim[],
+  releases: readonly GuardClaim[],
 ): string {
   const hash = createHash('sha256').update(tableName);
   for (const w of writes) {
@@ -515,6 +545,7 @@ function requestToken(
     for (const e of w.events) hash.update(`\n${e.eventId}`);
   }
   for (const g of guards) hash.update(`\nguard:${g.key}`);
+  for (const r of releases) hash.update(`\nrelease:${r.key}`);
   return hash.digest('hex').slice(0, 36);
 }
 
@@ -549,6 +580,17 @@ function translateWriteError(error: unknown, operations: readonly Operation[]): 
       if (guard.reason.Code === 'TransactionConflict') return concurrency(guard.op, error);
       return new GuardConflictError(guard.op.rule, guard.op.key, { cause: error });
     }
+    const release = failed.find((f) => f.op?.kind === 'release');
+    if (release?.op?.kind === 'release') {
+      if (release.reason.Code === 'TransactionConflict') return concurrency(release.op, error);
+      // The key is left out of the message: a guard's key can be personal data (an email address).
+      return new EventStoreError(
+        'GUARD_NOT_HELD',
+        `a ${release.op.rule} guard to give back is held by someone else: nothing was written`,
+        { rule: release.op.rule },
+        { cause: error },
+      );
+    }
   }
   return new EventStoreError(
     'APPEND_FAILED',
@@ -568,6 +610,6 @@ function concurrency(op: Operation | undefined, cause: unknown): ConcurrencyErro
       { cause },
     );
   }
-  const key = op?.kind === 'guard' ? op.key : undefined;
+  const key = op?.kind === 'guard' || op?.kind === 'release' ? op.key : undefined;
   return new ConcurrencyError('a concurrent transaction touched the same items', { key }, { cause });
 }

@@ -6,19 +6,23 @@ import {
   functionFromEnv,
   getView,
   graphqlHandler,
+  type IndexQuery,
   isAdmin,
+  pageArgs,
+  queryAll,
+  queryPage,
   readClient,
-  scanView,
   tableFromEnv,
 } from '../../kernel/graphql/index.js';
 import { PlaceOrder } from '../domain/index.js';
 import { orderIdFor } from '../order-id.js';
-import { ORDER_VIEW_TABLE_ENV } from '../read-model/order-view.js';
+import { ORDER_VIEW_BY_CUSTOMER, ORDER_VIEW_TABLE_ENV } from '../read-model/order-view.js';
 import type { OrderResult } from './commands.js';
 
 /**
  * The orders source API's resolvers: `placeOrder` through orders' Commands, `order(id)` and
- * `ordersByCustomer` from OrderView (a filtered scan: OrderView has no customer index yet). A customer reads and places only their own
+ * `ordersByCustomer` (all) and `ordersByCustomerPage` (a page and a `nextToken`) from OrderView's customer
+ * index, newest first. A customer reads and places only their own
  * orders; anyone else is denied and audited. `publishOrderUpdate` (IAM only) echoes a status change so
  * `onOrderUpdated` subscribers get it. `Subscription.onOrderUpdated` runs when a client subscribes (AppSync
  * runs a subscription's resolver once, at the start; an error refuses the subscription): a customer must
@@ -39,6 +43,15 @@ const statusEnum = z.enum(['PENDING', 'CONFIRMED', 'SHIPPED', 'DELIVERED', 'CANC
 
 const db = (ctx: { tools: { captureClient<C>(c: C): C } }) => readClient((c) => ctx.tools.captureClient(c));
 const orderTable = () => tableFromEnv(ORDER_VIEW_TABLE_ENV);
+
+/** A customer's orders, newest first, from OrderView's customer index. */
+const byCustomer = (customerId: string): IndexQuery => ({
+  table: orderTable(),
+  index: ORDER_VIEW_BY_CUSTOMER.indexName,
+  partitionKey: ORDER_VIEW_BY_CUSTOMER.partitionKey,
+  value: customerId,
+  keyAttributes: ['id', ORDER_VIEW_BY_CUSTOMER.partitionKey, ORDER_VIEW_BY_CUSTOMER.sortKey],
+});
 
 /** An order as GraphQL shows it: the view when the projector has it, else the command's answer. */
 function fromResult(result: OrderResult, issuedAt: string) {
@@ -75,9 +88,16 @@ export const handler = graphqlHandler({
     }),
     'Query.ordersByCustomer': field(z.strictObject({ customerId: id }), async ({ customerId }, ctx) => {
       await ctx.requireSelfOrAdmin(customerId, `customer/${customerId}/orders`);
-      const orders = await scanView(db(ctx), orderTable(), { customerId });
-      return orders.sort((a, b) => String(b.createdAt).localeCompare(String(a.createdAt)));
+      return queryAll(db(ctx), byCustomer(customerId));
     }),
+    'Query.ordersByCustomerPage': field(
+      z.strictObject({ customerId: id, ...pageArgs }),
+      async ({ customerId, limit, nextToken }, ctx) => {
+        // Authorized on the argument, and the Query reads only that partition: a token cannot widen it.
+        await ctx.requireSelfOrAdmin(customerId, `customer/${customerId}/orders`);
+        return queryPage(db(ctx), { ...byCustomer(customerId), limit, nextToken });
+      },
+    ),
     'Subscription.onOrderUpdated': field(
       z.strictObject({ id, customerId: id.nullish() }),
       async ({ id: orderId, customerId }, ctx) => {

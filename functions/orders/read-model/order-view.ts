@@ -6,6 +6,13 @@ import type { OrderStatus } from '../domain/state.js';
 /** The environment variable holding this read model's table name (set by the stack that grants it). */
 export const ORDER_VIEW_TABLE_ENV = 'ORDER_VIEW_TABLE';
 
+/** The index `ordersByCustomer` queries: a customer's orders by `createdAt` (ISO 8601 sorts as time does). */
+export const ORDER_VIEW_BY_CUSTOMER = {
+  indexName: 'byCustomer',
+  partitionKey: 'customerId',
+  sortKey: 'createdAt',
+} as const;
+
 /**
  * OrderView — what `order(id)` and `ordersByCustomer` read. PER STREAM: one view per order stream (stream id =
  * order id), so the projector can rebuild it from that stream alone and apply events in stream order.

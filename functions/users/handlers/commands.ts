@@ -1,22 +1,17 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BusinessRuleError } from '../../kernel/domain/errors.js';
-import type { DomainEvent } from '../../kernel/events/catalogue.js';
 import { type CommandContext, commandHandler } from '../../kernel/service/command-handler.js';
 import { handleCommand } from '../../kernel/store/command.js';
-import { documentClient } from '../../kernel/store/environment.js';
 import {
   type DeleteUser,
   parseCommand as parseUserCommand,
   type RegisterUser,
   type UpdateUser,
   type UserCommand,
-  type UserFact,
   type UserState,
   userDecider,
   userStreamId,
 } from '../domain/index.js';
-import { emailClaims, type ReleaseOutcome, releaseEmailGuard } from './email-guard.js';
+import { emailClaims, emailReleases } from './email-guard.js';
 import { translateGuardConflict } from './errors.js';
 import { withGeneratedUserId } from './user-id.js';
 
@@ -41,11 +36,9 @@ export type UserResult =
 export interface UsersCommandResult {
   readonly user: UserResult;
   readonly version: number;
-  /** After an email change or a deletion: whether the old address's guard was given back. */
-  readonly emailRelease?: ReleaseOutcome;
+  /** After an email change or a deletion: the old address's guard was given back with the append. */
+  readonly emailRelease?: 'released';
 }
-
-let guardClient: DynamoDBDocumentClient | undefined;
 
 export const handler = commandHandler<UserCommand, UsersCommandResult>({
   service: 'users',
@@ -84,23 +77,27 @@ async function register(command: RegisterUser, context: CommandContext) {
   }
 }
 
-/** UpdateUser and DeleteUser: append, then give back the address the user no longer holds. */
+/** UpdateUser and DeleteUser: the append gives back the address the user no longer holds, atomically. */
 async function change(command: UpdateUser | DeleteUser, context: CommandContext) {
-  const outcome = await run(command, context);
+  let releasing = false;
+  const outcome = await run(command, context, (before, after) => {
+    const releases = emailReleases(before, after);
+    releasing = releases.length > 0; // the last attempt's decision is the one written
+    return releases;
+  });
   const result: UsersCommandResult = { user: publicUser(outcome.state), version: outcome.version };
-  const appended = outcome.events[0];
-  if (!appended) return { events: outcome.events, result };
-  const before = await stateBefore(context, appended);
-  const released =
-    before.status === 'ACTIVE' && emailOf(outcome.state) !== before.email ? before.email : undefined;
-  if (released === undefined) return { events: outcome.events, result };
+  const released = releasing && outcome.events.length > 0;
   return {
     events: outcome.events,
-    result: { ...result, emailRelease: await release(context, released, appended.streamId) },
+    result: released ? { ...result, emailRelease: 'released' as const } : result,
   };
 }
 
-async function run(command: UserCommand, context: CommandContext) {
+async function run(
+  command: UserCommand,
+  context: CommandContext,
+  releases?: (before: UserState, after: UserState) => ReturnType<typeof emailReleases>,
+) {
   try {
     return await handleCommand({
       store: context.store,
@@ -109,32 +106,14 @@ async function run(command: UserCommand, context: CommandContext) {
       command,
       metadata: context.metadata,
       guards: (facts) => emailClaims(facts),
+      ...(releases
+        ? { releases: (_facts: unknown, after: UserState, before: UserState) => releases(before, after) }
+        : {}),
     });
   } catch (error) {
     throw translateGuardConflict(error, command.data.userId);
   }
 }
-
-/** The state just before our append: exact even when another writer appended before us and we retried. */
-async function stateBefore(context: CommandContext, first: DomainEvent): Promise<UserState> {
-  const loaded = await context.store.load(first.streamId, { through: first.streamVersion - 1 });
-  return (loaded.events as unknown as UserFact[]).reduce(userDecider.evolve, userDecider.initialState());
-}
-
-async function release(context: CommandContext, address: string, owner: string): Promise<ReleaseOutcome> {
-  guardClient ??= documentClient(context.tools.captureClient(new DynamoDBClient({})));
-  try {
-    return await releaseEmailGuard(guardClient, context.store.tableName, address, owner);
-  } catch (error) {
-    // Ids only in logs: the guard's key is the address itself.
-    context.tools.logger.error('email guard not released', { owner, error: error as Error });
-    context.tools.metrics.addMetric('EmailGuardReleaseFailed', 'Count', 1);
-    return 'failed';
-  }
-}
-
-const emailOf = (state: UserState): string | undefined =>
-  state.status === 'ACTIVE' ? state.email : undefined;
 
 function publicUser(state: UserState): UserResult {
   switch (state.status) {

@@ -1,8 +1,11 @@
 import { fileURLToPath } from 'node:url';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { PRICE_LIST_TABLE_ENV } from '../../../functions/orders/handlers/price-list.js';
-import { ORDER_VIEW_TABLE_ENV } from '../../../functions/orders/read-model/order-view.js';
+import {
+  ORDER_VIEW_BY_CUSTOMER,
+  ORDER_VIEW_TABLE_ENV,
+} from '../../../functions/orders/read-model/order-view.js';
 import type { ServiceFunction } from '../../constructs/service-function.js';
 import { ServiceStack, type ServiceStackProps } from '../service-stack.js';
 
@@ -29,6 +32,14 @@ export class OrdersStack extends ServiceStack {
     this.orderView = this.addReadModel('OrderView', {
       partitionKey: 'id',
       environmentVariable: ORDER_VIEW_TABLE_ENV,
+      // ordersByCustomer: one customer's orders, newest first, a page at a time (a Query, not a Scan).
+      globalSecondaryIndexes: [
+        {
+          indexName: ORDER_VIEW_BY_CUSTOMER.indexName,
+          partitionKey: { name: ORDER_VIEW_BY_CUSTOMER.partitionKey, type: dynamodb.AttributeType.STRING },
+          sortKey: { name: ORDER_VIEW_BY_CUSTOMER.sortKey, type: dynamodb.AttributeType.STRING },
+        },
+      ],
     });
     this.priceList = this.addReadModel('PriceList', {
       partitionKey: 'sku',

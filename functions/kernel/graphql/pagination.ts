@@ -1,0 +1,105 @@
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { ValidationError } from '../domain/errors.js';
+
+/** A page is at most this many items: a client cannot make one query read a whole partition. */
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
+
+/** The GraphQL arguments of every paginated list: `limit` and the `nextToken` the previous page gave. */
+export const pageArgs = {
+  limit: z.number().int().min(1).max(MAX_PAGE_SIZE).nullish(),
+  nextToken: z.string().min(1).max(2048).nullish(),
+};
+
+export interface Page<T = Record<string, unknown>> {
+  readonly items: T[];
+  /** Opaque; null on the last page. */
+  readonly nextToken: string | null;
+}
+
+export interface IndexQuery {
+  readonly table: string;
+  readonly index: string;
+  /** The index's partition key attribute and the value the caller is allowed to read (checked before). */
+  readonly partitionKey: string;
+  readonly value: string;
+  /** Every attribute of a LastEvaluatedKey on this index: the table's key and the index's keys. */
+  readonly keyAttributes: readonly string[];
+  readonly limit?: number | null;
+  readonly nextToken?: string | null;
+  /** @default true: newest (highest sort key) first */
+  readonly descending?: boolean;
+}
+
+const tokenSchema = z.strictObject({
+  v: z.literal(1),
+  /** The partition the token was issued for. */
+  p: z.string(),
+  k: z.record(z.string(), z.string().max(512)),
+});
+
+/**
+ * One page of an index partition. The token is base64url JSON of the partition it was issued for and
+ * DynamoDB's LastEvaluatedKey. It is not signed (there is no secret to sign it with locally): it needs not be,
+ * because the Query's key condition is the caller's own partition, so a token can only choose where in that
+ * partition to start. Still, a token from another query (another customer's), one with other attributes than
+ * the index's key, or one that does not decode is refused as a ValidationError rather than sent to DynamoDB.
+ */
+export async function queryPage(db: DynamoDBDocumentClient, query: IndexQuery): Promise<Page> {
+  const start = query.nextToken ? decodeToken(query.nextToken, query) : undefined;
+  const page = await db.send(
+    new QueryCommand({
+      TableName: query.table,
+      IndexName: query.index,
+      KeyConditionExpression: '#k = :v',
+      ExpressionAttributeNames: { '#k': query.partitionKey },
+      ExpressionAttributeValues: { ':v': query.value },
+      ScanIndexForward: query.descending === false,
+      Limit: query.limit ?? DEFAULT_PAGE_SIZE,
+      ...(start ? { ExclusiveStartKey: start } : {}),
+    }),
+  );
+  const last = page.LastEvaluatedKey;
+  return { items: page.Items ?? [], nextToken: last ? encodeToken(query, last) : null };
+}
+
+/** Every item of an index partition, page after page (for small partitions and older list fields). */
+export async function queryAll(
+  db: DynamoDBDocumentClient,
+  query: IndexQuery,
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let nextToken: string | null = null;
+  do {
+    const page: Page = await queryPage(db, { ...query, limit: MAX_PAGE_SIZE, nextToken });
+    items.push(...page.items);
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return items;
+}
+
+function encodeToken(query: IndexQuery, key: Record<string, unknown>): string {
+  const k = Object.fromEntries(query.keyAttributes.map((a) => [a, String(key[a])]));
+  return Buffer.from(JSON.stringify({ v: 1, p: query.value, k }), 'utf8').toString('base64url');
+}
+
+function decodeToken(token: string, query: IndexQuery): Record<string, string> {
+  const refuse = () =>
+    new ValidationError('nextToken is not a token this query gave', { field: 'nextToken' });
+  let decoded: unknown;
+  try {
+    if (!/^[A-Za-z0-9_-]+$/.test(token)) throw refuse();
+    decoded = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+  } catch {
+    throw refuse();
+  }
+  const parsed = tokenSchema.safeParse(decoded);
+  if (!parsed.success) throw refuse();
+  const { p, k } = parsed.data;
+  const keys = Object.keys(k).sort();
+  const expected = [...query.keyAttributes].sort();
+  const sameKeys = keys.length === expected.length && keys.every((name, i) => name === expected[i]);
+  if (p !== query.value || !sameKeys || k[query.partitionKey] !== query.value) throw refuse();
+  return k;
+}
