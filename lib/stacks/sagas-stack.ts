@@ -88,6 +88,7 @@ export class SagasStack extends Stack {
       removalPolicy,
       alarmTopic: platform.alarmTopic,
       roleName: publisherRoleName(config.stage, 'saga'),
+      deploymentStrategy: config.deployment.strategy,
     });
     this.orderFulfillment.startOn(platform.bus, 'StartOnOrderPlaced', {
       eventPattern: { source: ['commerceforge.orders'], detailType: ['OrderPlaced'] },

@@ -24,8 +24,12 @@ export interface LocalFunction {
   readonly environment: Readonly<Record<string, string>>;
   /** Published version numbers. */
   readonly versions: Set<string>;
-  /** Alias name → version. */
+  /** Alias name → version (the primary one, when the alias routes to two). */
   readonly aliases: Map<string, string>;
+  /** Alias name → its additional version's weight (`RoutingConfig.AdditionalVersionWeights`), when set. */
+  readonly aliasRouting: Map<string, Readonly<Record<string, number>>>;
+  readonly aliasDescriptions: Map<string, string>;
+  readonly versionDescriptions: Map<string, string>;
   /** Asynchronous invocation settings per qualifier (`$LATEST` for the unqualified function). */
   readonly asyncConfigs: Map<string, AsyncInvokeConfig>;
 }
@@ -91,6 +95,9 @@ export function readFunctions(model: CloudModel): { functions: LocalFunction[]; 
       ),
       versions: new Set(),
       aliases: new Map(),
+      aliasRouting: new Map(),
+      aliasDescriptions: new Map(),
+      versionDescriptions: new Map(),
       asyncConfigs: new Map(),
     });
   }
@@ -100,12 +107,29 @@ export function readFunctions(model: CloudModel): { functions: LocalFunction[]; 
     return functions.find((fn) => fn.name === text) ?? byArn.get(text);
   };
   for (const resource of model.resources('AWS::Lambda::Version')) {
-    const fn = owner(model.properties(resource).FunctionName);
-    fn?.versions.add(model.identity(resource).name);
+    const props = model.properties(resource);
+    const fn = owner(props.FunctionName);
+    const version = model.identity(resource).name;
+    fn?.versions.add(version);
+    if (typeof props.Description === 'string') fn?.versionDescriptions.set(version, props.Description);
   }
   for (const resource of model.resources('AWS::Lambda::Alias')) {
     const props = model.properties(resource);
-    owner(props.FunctionName)?.aliases.set(String(props.Name), String(props.FunctionVersion));
+    const fn = owner(props.FunctionName);
+    const name = String(props.Name);
+    fn?.aliases.set(name, String(props.FunctionVersion));
+    if (typeof props.Description === 'string') fn?.aliasDescriptions.set(name, props.Description);
+    const weights = (
+      props.RoutingConfig as
+        | { AdditionalVersionWeights?: { FunctionVersion?: unknown; FunctionWeight?: unknown }[] }
+        | undefined
+    )?.AdditionalVersionWeights;
+    if (fn && weights?.length) {
+      fn.aliasRouting.set(
+        name,
+        Object.fromEntries(weights.map((w) => [String(w.FunctionVersion), Number(w.FunctionWeight)])),
+      );
+    }
   }
   for (const resource of model.resources('AWS::Lambda::EventInvokeConfig')) {
     const props = model.properties(resource);

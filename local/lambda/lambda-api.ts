@@ -1,6 +1,8 @@
 /**
- * Lambda's REST API on the endpoint: Invoke (`POST /2015-03-31/functions/<name>/invocations`), and
- * ListFunctions / GetFunction / GetFunctionConfiguration so that the AWS CLI and SDKs can look around.
+ * Lambda's REST API on the endpoint: Invoke (`POST /2015-03-31/functions/<name>/invocations`),
+ * ListFunctions / GetFunction / GetFunctionConfiguration so that the AWS CLI and SDKs can look around, and
+ * versions and aliases (PublishVersion, ListVersionsByFunction, ListAliases, GetAlias, UpdateAlias with a
+ * routing configuration) so that traffic can be shifted between versions (local/lambda/versions.ts).
  */
 import { AwsError } from '../core/aws-service.js';
 import {
@@ -13,6 +15,15 @@ import {
 } from '../server/router.js';
 import type { LocalFunction } from './functions.js';
 import type { LambdaService } from './lambda-service.js';
+import {
+  aliasConfiguration,
+  codeSha256,
+  parseBody,
+  publishVersion,
+  publishVersionSchema,
+  updateAlias,
+  updateAliasSchema,
+} from './versions.js';
 
 const FUNCTIONS = '^/2015-03-31/functions';
 
@@ -65,15 +76,15 @@ export function registerLambdaApi(router: Router, lambda: LambdaService): void {
   router.addRoute(
     'GET',
     new RegExp(`${FUNCTIONS}/?$`),
-    guarded(async () => json(200, { Functions: lambda.functions.map(configuration) })),
+    guarded(async () => json(200, { Functions: lambda.functions.map((fn) => configuration(fn)) })),
   );
 
   router.addRoute(
     'GET',
     new RegExp(`${FUNCTIONS}/([^/]+)/configuration/?$`),
     guarded(async (request, match) => {
-      const { fn } = lambda.find(decodeURIComponent(match[1] ?? ''), qualifierOf(request));
-      return json(200, configuration(fn));
+      const { fn, version } = lambda.find(decodeURIComponent(match[1] ?? ''), qualifierOf(request));
+      return json(200, configuration(fn, version));
     }),
   );
 
@@ -82,12 +93,55 @@ export function registerLambdaApi(router: Router, lambda: LambdaService): void {
     new RegExp(`${FUNCTIONS}/([^/]+)/aliases/?$`),
     guarded(async (_request, match) => {
       const { fn } = lambda.find(decodeURIComponent(match[1] ?? ''));
+      return json(200, { Aliases: [...fn.aliases.keys()].map((name) => aliasConfiguration(fn, name)) });
+    }),
+  );
+
+  router.addRoute(
+    'GET',
+    new RegExp(`${FUNCTIONS}/([^/]+)/aliases/([^/]+)/?$`),
+    guarded(async (_request, match) => {
+      const { fn } = lambda.find(decodeURIComponent(match[1] ?? ''));
+      return json(200, aliasConfiguration(fn, decodeURIComponent(match[2] ?? '')));
+    }),
+  );
+
+  router.addRoute(
+    'PUT',
+    new RegExp(`${FUNCTIONS}/([^/]+)/aliases/([^/]+)/?$`),
+    guarded(async (request, match) => {
+      const { fn } = lambda.find(decodeURIComponent(match[1] ?? ''));
+      const body = parseBody(updateAliasSchema, request.body);
+      return json(200, updateAlias(fn, decodeURIComponent(match[2] ?? ''), body));
+    }),
+  );
+
+  router.addRoute(
+    'POST',
+    new RegExp(`${FUNCTIONS}/([^/]+)/versions/?$`),
+    guarded(async (request, match) => {
+      const { fn } = lambda.find(decodeURIComponent(match[1] ?? ''));
+      const version = publishVersion(fn, parseBody(publishVersionSchema, request.body));
+      return json(201, configuration(fn, version));
+    }),
+  );
+
+  router.addRoute(
+    'GET',
+    new RegExp(`${FUNCTIONS}/([^/]+)/versions/?$`),
+    guarded(async (request, match) => {
+      const { fn } = lambda.find(decodeURIComponent(match[1] ?? ''));
+      const all = ['$LATEST', ...[...fn.versions].sort((a, b) => Number(a) - Number(b))];
+      // Marker: the index to go on from, as a string (opaque to the caller).
+      const start = Number(request.url.searchParams.get('Marker') ?? 0);
+      const max = Math.min(10_000, Math.max(1, Number(request.url.searchParams.get('MaxItems') ?? 50) || 50));
+      if (!Number.isInteger(start) || start < 0 || start > all.length) {
+        throw new AwsError('InvalidParameterValueException', 'invalid Marker');
+      }
+      const page = all.slice(start, start + max);
       return json(200, {
-        Aliases: [...fn.aliases.entries()].map(([name, version]) => ({
-          AliasArn: `${fn.arn}:${name}`,
-          Name: name,
-          FunctionVersion: version,
-        })),
+        Versions: page.map((version) => configuration(fn, version)),
+        ...(start + max < all.length ? { NextMarker: String(start + max) } : {}),
       });
     }),
   );
@@ -96,9 +150,9 @@ export function registerLambdaApi(router: Router, lambda: LambdaService): void {
     'GET',
     new RegExp(`${FUNCTIONS}/([^/]+)/?$`),
     guarded(async (request, match) => {
-      const { fn } = lambda.find(decodeURIComponent(match[1] ?? ''), qualifierOf(request));
+      const { fn, version } = lambda.find(decodeURIComponent(match[1] ?? ''), qualifierOf(request));
       return json(200, {
-        Configuration: configuration(fn),
+        Configuration: configuration(fn, version),
         Code: { RepositoryType: 'S3', Location: `file://${fn.assetDir}` },
         Tags: {},
       });
@@ -110,22 +164,23 @@ function qualifierOf(request: HttpRequest): string | undefined {
   return request.url.searchParams.get('Qualifier') ?? undefined;
 }
 
-function configuration(fn: LocalFunction): Record<string, unknown> {
+function configuration(fn: LocalFunction, version = '$LATEST'): Record<string, unknown> {
   return {
     FunctionName: fn.name,
-    FunctionArn: fn.arn,
+    FunctionArn: version === '$LATEST' ? fn.arn : `${fn.arn}:${version}`,
     Runtime: fn.runtime,
     Handler: fn.handler,
     Timeout: fn.timeoutSeconds,
     MemorySize: fn.memoryMb,
-    Version: '$LATEST',
+    Version: version,
+    CodeSha256: codeSha256(fn),
     State: 'Active',
     LastUpdateStatus: 'Successful',
     PackageType: 'Zip',
     Architectures: ['x86_64'],
     TracingConfig: { Mode: fn.tracing },
     Environment: { Variables: fn.environment },
-    Description: `${fn.stackName}/${fn.logicalId}`,
+    Description: fn.versionDescriptions.get(version) ?? `${fn.stackName}/${fn.logicalId}`,
     ...(fn.reservedConcurrency !== undefined ? { ReservedConcurrentExecutions: fn.reservedConcurrency } : {}),
   };
 }

@@ -26,7 +26,9 @@ export function optionalString(body: Body, field: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/;
+// With an optional qualifier: a version (`:1`) or an alias (`:live`), which AWS accepts wherever a state machine is.
+const STATE_MACHINE_ARN =
+  /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}(:[A-Za-z0-9_-]{1,80})?$/;
 const EXECUTION_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:(execution|express):[^:]+:[^:]+(:[^:]+)?$/;
 
 export function checkStateMachineArn(arn: string): void {

@@ -26,12 +26,13 @@ export interface StepFunctionsPlugin extends LocalCloudPlugin {
 }
 
 export const STATE_MACHINE_TYPE = 'AWS::StepFunctions::StateMachine';
+const QUALIFIER_TYPES = ['AWS::StepFunctions::StateMachineVersion', 'AWS::StepFunctions::StateMachineAlias'];
 
 export function stepFunctionsPlugin(options: StepFunctionsPluginOptions = {}): StepFunctionsPlugin {
   let service: StepFunctionsService | undefined;
   return {
     name: 'stepfunctions',
-    resourceTypes: [STATE_MACHINE_TYPE],
+    resourceTypes: [STATE_MACHINE_TYPE, ...QUALIFIER_TYPES],
     get service() {
       return service;
     },
@@ -42,6 +43,7 @@ export function stepFunctionsPlugin(options: StepFunctionsPluginOptions = {}): S
         region: cloud.region,
         ...(options.timeScale !== undefined && { timeScale: options.timeScale }),
         stateMachines: stateMachinesOf(cloud),
+        qualifiedArns: qualifiedArnsOf(cloud),
         integrations: {
           putEvents: options.putEvents ?? ((params, caller) => putEventsOverEndpoint(cloud, params, caller)),
           dynamodb: async (operation, params) => {
@@ -94,6 +96,18 @@ export function stepFunctionsPlugin(options: StepFunctionsPluginOptions = {}): S
       };
     },
   };
+}
+
+/** Each state machine version's and alias's ARN → its state machine's ARN (the ARN less the qualifier). */
+export function qualifiedArnsOf(cloud: Pick<LocalCloud, 'model'>): Map<string, string> {
+  const arns = new Map<string, string>();
+  for (const type of QUALIFIER_TYPES) {
+    for (const resource of cloud.model.resources(type)) {
+      const arn = cloud.model.identity(resource).arn;
+      arns.set(arn, arn.split(':').slice(0, 7).join(':'));
+    }
+  }
+  return arns;
 }
 
 /** `AWS::StepFunctions::StateMachine` resources with their properties resolved by the model. */

@@ -35,6 +35,11 @@ export interface LocalStateMachine extends StateMachineConfig {
 
 export interface StepFunctionsServiceOptions extends EngineOptions {
   readonly stateMachines: readonly LocalStateMachine[];
+  /**
+   * Version and alias ARNs (`<state machine ARN>:<version or alias>`) → the state machine's ARN: starting an
+   * execution through one runs that state machine (locally every version is the assembly's definition).
+   */
+  readonly qualifiedArns?: ReadonlyMap<string, string>;
   /** Called once per execution when it ends (any status). */
   readonly onExecutionEnd?: (execution: ExecutionDescription) => void;
 }
@@ -58,10 +63,12 @@ export class StepFunctionsService implements AwsJsonService {
   private readonly machines = new Map<string, MachineEntry>();
   private readonly executions = new Map<string, ExecutionEntry>();
   private readonly listeners = new Set<(execution: ExecutionDescription) => void>();
+  private readonly qualifiedArns: ReadonlyMap<string, string>;
 
   /** Validates every definition (asl-validator, JSONata) and throws one error listing every invalid machine. */
   constructor(options: StepFunctionsServiceOptions) {
     this.engine = new StepFunctionsEngine(options);
+    this.qualifiedArns = options.qualifiedArns ?? new Map();
     if (options.onExecutionEnd) this.listeners.add(options.onExecutionEnd);
     const problems: string[] = [];
     const creationDate = new Date();
@@ -313,7 +320,7 @@ export class StepFunctionsService implements AwsJsonService {
 
   private machine(arn: string): MachineEntry {
     checkStateMachineArn(arn);
-    const entry = this.machines.get(arn);
+    const entry = this.machines.get(this.qualifiedArns.get(arn) ?? arn);
     if (!entry) throw new AwsError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
     return entry;
   }

@@ -94,22 +94,62 @@ describe('Saga construct', () => {
     });
   });
 
-  it('deploys a starter that starts executions named by the business key', () => {
+  it('deploys a starter that starts executions named by the business key, through the live alias', () => {
     const env = new Capture();
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: env },
       Description: Match.stringLikeRegexp('Starts the OrderFulfillment saga'),
     });
+    const aliasRef = { Ref: built.stack.getLogicalId(built.saga.alias) };
     expect(env.asObject()).toMatchObject({
-      STATE_MACHINE_ARN: {
-        Ref: built.stack.getLogicalId(built.saga.stateMachine.node.defaultChild as never),
-      },
+      STATE_MACHINE_ARN: aliasRef,
       BUSINESS_KEY_PATH: '$.data.orderId',
     });
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
-        Statement: Match.arrayWith([Match.objectLike({ Action: 'states:StartExecution' })]),
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: 'states:StartExecution', Effect: 'Allow', Resource: aliasRef }),
+        ]),
       },
+    });
+  });
+
+  it('publishes a version per definition revision, kept on replacement, behind a live alias', () => {
+    const machineRef = { Ref: built.stack.getLogicalId(built.saga.stateMachine.node.defaultChild as never) };
+    template.hasResource('AWS::StepFunctions::StateMachineVersion', {
+      Properties: {
+        StateMachineArn: machineRef,
+        StateMachineRevisionId: {
+          'Fn::GetAtt': [machineRef.Ref, 'StateMachineRevisionId'],
+        },
+      },
+      UpdateReplacePolicy: 'Retain',
+    });
+    // The default strategy: all at once, with no alarm (nothing to wait for).
+    template.hasResourceProperties('AWS::StepFunctions::StateMachineAlias', {
+      Name: 'live',
+      DeploymentPreference: {
+        Type: 'ALL_AT_ONCE',
+        StateMachineVersionArn: { 'Fn::GetAtt': [built.stack.getLogicalId(built.saga.version), 'Arn'] },
+        Alarms: Match.absent(),
+      },
+    });
+  });
+
+  it('shifts the alias by the strategy it is given, rolled back by the compensation-failed alarm', () => {
+    const { stack, saga } = fulfillmentStack({ props: { deploymentStrategy: 'canary' } });
+    Template.fromStack(stack).hasResourceProperties('AWS::StepFunctions::StateMachineAlias', {
+      Name: 'live',
+      DeploymentPreference: {
+        Type: 'CANARY',
+        Percentage: 10,
+        Interval: 5,
+        Alarms: [{ Ref: stack.getLogicalId(saga.compensationFailedAlarm.node.defaultChild as never) }],
+      },
+    });
+    const linear = fulfillmentStack({ props: { deploymentStrategy: 'linear' } });
+    Template.fromStack(linear.stack).hasResourceProperties('AWS::StepFunctions::StateMachineAlias', {
+      DeploymentPreference: { Type: 'LINEAR', Percentage: 10, Interval: 1, Alarms: Match.anyValue() },
     });
   });
 

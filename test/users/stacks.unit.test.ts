@@ -54,7 +54,8 @@ describe('service stacks of users, security and notifications', () => {
       'detail-type': ['UserDeleted'],
       detail: { data: { reason: ['ADMIN_ACTION'] } },
     });
-    expect(Object.keys(security.findResources('AWS::Lambda::Alias'))).toHaveLength(3); // relay, Commands, OnAdminAction
+    // relay, Commands, OnAdminAction, and the Commands' pre-traffic hook (lib/constructs/stack-deployments.ts)
+    expect(Object.keys(security.findResources('AWS::Lambda::Alias'))).toHaveLength(4);
   });
 
   it('notifications: UserCreated and the order events notify; OrderPlaced feeds OrderCustomer; the log channel', () => {

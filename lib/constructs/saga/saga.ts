@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { CfnDeletionPolicy, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as events from 'aws-cdk-lib/aws-events';
@@ -14,7 +14,8 @@ import {
   type SubscriptionTarget,
   SubscriptionTargets,
 } from '../domain-event-bus.js';
-import { METRICS_NAMESPACE, ServiceFunction } from '../service-function.js';
+import { stateMachineDeploymentPreference } from '../live-deployment.js';
+import { LIVE_ALIAS, METRICS_NAMESPACE, ServiceFunction } from '../service-function.js';
 import { sagaDefinition } from './definition.js';
 import type { SagaProps } from './props.js';
 
@@ -63,6 +64,14 @@ export class Saga extends Construct {
   public readonly starter: ServiceFunction;
   /** Failed executions: a compensation kept failing (or the definition broke); someone must look. */
   public readonly compensationFailedAlarm: cloudwatch.Alarm;
+  /** The state machine's definition as deployed: a new one at every change of the definition. */
+  public readonly version: sfn.CfnStateMachineVersion;
+  /**
+   * The `live` alias the starter starts executions through, shifted to each new version by the deployment
+   * preference (`deploymentStrategy`), rolled back when the compensation-failed alarm fires. A running
+   * execution stays on the version it started on.
+   */
+  public readonly alias: sfn.CfnStateMachineAlias;
 
   constructor(scope: Construct, id: string, props: SagaProps) {
     super(scope, id);
@@ -122,21 +131,6 @@ export class Saga extends Construct {
       });
     }
 
-    this.starter = new ServiceFunction(this, 'Starter', {
-      service: 'saga',
-      entry: runtimeEntry('start.ts'),
-      description: `Starts the ${props.sagaName} saga once per business key`,
-      environment: {
-        ...props.environment,
-        STATE_MACHINE_ARN: this.stateMachine.stateMachineArn,
-        BUSINESS_KEY_PATH: props.businessKeyPath,
-      },
-      chaosTarget: false,
-      logRetention: props.logRetention,
-      removalPolicy,
-    });
-    this.stateMachine.grantStartExecution(this.starter.function);
-
     this.compensationFailedAlarm = new cloudwatch.Alarm(this, 'CompensationFailedAlarm', {
       alarmDescription:
         `A ${props.sagaName} saga execution failed: a compensation kept failing (Saga.CompensationFailed). ` +
@@ -149,6 +143,48 @@ export class Saga extends Construct {
     });
     if (props.alarmTopic)
       this.compensationFailedAlarm.addAlarmAction(new cwActions.SnsAction(props.alarmTopic));
+
+    // The revision id changes with the definition, so CloudFormation publishes a new version then; the old
+    // one is kept on replacement (the alias still routes to it while traffic shifts, and for a rollback).
+    this.version = new sfn.CfnStateMachineVersion(this, 'Version', {
+      stateMachineArn: this.stateMachine.stateMachineArn,
+      stateMachineRevisionId: this.stateMachine.stateMachineRevisionId,
+      description: `${props.sagaName} saga`,
+    });
+    this.version.cfnOptions.updateReplacePolicy = CfnDeletionPolicy.RETAIN;
+    Validations.of(this.version).acknowledge({
+      id: 'CloudFormation-Validate::W3011',
+      reason:
+        'Retained on replacement only, for the shift and a rollback; a deleted stack takes its versions with the state machine.',
+    });
+    this.alias = new sfn.CfnStateMachineAlias(this, 'LiveAlias', {
+      name: LIVE_ALIAS,
+      description: `What starts ${props.sagaName} sagas: shifted to each new version by the deployment preference`,
+      deploymentPreference: stateMachineDeploymentPreference(
+        props.deploymentStrategy ?? 'all-at-once',
+        this.version.attrArn,
+        [this.compensationFailedAlarm.alarmName],
+      ),
+    });
+
+    this.starter = new ServiceFunction(this, 'Starter', {
+      service: 'saga',
+      entry: runtimeEntry('start.ts'),
+      description: `Starts the ${props.sagaName} saga once per business key`,
+      environment: {
+        ...props.environment,
+        // The alias, not the state machine: a deploy shifts new sagas to the new version gradually.
+        STATE_MACHINE_ARN: this.alias.ref,
+        BUSINESS_KEY_PATH: props.businessKeyPath,
+      },
+      chaosTarget: false,
+      logRetention: props.logRetention,
+      removalPolicy,
+    });
+    // Starting through an alias needs the right on the alias's ARN (the unqualified one does not cover it).
+    this.starter.function.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [this.alias.ref] }),
+    );
   }
 
   /** A rule target invoking the starter (its `live` alias) with the triggering event. */
