@@ -1,16 +1,24 @@
 #!/usr/bin/env node
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { App, Tags, Validations } from 'aws-cdk-lib';
+import { App, Stack, Tags, Validations } from 'aws-cdk-lib';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ConfigError, loadConfig, type PlatformConfig } from '../lib/config.js';
+import { StackMonitoring } from '../lib/constructs/monitoring/stack-monitoring.js';
+import { ServiceFunction } from '../lib/constructs/service-function.js';
+import { StackDeployments } from '../lib/constructs/stack-deployments.js';
 import { ApiStack } from '../lib/stacks/api-stack.js';
+import { ObservabilityStack } from '../lib/stacks/observability-stack.js';
 import { PlatformStack } from '../lib/stacks/platform-stack.js';
+import { dataRemovalPolicy } from '../lib/stacks/retention.js';
 import { SagasStack } from '../lib/stacks/sagas-stack.js';
+import { SandboxStack } from '../lib/stacks/sandbox-stack.js';
 import type { ServiceStack, ServiceStackProps } from '../lib/stacks/service-stack.js';
 import { AnalyticsStack } from '../lib/stacks/services/analytics-stack.js';
 import { InventoryStack } from '../lib/stacks/services/inventory-stack.js';
 import { NotificationsStack } from '../lib/stacks/services/notifications-stack.js';
+import { OperationsStack } from '../lib/stacks/services/operations-stack.js';
 import { OrdersStack } from '../lib/stacks/services/orders-stack.js';
 import { PaymentsStack } from '../lib/stacks/services/payments-stack.js';
 import { ReviewsStack } from '../lib/stacks/services/reviews-stack.js';
@@ -36,6 +44,7 @@ export const SERVICE_STACKS: Record<
   Analytics: AnalyticsStack,
   Reviews: ReviewsStack,
   Security: SecurityStack,
+  Operations: OperationsStack,
 };
 
 /** Builds every stack of CommerceForge for one stage. Exported so tests synthesize exactly what users deploy. */
@@ -49,6 +58,14 @@ export function buildApp(config: PlatformConfig, app = new App()): App {
     env,
     description: 'CommerceForge platform: domain event bus, archive, schema registry, alarms',
   });
+  // The sandbox payment provider and carrier the adapters call unless a real one is configured.
+  if (!config.providers.paymentProvider.url || !config.providers.carrier.url) {
+    new SandboxStack(app, `${prefix}-Sandbox`, {
+      config,
+      env,
+      description: 'CommerceForge sandbox payment provider and carrier, switched by SSM mode parameters',
+    });
+  }
   const services: Record<string, ServiceStack> = {};
   for (const [name, ServiceStackClass] of Object.entries(SERVICE_STACKS)) {
     services[name] = new ServiceStackClass(app, `${prefix}-${name}`, {
@@ -71,7 +88,7 @@ export function buildApp(config: PlatformConfig, app = new App()): App {
   }
   payments.grantTokenDeposit(placeOrder);
   // After the services: the sagas invoke their commands (the services never reference the sagas).
-  new SagasStack(app, `${prefix}-Sagas`, {
+  const sagas = new SagasStack(app, `${prefix}-Sagas`, {
     config,
     platform,
     env,
@@ -96,8 +113,53 @@ export function buildApp(config: PlatformConfig, app = new App()): App {
       reviews: service('Reviews'),
       analytics: service('Analytics'),
       security: service('Security'),
+      operations: service('Operations'),
     },
     description: 'CommerceForge GraphQL: a source API per service composed by an AppSync Merged API',
+  });
+
+  // Last, when every resource exists: a dashboard in every stack (a stack added above gets one too), then
+  // the overview.
+  const monitored = app.node.children.filter((c): c is Stack => c instanceof Stack);
+  // Every live alias deployed by CodeDeploy (before the dashboards, which then watch the hooks too); a
+  // service's Commands get a pre-traffic smoke test: an empty request, which they refuse before any write.
+  for (const stack of monitored) {
+    const commands = Object.values(services).includes(stack as ServiceStack)
+      ? (stack as ServiceStack).functions.Commands
+      : undefined;
+    new StackDeployments(stack, 'Deployments', {
+      strategy: config.deployment.strategy,
+      thresholds: config.deployment.alarms,
+      smokeTests: commands ? [{ function: commands, acceptedErrors: ['ValidationError'] }] : [],
+      alarmTopic: platform.alarmTopic,
+      hookDefaults: {
+        logLevel: config.logLevel,
+        tracing: config.tracing.enabled,
+        // RetentionDays' values are the days themselves.
+        logRetention: config.stageDefaults.logRetentionDays as RetentionDays,
+        removalPolicy: dataRemovalPolicy(config),
+      },
+    });
+  }
+  for (const stack of monitored) {
+    new StackMonitoring(stack, 'Monitoring', { alarmTopic: platform.alarmTopic });
+  }
+  new ObservabilityStack(app, `${prefix}-Observability`, {
+    config,
+    platform,
+    env,
+    orderFulfillment: sagas.orderFulfillment,
+    orderCommands: placeOrder,
+    logGroups: monitored.flatMap((stack) =>
+      stack.node
+        .findAll()
+        .filter((c): c is ServiceFunction => c instanceof ServiceFunction)
+        .map((fn) => fn.logGroup),
+    ),
+    serviceDashboards: monitored.map((stack) => stack.stackName),
+    services: [...Object.values(services).map((stack) => stack.service), 'saga'],
+    description:
+      'CommerceForge observability: overview dashboard, SLO alarms, saved log queries, X-Ray group',
   });
 
   Tags.of(app).add('project', 'commerceforge');

@@ -1,4 +1,22 @@
 import { z } from 'zod';
+import { MAX_CAUSATION_DEPTH_ENV } from '../functions/kernel/events/causation.js';
+import {
+  BREAKER_KNOB_NAMES,
+  BREAKER_KNOBS,
+  type BreakerKnob,
+  type BreakerSettings,
+  breakerEnvironment,
+  breakerVariable,
+  CIRCUIT_NAMES,
+  type CircuitName,
+  knobAllowed,
+  knobSchema,
+} from '../functions/kernel/resilience/settings.js';
+import {
+  DEPLOYMENT_STRATEGIES,
+  type DeploymentAlarmThresholds,
+  type DeploymentStrategy,
+} from './constructs/live-deployment.js';
 
 /**
  * The platform's configuration, read once from the environment and validated. Every knob a user of the
@@ -57,6 +75,16 @@ const optionalMatching = (pattern: RegExp, allowed: string): Knob<string | undef
   schema: z.string().regex(pattern).optional(),
 });
 
+/** A provider's base URL: https only (a deployment's real provider), at most 2048 characters. */
+const optionalHttpsUrl = (): Knob<string | undefined> => ({
+  allowed: 'an https:// URL',
+  schema: z
+    .string()
+    .max(2048)
+    .refine((v) => URL.canParse(v) && new URL(v).protocol === 'https:')
+    .optional(),
+});
+
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/;
 
 /** A comma-separated list of IAM role (or user) ARNs; blank is none. */
@@ -74,6 +102,29 @@ const arnList = (): Knob<readonly string[]> => ({
     .pipe(z.array(z.string().regex(ROLE_ARN)).max(20)),
 });
 
+/** A breaker knob: bounds and default declared once, in the kernel that reads it (resilience/settings.ts). */
+const breakerKnob = (knob: BreakerKnob): Knob<number> => {
+  const { fallback, min, max, int } = BREAKER_KNOBS[knob];
+  return number(fallback, min, max, int);
+};
+
+/** Reserved concurrency by function, `<service>/<function id>=<n>` comma-separated; over the stage's defaults. */
+const reservations = (): Knob<Readonly<Record<string, number>>> => ({
+  allowed: '<service>/<function id>=<integer 1 to 1000>, comma-separated (e.g. payments/Commands=50)',
+  schema: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((pair) => pair.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^[a-z]+\/[A-Za-z][A-Za-z0-9]*=\d{1,4}$/)).max(100))
+    .transform((pairs) => Object.fromEntries(pairs.map((p) => [p.split('=')[0]!, Number(p.split('=')[1])])))
+    .pipe(z.record(z.string(), z.number().int().min(1).max(1000))),
+});
+
 const KNOBS = {
   STAGE: oneOf(STAGES, 'dev'),
   CDK_DEFAULT_ACCOUNT: optionalMatching(/^\d{12}$/, 'a 12-digit AWS account id'),
@@ -84,10 +135,27 @@ const KNOBS = {
   CHAOS_MONKEY_ENABLED: bool(false),
   CHAOS_MONKEY_PROBABILITY: number(0.1, 0, 1),
   CIRCUIT_BREAKER_ENABLED: bool(true),
-  CIRCUIT_BREAKER_FAILURE_THRESHOLD: number(5, 1, 100, true),
-  CIRCUIT_BREAKER_RESET_TIMEOUT_SECONDS: number(30, 1, 3600, true),
+  CIRCUIT_BREAKER_FAILURE_THRESHOLD: breakerKnob('failureThreshold'),
+  CIRCUIT_BREAKER_FAILURE_RATE_THRESHOLD: breakerKnob('failureRateThreshold'),
+  CIRCUIT_BREAKER_MINIMUM_VOLUME: breakerKnob('minimumVolume'),
+  CIRCUIT_BREAKER_WINDOW_SECONDS: breakerKnob('windowSeconds'),
+  CIRCUIT_BREAKER_SUCCESS_THRESHOLD: breakerKnob('successThreshold'),
+  CIRCUIT_BREAKER_RESET_TIMEOUT_SECONDS: breakerKnob('resetTimeoutSeconds'),
+  CIRCUIT_BREAKER_CACHE_SECONDS: breakerKnob('cacheSeconds'),
+  MAX_CAUSATION_DEPTH: number(16, 2, 100, true),
+  PROJECTOR_MAX_CONCURRENCY: number(2, 2, 1000, true),
+  RESERVED_CONCURRENCY: reservations(),
   RETRY_MAX_ATTEMPTS: number(3, 0, 10, true),
   ADMIN_ROLE_ARNS: arnList(),
+  PAYMENT_PROVIDER_URL: optionalHttpsUrl(),
+  PAYMENT_PROVIDER_TIMEOUT_MS: number(2000, 100, 8000, true),
+  CARRIER_URL: optionalHttpsUrl(),
+  CARRIER_TIMEOUT_MS: number(2000, 100, 8000, true),
+  // No fallback here: the default is the stage's (`StageDefaults.deploymentStrategy`).
+  DEPLOYMENT_STRATEGY: {
+    allowed: `one of ${DEPLOYMENT_STRATEGIES.join(', ')}`,
+    schema: z.enum(DEPLOYMENT_STRATEGIES).optional(),
+  } satisfies Knob<DeploymentStrategy | undefined>,
 } as const;
 
 export type ConfigKey = keyof typeof KNOBS;
@@ -103,19 +171,48 @@ export interface PlatformConfig {
   readonly logLevel: (typeof LOG_LEVELS)[number];
   readonly tracing: { readonly enabled: boolean; readonly samplingRate: number };
   readonly chaos: { readonly enabled: boolean; readonly probability: number };
-  readonly circuitBreaker: {
+  /**
+   * The circuit breakers' thresholds (kernel/resilience), platform-wide, and per circuit where
+   * `CIRCUIT_BREAKER_<CIRCUIT>_<KNOB>` (e.g. `CIRCUIT_BREAKER_PAYMENT_PROVIDER_FAILURE_THRESHOLD`) is set.
+   */
+  readonly circuitBreaker: BreakerSettings & {
     readonly enabled: boolean;
-    readonly failureThreshold: number;
-    readonly resetTimeoutSeconds: number;
+    readonly overrides: Readonly<Partial<Record<CircuitName, Partial<BreakerSettings>>>>;
   };
+  /** Bulkheads: see README "Resilience". */
+  readonly bulkheads: {
+    /** Reserved concurrency by `<service>/<function id>`: the stage's defaults, then RESERVED_CONCURRENCY. */
+    readonly reservedConcurrency: Readonly<Record<string, number>>;
+    /** Batches a projector's queue hands its function at once (the SQS event source's MaximumConcurrency). */
+    readonly projectorMaxConcurrency: number;
+  };
+  /** Causation depth past which a handler refuses to create an event (the loop guard). */
+  readonly maxCausationDepth: number;
   readonly retry: { readonly maxAttempts: number };
   /**
    * IAM principals that are GraphQL admins (the stage's operators' roles). Any other IAM caller is a service
    * with no admin rights; people are admins by the user pool's admin group. @default none
    */
   readonly adminRoleArns: readonly string[];
+  /** The outbound dependencies payments and shipping call over HTTP, each through its handler's adapter. */
+  readonly providers: { readonly paymentProvider: ProviderConfig; readonly carrier: ProviderConfig };
   /** What differs between stages: derived from `stage`, never set one by one. */
   readonly stageDefaults: StageDefaults;
+  /** How a deploy shifts traffic to new versions: DEPLOYMENT_STRATEGY, else the stage's default. */
+  readonly deployment: {
+    readonly strategy: DeploymentStrategy;
+    readonly alarms: DeploymentAlarmThresholds;
+  };
+}
+
+export interface ProviderConfig {
+  /**
+   * A real provider's base URL. @default - the sandbox deployed with the app, found through service discovery
+   * (`/commerceforge/<stage>/sandbox/<provider>/url`)
+   */
+  readonly url?: string;
+  /** One call's timeout: shorter than the calling function's (10 s), so an outage is an answer, not a hang. */
+  readonly timeoutMs: number;
 }
 
 export interface StageDefaults {
@@ -136,6 +233,29 @@ export interface StageDefaults {
    * Undefined: no web ACL (dev, and the local cloud, which has no WAF).
    */
   readonly apiRateLimitPer5Minutes?: number;
+  /**
+   * Reserved concurrency by `<service>/<function id>` (a bulkhead: the function always has it, and never takes
+   * more). None on dev: the local cloud honours it, and the bench's 16 orders at a time must not be throttled.
+   */
+  readonly reservedConcurrency: Readonly<Record<string, number>>;
+  /** What the SLO alarms hold the stage to (the observability stack's alarms, to the alarm topic). */
+  readonly slo: SloThresholds;
+  /** How CodeDeploy and Step Functions shift a `live` alias unless DEPLOYMENT_STRATEGY says otherwise. */
+  readonly deploymentStrategy: DeploymentStrategy;
+  /** What the alarms on every `live` alias hold a new version to while traffic shifts (rollback). */
+  readonly deploymentAlarms: DeploymentAlarmThresholds;
+}
+
+/** Service-level objectives: each one an alarm to the alarm topic; missing data never breaches. */
+export interface SloThresholds {
+  /** Sagas that must succeed, in percent of those started in 5 minutes (below: alarm). */
+  readonly sagaSuccessRatePercent: number;
+  /** Fewer sagas started in 5 minutes than this: too few to judge the rate (no datapoint, no alarm). */
+  readonly sagaMinStarts: number;
+  /** p99 of orders' Commands function (what placeOrder waits for) over 5 minutes, in milliseconds. */
+  readonly placeOrderP99Millis: number;
+  /** Lambda throttles across the account and region in 5 minutes that alarm. */
+  readonly lambdaThrottles: number;
 }
 
 export interface GraphqlLimits {
@@ -159,6 +279,12 @@ const STAGE_DEFAULTS: Record<Stage, StageDefaults> = {
     archiveRetentionDays: 7,
     pointInTimeRecovery: true,
     graphqlLimits: { queryDepthLimit: 8, resolverCountLimit: 100, introspection: true },
+    reservedConcurrency: {},
+    // People try declines and outages here: a loose objective that still catches a broken saga.
+    slo: { sagaSuccessRatePercent: 50, sagaMinStarts: 10, placeOrderP99Millis: 5000, lambdaThrottles: 10 },
+    // People deploy often and break things on purpose (game days): no traffic shifting to wait for.
+    deploymentStrategy: 'all-at-once',
+    deploymentAlarms: { errors: 5, throttles: 5, p99TimeoutPercent: 90 },
   },
   prod: {
     logRetentionDays: 365,
@@ -168,6 +294,17 @@ const STAGE_DEFAULTS: Record<Stage, StageDefaults> = {
     pointInTimeRecovery: true,
     graphqlLimits: { queryDepthLimit: 8, resolverCountLimit: 100, introspection: false },
     apiRateLimitPer5Minutes: 2000,
+    // The saga's steps and placeOrder keep capacity whatever floods the rest (400 of the account's 1,000).
+    reservedConcurrency: {
+      'orders/Commands': 100,
+      'inventory/Commands': 100,
+      'payments/Commands': 100,
+      'shipping/Commands': 100,
+    },
+    slo: { sagaSuccessRatePercent: 90, sagaMinStarts: 20, placeOrderP99Millis: 2000, lambdaThrottles: 1 },
+    // A new version meets 10% of customers for 5 minutes before the rest; one error there rolls it back.
+    deploymentStrategy: 'canary',
+    deploymentAlarms: { errors: 1, throttles: 1, p99TimeoutPercent: 80 },
   },
 };
 
@@ -196,12 +333,52 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     circuitBreaker: {
       enabled: p.CIRCUIT_BREAKER_ENABLED,
       failureThreshold: p.CIRCUIT_BREAKER_FAILURE_THRESHOLD,
+      failureRateThreshold: p.CIRCUIT_BREAKER_FAILURE_RATE_THRESHOLD,
+      minimumVolume: p.CIRCUIT_BREAKER_MINIMUM_VOLUME,
+      windowSeconds: p.CIRCUIT_BREAKER_WINDOW_SECONDS,
+      successThreshold: p.CIRCUIT_BREAKER_SUCCESS_THRESHOLD,
       resetTimeoutSeconds: p.CIRCUIT_BREAKER_RESET_TIMEOUT_SECONDS,
+      cacheSeconds: p.CIRCUIT_BREAKER_CACHE_SECONDS,
+      overrides: breakerOverrides(env),
     },
+    bulkheads: {
+      reservedConcurrency: { ...STAGE_DEFAULTS[p.STAGE].reservedConcurrency, ...p.RESERVED_CONCURRENCY },
+      projectorMaxConcurrency: p.PROJECTOR_MAX_CONCURRENCY,
+    },
+    maxCausationDepth: p.MAX_CAUSATION_DEPTH,
     retry: { maxAttempts: p.RETRY_MAX_ATTEMPTS },
     adminRoleArns: Object.freeze([...p.ADMIN_ROLE_ARNS]),
+    providers: {
+      paymentProvider: {
+        ...(p.PAYMENT_PROVIDER_URL ? { url: p.PAYMENT_PROVIDER_URL } : {}),
+        timeoutMs: p.PAYMENT_PROVIDER_TIMEOUT_MS,
+      },
+      carrier: { ...(p.CARRIER_URL ? { url: p.CARRIER_URL } : {}), timeoutMs: p.CARRIER_TIMEOUT_MS },
+    },
     stageDefaults: STAGE_DEFAULTS[p.STAGE],
+    deployment: {
+      strategy: p.DEPLOYMENT_STRATEGY ?? STAGE_DEFAULTS[p.STAGE].deploymentStrategy,
+      alarms: STAGE_DEFAULTS[p.STAGE].deploymentAlarms,
+    },
   });
+}
+
+/** `CIRCUIT_BREAKER_<CIRCUIT>_<KNOB>` values that are set, validated like the platform-wide knobs. */
+function breakerOverrides(
+  env: Readonly<Record<string, string | undefined>>,
+): Partial<Record<CircuitName, Partial<BreakerSettings>>> {
+  const overrides: Partial<Record<CircuitName, Partial<BreakerSettings>>> = {};
+  for (const circuit of CIRCUIT_NAMES) {
+    for (const knob of BREAKER_KNOB_NAMES) {
+      const key = breakerVariable(knob, circuit);
+      const raw = env[key];
+      if (raw === undefined || raw.trim() === '') continue;
+      const result = knobSchema(knob).safeParse(raw.trim());
+      if (!result.success) throw new ConfigError(key, knobAllowed(knob), raw);
+      overrides[circuit] = { ...overrides[circuit], [knob]: result.data };
+    }
+  }
+  return overrides;
 }
 
 /**
@@ -216,8 +393,8 @@ export function runtimeEnvironment(config: PlatformConfig): Record<string, strin
     CHAOS_MONKEY_ENABLED: String(config.chaos.enabled),
     CHAOS_MONKEY_PROBABILITY: String(config.chaos.probability),
     CIRCUIT_BREAKER_ENABLED: String(config.circuitBreaker.enabled),
-    CIRCUIT_BREAKER_FAILURE_THRESHOLD: String(config.circuitBreaker.failureThreshold),
-    CIRCUIT_BREAKER_RESET_TIMEOUT_SECONDS: String(config.circuitBreaker.resetTimeoutSeconds),
+    ...breakerEnvironment(config.circuitBreaker, config.circuitBreaker.overrides),
+    [MAX_CAUSATION_DEPTH_ENV]: String(config.maxCausationDepth),
     RETRY_MAX_ATTEMPTS: String(config.retry.maxAttempts),
   };
 }

@@ -5,16 +5,22 @@
  * in-process too).
  */
 import { appsyncPlugin } from './appsync/plugin.js';
-import { type CloudWatchPlugin, cloudWatchPlugin } from './cloudwatch/index.js';
+import { awsMetricsPlugin, type CloudWatchPlugin, cloudWatchPlugin } from './cloudwatch/index.js';
+import { type CognitoPlugin, cognitoPlugin } from './cognito/index.js';
 import type { LocalCloudPlugin } from './core/plugin.js';
 import type { RetryTiming } from './eventbridge/delivery.js';
 import { type EventBridgePlugin, eventBridgePlugin } from './eventbridge/plugin.js';
+import { functionUrlsPlugin } from './lambda/function-urls.js';
+import { type LogsPlugin, logsPlugin } from './logs/index.js';
 import { type PipesPlugin, pipesPlugin } from './pipes/plugin.js';
 import { seedPlugin } from './seed.js';
+import { tlsListenerPlugin } from './server/tls.js';
+import { type SsmPlugin, ssmPlugin } from './ssm/index.js';
 import { type StepFunctionsPlugin, stepFunctionsPlugin } from './stepfunctions/plugin.js';
 import { StreamHub } from './streams/hub.js';
 import { type StreamsPlugin, streamsPlugin } from './streams/plugin.js';
 import { warehouseAgentPlugin } from './warehouse-agent.js';
+import { xrayApiPlugin } from './xray/index.js';
 
 export interface DefaultPluginsOptions {
   /** Multiplies Step Functions' Retry intervals, Wait states and timeouts. @default 1 */
@@ -38,6 +44,9 @@ export type DefaultPlugins = LocalCloudPlugin[] & {
   readonly streams: StreamsPlugin;
   readonly pipes: PipesPlugin;
   readonly cloudWatch: CloudWatchPlugin;
+  readonly logs: LogsPlugin;
+  readonly cognito: CognitoPlugin;
+  readonly ssm: SsmPlugin;
 };
 
 export function defaultPlugins(options: DefaultPluginsOptions = {}): DefaultPlugins {
@@ -104,16 +113,32 @@ export function defaultPlugins(options: DefaultPluginsOptions = {}): DefaultPlug
   const cloudWatch = cloudWatchPlugin(
     options.cloudWatchPeriodSeconds !== undefined ? { periodSeconds: options.cloudWatchPeriodSeconds } : {},
   );
+  const ssm = ssmPlugin();
+  const cognito = cognitoPlugin();
+  const logs = logsPlugin();
   return Object.assign(
     [
+      ssm,
+      functionUrlsPlugin(),
       eventBridge,
       stepFunctions,
       streams,
       pipes,
       warehouseAgentPlugin({ bridge }),
       seedPlugin(),
-      appsyncPlugin(),
+      cognito,
+      // JWTs are believed when the local Cognito vouches for them (signature, issuer, client, expiry).
+      appsyncPlugin({ verifyJwt: cognito.verifyJwt }),
+      tlsListenerPlugin(),
       cloudWatch,
+      // AWS/Events and AWS/States metrics from the local bus and state machines (after all three started).
+      awsMetricsPlugin({
+        cloudWatch: () => cloudWatch.service,
+        eventBridge: () => eventBridge.service?.bridge,
+        stepFunctions: () => stepFunctions.service,
+      }),
+      logs,
+      xrayApiPlugin(),
     ],
     {
       eventBridge,
@@ -121,6 +146,9 @@ export function defaultPlugins(options: DefaultPluginsOptions = {}): DefaultPlug
       streams,
       pipes,
       cloudWatch,
+      logs,
+      ssm,
+      cognito,
     },
   );
 }

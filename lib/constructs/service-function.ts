@@ -82,6 +82,12 @@ export interface ServiceFunctionProps {
    * @default - a name CloudFormation generates
    */
   readonly roleName?: string;
+  /**
+   * A fixed function name, for callers in other stacks that grant on it by name rather than by a cross-stack
+   * reference (the sandbox providers behind function URLs).
+   * @default - a name CloudFormation generates
+   */
+  readonly functionName?: string;
 }
 
 /**
@@ -119,6 +125,7 @@ export class ServiceFunction extends Construct {
     this.function = new nodejs.NodejsFunction(this, 'Function', {
       entry: props.entry,
       role,
+      functionName: props.functionName,
       handler: props.handler ?? 'handler',
       description: props.description,
       runtime: lambda.Runtime.NODEJS_24_X,

@@ -16,14 +16,16 @@ import { USER_PROFILE_TABLE_ENV } from '../../functions/users/read-model/user-pr
 import { type PlatformConfig, runtimeEnvironment } from '../config.js';
 import { ApiRateLimit } from '../constructs/api-rate-limit.js';
 import { type Subscription, SubscriptionTargets } from '../constructs/domain-event-bus.js';
+import { ServiceDiscovery } from '../constructs/service-discovery.js';
 import { ServiceFunction } from '../constructs/service-function.js';
 import { acknowledgeApiLogsRole, SourceApi } from '../constructs/source-api.js';
 import { dataRemovalPolicy } from './retention.js';
 import type { ServiceStack } from './service-stack.js';
+import { OperationsStack } from './services/operations-stack.js';
 
 /** The services the API reads or commands. */
 export type ApiServices = Record<
-  'users' | 'inventory' | 'orders' | 'payments' | 'reviews' | 'analytics' | 'security',
+  'users' | 'inventory' | 'orders' | 'payments' | 'reviews' | 'analytics' | 'security' | 'operations',
   ServiceStack
 >;
 
@@ -38,6 +40,8 @@ interface SourceSpec {
   readonly fields: readonly string[];
   readonly reads: readonly { readonly table: string; readonly env: string }[];
   readonly commands?: string;
+  /** Rights the resolver needs beyond read models and Commands, granted by the owning stack. */
+  readonly grant?: (resolver: ServiceFunction, owner: ServiceStack) => void;
 }
 
 const SOURCES: readonly SourceSpec[] = [
@@ -59,6 +63,7 @@ const SOURCES: readonly SourceSpec[] = [
       'Mutation.placeOrder',
       'Query.order',
       'Query.ordersByCustomer',
+      'Query.ordersByCustomerPage',
       'Mutation.publishOrderUpdate',
       // Runs when a client subscribes: a customer subscribes to their own orders only.
       'Subscription.onOrderUpdated',
@@ -81,6 +86,16 @@ const SOURCES: readonly SourceSpec[] = [
     service: 'analytics',
     fields: ['Query.sagaStats'],
     reads: [{ table: 'SalesSummary', env: SALES_SUMMARY_TABLE_ENV }],
+  },
+  {
+    service: 'operations',
+    fields: ['Query.circuitBreakers', 'Query.platformMetrics'],
+    reads: [],
+    grant: (resolver, owner) => {
+      if (!(owner instanceof OperationsStack))
+        throw new Error('the operations API needs the operations stack');
+      owner.grantOperationsRead(resolver);
+    },
   },
 ];
 
@@ -132,7 +147,11 @@ export class ApiStack extends Stack {
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
       removalPolicy: dataRemovalPolicy(config),
     });
-    this.userPoolClient = this.userPool.addClient('WebClient', { authFlows: { userSrp: true } });
+    // SRP for browsers; USER_PASSWORD_AUTH for the CLI and scripts (`aws cognito-idp initiate-auth`), and the
+    // admin flow for operators' tools and tests signing a user in server-side with IAM credentials.
+    this.userPoolClient = this.userPool.addClient('WebClient', {
+      authFlows: { userSrp: true, userPassword: true, adminUserPassword: true },
+    });
     for (const group of ['admin', 'customer']) {
       new cognito.CfnUserPoolGroup(this, `${group}Group`, {
         userPoolId: this.userPool.userPoolId,
@@ -177,9 +196,10 @@ export class ApiStack extends Stack {
       securityCommands.alias.grantInvoke(resolver.alias);
       for (const read of spec.reads) {
         const table = readModelOf(owner, read.table);
-        grantViewRead(resolver, table);
+        grantViewRead(resolver, table, owner.readModelIndexes.get(table));
         resolver.function.addEnvironment(read.env, table.tableName);
       }
+      spec.grant?.(resolver, owner);
       if (spec.commands) {
         const commands = commandsOf(owner);
         commands.alias.grantInvoke(resolver.alias);
@@ -258,6 +278,12 @@ export class ApiStack extends Stack {
     // The URL and the user pool are what a client needs; the API key is never an output (read it from the
     // console or `aws appsync list-api-keys`).
     new CfnOutput(this, 'GraphQLUrl', { value: this.mergedApi.graphqlUrl });
+    // Service discovery: the API's URL for tools and services, under /commerceforge/<stage>/api/.
+    new ServiceDiscovery(this, 'Discovery', { stage: config.stage, service: 'api' }).publish(
+      'graphql-url',
+      this.mergedApi.graphqlUrl,
+      { description: 'api: the Merged API GraphQL URL' },
+    );
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
   }
@@ -336,11 +362,11 @@ function readModelOf(stack: ServiceStack, name: string): dynamodb.Table {
 }
 
 /** Read-only access to a view (no `index/*`: only the table; an index is granted by name where needed). */
-function grantViewRead(fn: ServiceFunction, table: dynamodb.Table): void {
+function grantViewRead(fn: ServiceFunction, table: dynamodb.Table, indexes: readonly string[] = []): void {
   fn.function.addToRolePolicy(
     new iam.PolicyStatement({
       actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan'],
-      resources: [table.tableArn],
+      resources: [table.tableArn, ...indexes.map((name) => `${table.tableArn}/index/${name}`)],
     }),
   );
 }

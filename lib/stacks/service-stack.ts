@@ -1,4 +1,4 @@
-import { Duration, type RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -11,6 +11,7 @@ import {
 } from '../constructs/domain-event-bus.js';
 import { EventQueue, type EventQueueProps } from '../constructs/event-queue.js';
 import { EventStore, IdempotencyTable, serviceTableProps } from '../constructs/event-store.js';
+import { ServiceDiscovery } from '../constructs/service-discovery.js';
 import { ServiceFunction, type ServiceFunctionProps } from '../constructs/service-function.js';
 import type { PlatformStack } from './platform-stack.js';
 import { publisherRoleName } from './publishers.js';
@@ -42,7 +43,8 @@ export type ProjectorQueueOptions = Pick<
 
 /**
  * A projector's queue, unless it says otherwise: batches of up to 10 events with no batching window (what is
- * waiting is taken at once, so a read model lags by one poll, not a window), two batches at a time. The
+ * waiting is taken at once, so a read model lags by one poll, not a window), two batches at a time
+ * (`PROJECTOR_MAX_CONCURRENCY` in the configuration changes it for every projector). The
  * concurrency is the bulkhead: a burst (a sale, a replay) waits in the queue instead of taking the account's
  * concurrency from the command path, and few writers contend for one view's optimistic `_rev`. Each view is
  * read and written once per batch (the kernel's `projectQueuedEvents`), so ten events of one order cost one
@@ -71,6 +73,8 @@ export interface ReadModelOptions {
   readonly partitionKey?: string;
   /** Environment variable the table name reaches readers and projectors in. */
   readonly environmentVariable: string;
+  /** Global secondary indexes for queries that are not by key (e.g. a customer's orders). @default - none */
+  readonly globalSecondaryIndexes?: readonly dynamodb.GlobalSecondaryIndexProps[];
 }
 
 /**
@@ -94,6 +98,14 @@ export abstract class ServiceStack extends Stack {
   /** The service's functions by id (`Commands`, `Projector`, ...): what sagas and the API stack invoke. */
   public readonly functions: Record<string, ServiceFunction> = {};
   private readonly readModelEnv = new Map<dynamodb.Table, string>();
+  /** Each read model's global secondary indexes, by name: readers outside the stack grant them by name. */
+  public readonly readModelIndexes = new Map<dynamodb.Table, readonly string[]>();
+  /**
+   * What the service publishes for others under `/commerceforge/<stage>/<service>/`: its event store's table,
+   * each read model's table and its Commands function's `live` alias ARN, set here as they are added; a stack
+   * publishes more with `discovery.publish`.
+   */
+  public readonly discovery: ServiceDiscovery;
 
   protected constructor(scope: Construct, id: string, options: ServiceOptions, props: ServiceStackProps) {
     super(scope, id, props);
@@ -102,6 +114,7 @@ export abstract class ServiceStack extends Stack {
     this.config = props.config;
     this.platform = props.platform;
     this.removalPolicy = dataRemovalPolicy(this.config);
+    this.discovery = new ServiceDiscovery(this, 'Discovery', { stage: this.config.stage, service });
 
     this.eventStore =
       options.eventSourced === false
@@ -115,6 +128,10 @@ export abstract class ServiceStack extends Stack {
             relayFunction: this.functionDefaults(),
             relayRoleName: publisherRoleName(this.config.stage, service),
           });
+    if (this.eventStore)
+      this.discovery.publish('event-store/table-name', this.eventStore.table.tableName, {
+        description: `${service}: the event store table`,
+      });
     this.idempotency = new IdempotencyTable(this, 'Idempotency', {
       removalPolicy: this.removalPolicy,
       pointInTimeRecovery: this.config.stageDefaults.pointInTimeRecovery,
@@ -127,11 +144,16 @@ export abstract class ServiceStack extends Stack {
     return this.eventStore;
   }
 
-  /** A function of this service, with the platform's configuration in its environment. */
+  /**
+   * A function of this service, with the platform's configuration in its environment. Its reserved
+   * concurrency (a bulkhead) is the configuration's for `<service>/<id>` when set there, else the stack's.
+   */
   protected addFunction(id: string, options: ServiceFunctionOptions): ServiceFunction {
+    const reserved = this.config.bulkheads.reservedConcurrency[`${this.service}/${id}`];
     const fn = new ServiceFunction(this, id, {
       ...this.functionDefaults(),
       ...options,
+      ...(reserved === undefined ? {} : { reservedConcurrentExecutions: reserved }),
       service: this.service,
       environment: {
         ...runtimeEnvironment(this.config),
@@ -140,6 +162,11 @@ export abstract class ServiceStack extends Stack {
       },
     });
     this.functions[id] = fn;
+    // What other services invoke (sagas, resolvers): a service's commands, through the live alias.
+    if (id === 'Commands')
+      this.discovery.publish('commands/function-arn', fn.alias.functionArn, {
+        description: `${this.service}: the Commands function's live alias`,
+      });
     return fn;
   }
 
@@ -155,8 +182,17 @@ export abstract class ServiceStack extends Stack {
         pointInTimeRecovery: this.config.stageDefaults.pointInTimeRecovery,
       }),
     );
+    // Grants on the table cover its indexes (`<table>/index/*`) once it has one.
+    for (const index of options.globalSecondaryIndexes ?? []) table.addGlobalSecondaryIndex(index);
+    this.readModelIndexes.set(
+      table,
+      (options.globalSecondaryIndexes ?? []).map((i) => i.indexName),
+    );
     this.readModels[id] = table;
     this.readModelEnv.set(table, options.environmentVariable);
+    this.discovery.publish(`read-models/${kebab(id)}/table-name`, table.tableName, {
+      description: `${this.service}: the ${id} read model's table`,
+    });
     return table;
   }
 
@@ -167,6 +203,13 @@ export abstract class ServiceStack extends Stack {
     fn.function.addEnvironment(variable, table.tableName);
     if (access === 'write') table.grantReadWriteData(fn.alias);
     else table.grantReadData(fn.alias);
+    if ((this.readModelIndexes.get(table) ?? []).length > 0) {
+      const logicalId = this.getLogicalId(table.node.defaultChild as dynamodb.CfnTable);
+      Validations.of(fn.function).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/index/*]`,
+        reason: `CDK's table grants cover the ${this.service} read model's own indexes (<table>/index/*), nothing else.`,
+      });
+    }
   }
 
   /**
@@ -199,6 +242,7 @@ export abstract class ServiceStack extends Stack {
     const fn = this.addFunction(id, { ...functionOptions, timeout });
     const queue = new EventQueue(this, `${id}Queue`, {
       ...PROJECTOR_QUEUE_DEFAULTS,
+      maxConcurrency: this.config.bulkheads.projectorMaxConcurrency,
       ...queueOptions,
       consumer: fn.alias,
       consumerTimeout: timeout,
@@ -228,4 +272,9 @@ export abstract class ServiceStack extends Stack {
       removalPolicy: this.removalPolicy,
     };
   }
+}
+
+/** `PaymentView` → `payment-view`: construct ids as discovery names. */
+function kebab(id: string): string {
+  return id.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
 }

@@ -80,6 +80,17 @@ export function physicalIdentity(input: NamingInput): PhysicalIdentity {
         AliasArn: `${functionArn}:${name}`,
       });
     }
+    case 'AWS::Lambda::Url': {
+      // Served by the endpoint at /lambda-url/<id>/ (local/lambda/function-urls.ts); in AWS the id is the
+      // host's first label (https://<id>.lambda-url.<region>.on.aws/). Ref is the target function's ARN.
+      const urlId = suffix(stackName, logicalId, 32).toLowerCase();
+      const target = String(input.property('TargetFunctionArn'));
+      const functionArn = input.functionArn(target);
+      return id(urlId, functionArn, functionArn, {
+        FunctionArn: functionArn,
+        FunctionUrl: `${input.endpoint}/lambda-url/${urlId}/`,
+      });
+    }
     case 'AWS::SQS::Queue': {
       const fifo = input.property('FifoQueue') === true || input.property('FifoQueue') === 'true';
       const name =
@@ -121,6 +132,18 @@ export function physicalIdentity(input: NamingInput): PhysicalIdentity {
       const machineArn = arn('states', `stateMachine:${name}`);
       return id(name, machineArn, machineArn, { Name: name, StateMachineRevisionId: machineArn });
     }
+    case 'AWS::StepFunctions::StateMachineVersion': {
+      // One version per state machine in an assembly (a deploy publishes the next one; locally there is none).
+      const versionArn = `${String(input.property('StateMachineArn'))}:1`;
+      return id(versionArn, versionArn, versionArn);
+    }
+    case 'AWS::StepFunctions::StateMachineAlias': {
+      // The alias ARN is the state machine's ARN and the alias name; the machine is the version's, less `:n`.
+      const target = input.property('DeploymentPreference') ?? input.property('RoutingConfiguration');
+      const versionArn = String((Array.isArray(target) ? target[0] : target)?.StateMachineVersionArn ?? '');
+      const aliasArn = `${versionArn.replace(/:\d+$/, '')}:${String(input.property('Name'))}`;
+      return id(aliasArn, aliasArn, aliasArn);
+    }
     case 'AWS::SSM::Parameter': {
       const name = prop('Name') ?? `CFN-${logicalId}-${suffix(stackName, logicalId)}`;
       return id(name, name, arn('ssm', `parameter/${name.replace(/^\//, '')}`), {
@@ -151,7 +174,8 @@ export function physicalIdentity(input: NamingInput): PhysicalIdentity {
         ApiId: apiId,
         GraphQLUrl: `${input.endpoint}/graphql`,
         GraphQLDns: new URL(input.endpoint).host,
-        RealtimeUrl: `${input.endpoint.replace(/^http/, 'ws')}/graphql`,
+        // What the local AppSync serves its real-time WebSocket protocol on (AWS: wss://...-realtime-api.../graphql).
+        RealtimeUrl: `${input.endpoint.replace(/^http/, 'ws')}/graphql/realtime`,
         GraphQLEndpointArn: apiArn,
       });
     }
@@ -159,8 +183,9 @@ export function physicalIdentity(input: NamingInput): PhysicalIdentity {
       const poolId = `${region}_${suffix(stackName, logicalId, 9)}`;
       return id(poolId, poolId, arn('cognito-idp', `userpool/${poolId}`), {
         UserPoolId: poolId,
-        ProviderName: `cognito-idp.${region}.amazonaws.com/${poolId}`,
-        ProviderURL: `https://cognito-idp.${region}.amazonaws.com/${poolId}`,
+        // The local pool's issuer (the `iss` of its tokens, where its JWKS is served): the local cognito plugin.
+        ProviderName: `${new URL(input.endpoint).host}/${poolId}`,
+        ProviderURL: `${input.endpoint}/${poolId}`,
       });
     }
     case 'AWS::Cognito::UserPoolClient': {

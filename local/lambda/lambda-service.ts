@@ -16,6 +16,7 @@ import { type LocalFunction, parseFunctionReference } from './functions.js';
 import { InitGate } from './init-gate.js';
 import { Concurrency, FunctionPool } from './pool.js';
 import { runtimeEnvironment } from './runtime-env.js';
+import { routeAlias } from './versions.js';
 
 export interface LambdaServiceOptions {
   readonly endpoint: string;
@@ -99,11 +100,21 @@ interface RawResult {
 
 const MAX_RECORDS = 1_000;
 
+/** A line a function printed, with where Lambda would file it (CloudWatch Logs reads these). */
+export interface FunctionOutputLine {
+  readonly functionName: string;
+  readonly logStreamName: string;
+  readonly line: string;
+  /** Epoch ms. */
+  readonly at: number;
+}
+
 export class LambdaService implements LambdaInvoker {
   private readonly pools = new Map<string, FunctionPool>();
   private readonly records: InvocationRecord[] = [];
   private readonly reaper: NodeJS.Timeout;
   private readonly pendingEvents = new Set<Promise<unknown>>();
+  private readonly outputListeners: Array<(output: FunctionOutputLine) => void> = [];
   private readonly gate: InitGate;
   private readonly maxEnvironments: number;
   private readonly maxPerFunction: number;
@@ -130,8 +141,15 @@ export class LambdaService implements LambdaInvoker {
     this.reaper.unref();
   }
 
-  /** The function and version a reference (name, ARN, `name:alias`, `Qualifier`) points at. */
-  find(reference: string, qualifier?: string): { fn: LocalFunction; version: string } {
+  /**
+   * The function and version a reference (name, ARN, `name:alias`, `Qualifier`) points at: an alias's primary
+   * version, or with `route` the version this invocation runs (an alias with weights picks one per call).
+   */
+  find(
+    reference: string,
+    qualifier?: string,
+    options: { readonly route?: boolean } = {},
+  ): { fn: LocalFunction; version: string } {
     const parsed = parseFunctionReference(reference);
     const fn = this.functions.find((candidate) => candidate.name === parsed.name);
     const wanted = qualifier ?? parsed.qualifier;
@@ -145,7 +163,7 @@ export class LambdaService implements LambdaInvoker {
     if (!wanted || wanted === '$LATEST') return { fn, version: '$LATEST' };
     if (fn.versions.has(wanted)) return { fn, version: wanted };
     const aliased = fn.aliases.get(wanted);
-    if (aliased) return { fn, version: aliased };
+    if (aliased) return { fn, version: options.route ? routeAlias(fn, wanted) : aliased };
     throw missing();
   }
 
@@ -169,7 +187,7 @@ export class LambdaService implements LambdaInvoker {
     payloadText: string,
     options: InvokeOptions & { qualifier?: string } = {},
   ): Promise<RawResult> {
-    const { fn, version } = this.find(reference, options.qualifier);
+    const { fn, version } = this.find(reference, options.qualifier, { route: true });
     let event: unknown;
     try {
       event = payloadText.trim() === '' ? {} : JSON.parse(payloadText);
@@ -277,6 +295,11 @@ export class LambdaService implements LambdaInvoker {
    * Starts each function's first environment in the background, behind any invocation's init: the first
    * request to a function then finds it warm.
    */
+  /** Calls `listener` with every line a function prints (CloudWatch Logs, EMF metrics). Keep it cheap. */
+  onOutput(listener: (output: FunctionOutputLine) => void): void {
+    this.outputListeners.push(listener);
+  }
+
   warmAll(): void {
     for (const fn of this.functions) this.pool(fn).warm();
   }
@@ -353,6 +376,7 @@ export class LambdaService implements LambdaInvoker {
     });
     this.output(
       fn.name,
+      environment.logStreamName,
       `REPORT RequestId: ${requestId} Duration: ${durationMs.toFixed(2)} ms Memory Size: ${fn.memoryMb} MB` +
         (initDurationMs !== undefined ? ` Init Duration: ${initDurationMs.toFixed(2)} ms` : '') +
         (error ? ` Error: ${error.errorType}` : ''),
@@ -408,7 +432,7 @@ export class LambdaService implements LambdaInvoker {
               logStreamName: stream,
               accessKeyId: this.options.accessKeyIdOf?.(fn),
             }),
-            onOutput: (line) => this.output(fn.name, line),
+            onOutput: (line) => this.output(fn.name, stream, line),
           });
         },
       });
@@ -436,9 +460,12 @@ export class LambdaService implements LambdaInvoker {
   }
 
   /** A line of the function's log stream: shown, and metered as CloudWatch Logs ingests it. */
-  private output(functionName: string, line: string): void {
+  private output(functionName: string, logStreamName: string, line: string): void {
     this.options.usage?.add('logs.bytes', Buffer.byteLength(line) + 1);
     this.options.log.output(functionName, line);
+    if (this.outputListeners.length === 0) return;
+    const output = { functionName, logStreamName, line, at: Date.now() };
+    for (const listener of this.outputListeners) listener(output);
   }
 
   private remember(record: InvocationRecord): void {

@@ -48,8 +48,9 @@ const importersOf = (metafile: Metafile, pattern: RegExp) =>
  * package, a barrel import): find it with esbuild's metafile before raising the budget, and say why.
  */
 const budgets = {
-  // A command handler: Powertools Logger/Metrics/Tracer (X-Ray SDK), zod, the kernel's event store.
-  'functions/orders/handlers/commands.ts': 280_000,
+  // A command handler: Powertools Logger/Metrics/Tracer (X-Ray SDK), zod, the kernel's event store; since
+  // service discovery, Powertools Parameters too (7.3 KB: PlaceOrder finds payments' token vault through SSM).
+  'functions/orders/handlers/commands.ts': 290_000,
   // Also signs AppSync calls with @smithy/signature-v4.
   'functions/orders/handlers/publish-order-update.ts': 280_000,
 };

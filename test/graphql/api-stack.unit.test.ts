@@ -25,7 +25,7 @@ beforeAll(() => {
   prod = apiTemplate('prod');
 }, 120_000);
 
-const SERVICES = ['users', 'inventory', 'orders', 'payments', 'reviews', 'analytics'];
+const SERVICES = ['users', 'inventory', 'orders', 'payments', 'reviews', 'analytics', 'operations'];
 
 describe('the API stack', () => {
   it('has a source API per service with its schema inline, and a Merged API over all of them (AUTO_MERGE)', () => {
@@ -68,9 +68,24 @@ describe('the API stack', () => {
     });
   });
 
+  it("lets the orders resolver Query OrderView's customer index by name, not index/*", () => {
+    dev.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: Match.arrayWith(['dynamodb:Query']),
+            Resource: Match.arrayWith([
+              Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith(['/index/byCustomer'])]) }),
+            ]),
+          }),
+        ]),
+      },
+    });
+  });
+
   it('resolves every field with a direct Lambda resolver (no mapping templates)', () => {
     const resolvers = Object.values(dev.findResources('AWS::AppSync::Resolver'));
-    expect(resolvers).toHaveLength(17);
+    expect(resolvers).toHaveLength(20);
     for (const resolver of resolvers) {
       expect(resolver.Properties.RequestMappingTemplate).toBeUndefined();
       expect(resolver.Properties.ResponseMappingTemplate).toBeUndefined();
@@ -82,6 +97,8 @@ describe('the API stack', () => {
         'Order.customer',
         'Order.payment',
         'Product.rating',
+        'Query.circuitBreakers',
+        'Query.platformMetrics',
         // Runs when a client subscribes: the check that a customer subscribes to their own orders.
         'Subscription.onOrderUpdated',
       ]),
@@ -141,9 +158,12 @@ describe('npm run -s schema', () => {
       'registerUser(input: RegisterUserInput!): User!',
       'placeOrder(input: PlaceOrderInput!): Order!',
       'ordersByCustomer(customerId: ID!)',
+      'ordersByCustomerPage(customerId: ID!, limit: Int, nextToken: String): OrderPage!',
       'submitReview(input: SubmitReviewInput!): Review!',
       'productReviews(sku: ID!)',
       'sagaStats',
+      'circuitBreakers: [CircuitBreaker!]!',
+      'platformMetrics(minutes: Int): PlatformMetrics!',
       'onOrderUpdated(id: ID!, customerId: ID)',
     ]) {
       expect(sdl).toContain(needle);

@@ -9,7 +9,19 @@ describe('loadConfig', () => {
     expect(config.logLevel).toBe('INFO');
     expect(config.tracing).toEqual({ enabled: true, samplingRate: 0.1 });
     expect(config.chaos).toEqual({ enabled: false, probability: 0.1 });
-    expect(config.circuitBreaker).toEqual({ enabled: true, failureThreshold: 5, resetTimeoutSeconds: 30 });
+    expect(config.circuitBreaker).toEqual({
+      enabled: true,
+      failureThreshold: 5,
+      failureRateThreshold: 0.5,
+      minimumVolume: 10,
+      windowSeconds: 60,
+      successThreshold: 2,
+      resetTimeoutSeconds: 60,
+      cacheSeconds: 5,
+      overrides: {},
+    });
+    expect(config.bulkheads).toEqual({ reservedConcurrency: {}, projectorMaxConcurrency: 2 });
+    expect(config.maxCausationDepth).toBe(16);
     expect(config.retry.maxAttempts).toBe(3);
   });
 

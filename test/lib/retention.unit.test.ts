@@ -106,9 +106,16 @@ describe('the payment-token vault', () => {
       .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[])
       .filter((s) => JSON.stringify(s.Resource).includes('PaymentTokenVault'));
     expect(vaultStatements.map((s) => s.Action)).toEqual([['dynamodb:PutItem', 'dynamodb:DeleteItem']]);
-    orders.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ PAYMENT_TOKEN_VAULT_TABLE: Match.anyValue() }) },
-    });
+    // Orders finds the vault through service discovery, not an environment variable from payments' stack.
+    const discovery = Object.values(orders.findResources('AWS::IAM::Policy'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[])
+      .filter((s) =>
+        JSON.stringify(s.Resource).includes(':parameter/commerceforge/dev/payments/token-vault/table-name'),
+      );
+    expect(discovery.map((s) => s.Action)).toEqual([['ssm:GetParameter', 'ssm:GetParameters']]);
+    expect(JSON.stringify(orders.findResources('AWS::Lambda::Function'))).not.toContain(
+      'PAYMENT_TOKEN_VAULT_TABLE',
+    );
   });
 
   it('logs every saga state transition without execution data (no addresses in logs)', () => {

@@ -8,11 +8,7 @@ import type { DomainEvent } from '../../kernel/events/catalogue.js';
 import { type CommandContext, commandHandler } from '../../kernel/service/command-handler.js';
 import { handleCommand } from '../../kernel/store/command.js';
 import { documentClient } from '../../kernel/store/environment.js';
-import {
-  type TokenVault,
-  tokenVaultFromEnvironment,
-  withDepositedToken,
-} from '../../payments/token-vault.js';
+import { type TokenVault, tokenVaultFromDiscovery, withDepositedToken } from '../../payments/token-vault.js';
 import {
   CancelOrder,
   ConfirmOrder,
@@ -99,7 +95,8 @@ export async function execute(
   let outcome: Awaited<ReturnType<typeof handled>>;
   if (command.type === 'PlaceOrder') {
     // The token goes to payments' vault, not into OrderPlaced (v3 has none): the saga's charge reads it there.
-    tokenVault ??= tokenVaultFromEnvironment({ capture: (c) => tools.captureClient(c) });
+    // payments' vault, found through service discovery (payments publishes its table's name).
+    tokenVault ??= await tokenVaultFromDiscovery({ capture: (c) => tools.captureClient(c) });
     outcome = await withDepositedToken(tokenVault, command.data.orderId, command.data.paymentToken, handled);
   } else {
     outcome = await handled();

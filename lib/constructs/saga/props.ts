@@ -4,6 +4,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type { DeploymentStrategy } from '../live-deployment.js';
 
 /**
  * What a task is invoked with: a `sfn.TaskInput` (`fromObject`, or `fromJsonPathAt` to pass a part of the
@@ -43,13 +44,13 @@ export interface SagaStep {
   /** @default - the whole saga state */
   readonly payload?: SagaPayload;
   /**
-   * A retrier for the step's own retryable errors (e.g. `['ProviderUnavailableError']`); Lambda's transient
-   * errors (throttles, service errors, timeouts) are always retried as well (`SagaProps.transientRetry`),
-   * after this retrier, or before it when it names `States.ALL`. Without `errors` this retrier tunes the
-   * transient one for this step.
+   * Retriers for the step's own retryable errors (e.g. `['ProviderUnavailableError']`), one budget each, in
+   * order; Lambda's transient errors (throttles, service errors, timeouts) are always retried as well
+   * (`SagaProps.transientRetry`), after these, or before one that names `States.ALL`. A single retrier without
+   * `errors` tunes the transient one for this step instead.
    * @default - only the transient retrier
    */
-  readonly retry?: sfn.RetryProps;
+  readonly retry?: sfn.RetryProps | readonly sfn.RetryProps[];
   /** States.Timeout when the action takes longer; retried only if `retry.errors` names it. @default - none */
   readonly timeout?: Duration;
   /** @default - nothing to undo (a read, or the step that decides: it never needs undoing once it failed) */
@@ -111,4 +112,10 @@ export interface SagaProps {
    * @default - a name CloudFormation generates
    */
   readonly roleName?: string;
+  /**
+   * How the `live` alias the starter uses moves to a new version of the state machine (canary, linear or all
+   * at once; rolled back by the compensation-failed alarm unless all at once).
+   * @default 'all-at-once'
+   */
+  readonly deploymentStrategy?: DeploymentStrategy;
 }
