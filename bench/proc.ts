@@ -31,12 +31,17 @@ export function rssBytes(pid: number): number {
   }
 }
 
-/** utime + stime in clock ticks. */
-export function cpuTicks(pid: number): number {
+/** utime + stime in clock ticks (a process's own and its ended threads', not its children's). */
+export function cpuTicks(pid: number | string): number {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
     return Number(fields[11]) + Number(fields[12]);
   } catch {
     return 0;
   }
+}
+
+/** utime + stime of one thread of a process (its main thread when `tid` is the pid), in clock ticks. */
+export function threadCpuTicks(pid: number, tid: number): number {
+  return cpuTicks(`${pid}/task/${tid}`);
 }

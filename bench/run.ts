@@ -23,7 +23,7 @@ import {
 import { breakdownBetween, type UsageBreakdown } from '../local/core/usage.js';
 import { coldStartRatio } from './cold-start.js';
 import { type LoadReport, percentiles, runLoad, sfn } from './load.js';
-import { cpuTicks, processTree, rssBytes } from './proc.js';
+import { cpuTicks, processTree, rssBytes, threadCpuTicks } from './proc.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS = path.join(ROOT, 'bench', 'results');
@@ -183,6 +183,20 @@ async function main(): Promise<void> {
     const ticks = ticks0.reduce((sum, [pid, t]) => sum + Math.max(0, cpuTicks(pid) - t), 0);
     return ticks / (forMs / 1000); // 100 ticks a second is one core
   };
+  /**
+   * Where the cloud's CPU goes, in ticks: its main thread (the emulator: HTTP, Step Functions, EventBridge,
+   * AppSync, stream readers), the rest of its process (the functions' worker threads, the DynamoDB data-plane
+   * thread), and its child processes (DynamoDB Local).
+   */
+  const cpuSplit = () => {
+    const pid = cloud.pid as number;
+    const main = threadCpuTicks(pid, pid);
+    const process = cpuTicks(pid);
+    const children = pids()
+      .filter((child) => child !== pid)
+      .reduce((sum, child) => sum + cpuTicks(child), 0);
+    return { main, workers: process - main, children };
+  };
   try {
     const health = await getJson<{
       lambda: { functions: string[]; environments: Record<string, { inits: number }> };
@@ -196,11 +210,22 @@ async function main(): Promise<void> {
     log('bench: DynamoDB Local ceiling');
     const ceiling = await dynamoCeiling(1500);
 
+    log('bench: one order at a time (on the warm cloud, before the load: its latency unloaded)');
+    const single = await runLoad({
+      graphqlUrl: `${endpoint}/graphql`,
+      awsEndpoint: endpoint,
+      apiKey: process.env.LOCAL_API_KEY ?? 'local-dev-key',
+      orders: 10,
+      concurrency: 1,
+      skus: 2,
+    });
+
     log(`bench: ${orders} orders at ${concurrency}`);
     const { usage: before, breakdown: breakdownBefore } = await getJson<{
       usage: Usage;
       breakdown: UsageBreakdown;
     }>(`${endpoint}/_local/usage`);
+    const cpuBefore = cpuSplit();
     const report = await runLoad({
       graphqlUrl: `${endpoint}/graphql`,
       awsEndpoint: endpoint,
@@ -209,6 +234,10 @@ async function main(): Promise<void> {
       concurrency,
       log,
     });
+    const cpuAfter = cpuSplit();
+    // 100 ticks are a second of one core: ticks × 10 ÷ orders is milliseconds of CPU per order.
+    const cpuMsPerOrder = (part: keyof typeof cpuAfter) =>
+      Math.round(((cpuAfter[part] - cpuBefore[part]) * 10) / Math.max(1, report.accepted));
     const { usage: after, breakdown: breakdownAfter } = await getJson<{
       usage: Usage;
       breakdown: UsageBreakdown;
@@ -220,16 +249,6 @@ async function main(): Promise<void> {
     const nodeRss = rssBytes(cloud.pid as number);
     const per = (name: string) => ((after[name] ?? 0) - (before[name] ?? 0)) / Math.max(1, report.accepted);
     const transitions = await stateTransitionsPerSaga(report);
-
-    log('bench: one order at a time (the unloaded latency)');
-    const single = await runLoad({
-      graphqlUrl: `${endpoint}/graphql`,
-      awsEndpoint: endpoint,
-      apiKey: process.env.LOCAL_API_KEY ?? 'local-dev-key',
-      orders: 10,
-      concurrency: 1,
-      skus: 2,
-    });
 
     // Not idle: what the asynchronous consumers (the warehouse shipping, the projectors) still do after it.
     log('bench: CPU after the run (20 s, after 15 s)');
@@ -269,6 +288,11 @@ async function main(): Promise<void> {
       },
       rssBytes: { cloudNode: nodeRss, withDynamoDbLocal: rssAfterLoad },
       idleCpuPercentOfCore: round(idleCpuPercent, 2),
+      cpuMsPerOrder: {
+        emulator: cpuMsPerOrder('main'),
+        functions: cpuMsPerOrder('workers'),
+        dynamoDbLocal: cpuMsPerOrder('children'),
+      },
       afterRunCpuPercentOfCore: round(afterRunCpuPercent, 2),
       usagePerOrder: {
         lambdaInvocations: round(per('lambda.invocations'), 2),
@@ -344,6 +368,11 @@ interface BenchResult {
   readonly bundles: { count: number; p50Bytes: number; maxBytes: number; sizes: unknown[] };
   readonly rssBytes: { cloudNode: number; withDynamoDbLocal: number };
   readonly idleCpuPercentOfCore: number;
+  /**
+   * CPU time per accepted order over the load run (its start to every saga's end and the stock check), which
+   * includes the asynchronous work done meanwhile (projectors, the warehouse): cores ÷ its sum bounds orders/s.
+   */
+  readonly cpuMsPerOrder: { emulator: number; functions: number; dynamoDbLocal: number };
   /** Read 15 s after the run, while the warehouse still ships what it confirmed. */
   readonly afterRunCpuPercentOfCore: number;
   readonly usagePerOrder: Record<string, number>;
@@ -399,7 +428,10 @@ function toMarkdown(r: BenchResult): string {
     ],
     ['placeOrder ack p50 / p99 at the concurrency', `${ms(r.load.ackMs.p50)} / ${ms(r.load.ackMs.p99)}`],
     ['saga p50 / p99 at the concurrency', `${ms(r.load.sagaMs.p50)} / ${ms(r.load.sagaMs.p99)}`],
-    ['placeOrder ack p50, saga p50, one at a time', `${ms(r.single.ackMs.p50)}, ${ms(r.single.sagaMs.p50)}`],
+    [
+      'placeOrder ack p50, saga p50, one at a time (warm, before the load)',
+      `${ms(r.single.ackMs.p50)}, ${ms(r.single.sagaMs.p50)}`,
+    ],
     ['cold starts (environments started) / functions', `${r.coldStarts} / ${r.functions}`],
     [
       'cold start: service function ÷ hello world (one SDK client)',
@@ -411,6 +443,10 @@ function toMarkdown(r: BenchResult): string {
       `${Math.round(r.rssBytes.cloudNode / 1048576)} MiB / ${Math.round(r.rssBytes.withDynamoDbLocal / 1048576)} MiB`,
     ],
     ['idle CPU before the run (% of one core, node + java)', String(r.idleCpuPercentOfCore)],
+    [
+      'CPU per order in the run: emulator thread / functions / DynamoDB Local',
+      `${ms(r.cpuMsPerOrder.emulator)} / ${ms(r.cpuMsPerOrder.functions)} / ${ms(r.cpuMsPerOrder.dynamoDbLocal)}`,
+    ],
     [
       'CPU 15 s after the run, the warehouse still shipping (% of one core)',
       String(r.afterRunCpuPercentOfCore),

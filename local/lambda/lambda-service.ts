@@ -58,11 +58,13 @@ export interface LambdaServiceOptions {
    */
   readonly maxEnvironments?: number;
   /**
-   * The most environments one function keeps: two per core, at least 2, at most a quarter of the budget. More
+   * The most environments one function keeps: one per core, at least 2, at most a quarter of the budget. More
    * run no faster on a saturated machine — each only adds an init — and every extra environment of a busy
    * function is one the budget takes from another, which then starts cold again. Measured on 2 cores, 100
    * orders at 16 (the same assembly, one after the other): 4 per function against 12 took 94 inits against
-   * 127-142, and 20-22 s against 24-30 s, for a placeOrder ack p50 of 2.3 s against 1.0 s (p99 alike).
+   * 127-142, and 20-22 s against 24-30 s, for a placeOrder ack p50 of 2.3 s against 1.0 s (p99 alike). Then
+   * 2 against 4, 60 orders at 16, three pairs: 55-57 inits against 88-91, 540-612 ms of worker CPU per order
+   * against 654-734, saga p50 4.1-4.8 s against 10-16 s.
    * @default LOCAL_LAMBDA_MAX_ENVIRONMENTS_PER_FUNCTION, else as said
    */
   readonly maxEnvironmentsPerFunction?: number;
@@ -131,7 +133,7 @@ export class LambdaService implements LambdaInvoker {
     this.maxPerFunction =
       options.maxEnvironmentsPerFunction ??
       (Number(process.env.LOCAL_LAMBDA_MAX_ENVIRONMENTS_PER_FUNCTION) ||
-        Math.max(2, Math.min(2 * availableParallelism(), Math.floor(this.maxEnvironments / 4))));
+        Math.max(2, Math.min(availableParallelism(), Math.floor(this.maxEnvironments / 4))));
     const reserved = functions.reduce((sum, fn) => sum + (fn.reservedConcurrency ?? 0), 0);
     this.account = new Concurrency(Math.max(1, (options.accountConcurrency ?? 1000) - reserved), 'account');
     const idle = options.idleTimeoutMs ?? 600_000;
