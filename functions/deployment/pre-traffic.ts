@@ -10,6 +10,7 @@
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import * as z from 'zod';
+import { withObservability } from '../kernel/observability.js';
 import { putLifecycleEventHookExecutionStatus } from './codedeploy.js';
 
 const hookEvent = z.object({
@@ -25,27 +26,28 @@ const settings = z.object({
 
 let lambda: LambdaClient | undefined;
 
-export const handler = async (event: unknown): Promise<{ status: 'Succeeded' | 'Failed' }> => {
-  // A malformed event has no id to report against: throwing is all that is left (CodeDeploy times out).
-  const hook = hookEvent.parse(event);
-  let status: 'Succeeded' | 'Failed';
-  try {
-    const verdict = await smokeTest(settings.parse(process.env));
-    status = verdict.ok ? 'Succeeded' : 'Failed';
-    console.log(
-      JSON.stringify({ message: 'pre-traffic smoke test', deploymentId: hook.DeploymentId, ...verdict }),
-    );
-  } catch (error) {
-    status = 'Failed';
-    console.error(JSON.stringify({ message: 'pre-traffic smoke test could not run', error: String(error) }));
-  }
-  await putLifecycleEventHookExecutionStatus({
-    deploymentId: hook.DeploymentId,
-    lifecycleEventHookExecutionId: hook.LifecycleEventHookExecutionId,
-    status,
-  });
-  return { status };
-};
+export const handler = withObservability<unknown, { status: 'Succeeded' | 'Failed' }>(
+  { service: 'deployment' },
+  async (event, _context, tools) => {
+    // A malformed event has no id to report against: throwing is all that is left (CodeDeploy times out).
+    const hook = hookEvent.parse(event);
+    let status: 'Succeeded' | 'Failed';
+    try {
+      const verdict = await smokeTest(settings.parse(process.env));
+      status = verdict.ok ? 'Succeeded' : 'Failed';
+      tools.logger.info('pre-traffic smoke test', { deploymentId: hook.DeploymentId, ...verdict });
+    } catch (error) {
+      status = 'Failed';
+      tools.logger.error('pre-traffic smoke test could not run', { error: error as Error });
+    }
+    await putLifecycleEventHookExecutionStatus({
+      deploymentId: hook.DeploymentId,
+      lifecycleEventHookExecutionId: hook.LifecycleEventHookExecutionId,
+      status,
+    });
+    return { status };
+  },
+);
 
 export interface SmokeVerdict {
   readonly ok: boolean;

@@ -3,6 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { putLifecycleEventHookExecutionStatus } from '../../functions/deployment/codedeploy.js';
 import { handler, smokeTest } from '../../functions/deployment/pre-traffic.js';
+import { fakeLambdaContext } from '../helpers/events.js';
 
 const TARGET = 'arn:aws:lambda:us-east-1:000000000000:function:Orders-Commands:7';
 const lambda = mockClient(LambdaClient);
@@ -85,6 +86,6 @@ describe('PutLifecycleEventHookExecutionStatus', () => {
 
 describe('the hook handler', () => {
   it('refuses an event that is not a CodeDeploy hook event', async () => {
-    await expect(handler({ DeploymentId: 'nope' })).rejects.toThrow();
+    await expect(handler({ DeploymentId: 'nope' }, fakeLambdaContext())).rejects.toThrow();
   });
 });
