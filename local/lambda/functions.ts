@@ -13,6 +13,12 @@ export interface LocalFunction {
   readonly runtime: string;
   readonly handler: string;
   readonly assetDir: string;
+  /**
+   * The asset folders of the function's layers (AWS::Lambda::LayerVersion from an asset), in the template's
+   * order; Lambda merges them into /opt, a later layer's files over an earlier one's. A layer the app does not
+   * build (a public ARN such as the FIS extension's) has no local files and is left out.
+   */
+  readonly layerDirs?: readonly string[];
   readonly memoryMb: number;
   /** The execution role (`Role`): whom the function's AWS calls act as. */
   readonly roleArn?: string;
@@ -52,6 +58,14 @@ export interface NotRunnable {
 export function readFunctions(model: CloudModel): { functions: LocalFunction[]; notRunnable: NotRunnable[] } {
   const functions: LocalFunction[] = [];
   const notRunnable: NotRunnable[] = [];
+  // A layer is named in a function's Layers by its Ref (the version ARN): its asset folder by either.
+  const layerAssets = new Map<string, string>();
+  for (const layer of model.resources('AWS::Lambda::LayerVersion')) {
+    if (!layer.assetPath) continue;
+    const identity = model.identity(layer);
+    layerAssets.set(identity.ref, layer.assetPath);
+    layerAssets.set(identity.arn, layer.assetPath);
+  }
   for (const resource of model.resources('AWS::Lambda::Function')) {
     let props: Record<string, unknown>;
     try {
@@ -82,6 +96,9 @@ export function readFunctions(model: CloudModel): { functions: LocalFunction[]; 
       runtime,
       handler: String(props.Handler ?? 'index.handler'),
       assetDir: resource.assetPath,
+      layerDirs: (Array.isArray(props.Layers) ? props.Layers : [])
+        .map((layer) => layerAssets.get(String(layer)))
+        .filter((dir): dir is string => dir !== undefined),
       memoryMb: Number(props.MemorySize ?? 128),
       ...(typeof props.Role === 'string' ? { roleArn: props.Role } : {}),
       timeoutSeconds: Number(props.Timeout ?? 3),

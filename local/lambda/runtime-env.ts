@@ -36,7 +36,7 @@ export function runtimeEnvironment(
     PATH: process.env.PATH,
     LANG: 'en_US.UTF-8',
     TZ: ':UTC',
-    NODE_PATH: path.join(PROJECT_ROOT, 'node_modules'),
+    NODE_PATH: nodePath(fn),
     AWS_ENDPOINT_URL: context.endpoint,
     // The SDK's per-service endpoint: DynamoDB calls go to the data plane's thread (local/dynamodb/data-plane.ts).
     AWS_ENDPOINT_URL_DYNAMODB: context.dynamoDbEndpoint,
@@ -63,4 +63,20 @@ export function runtimeEnvironment(
   return Object.fromEntries(
     Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
   );
+}
+
+/**
+ * Where `require` looks besides the asset, as Lambda's NODE_PATH does (/opt/nodejs/node24/node_modules,
+ * /opt/nodejs/node_modules, then the runtime's own modules): each layer's folders, the last layer first (its
+ * files win in Lambda's merged /opt), then the project's node_modules standing in for the runtime's (the AWS SDK).
+ */
+function nodePath(fn: LocalFunction): string {
+  const major = /^nodejs(\d+)/.exec(fn.runtime)?.[1];
+  const layers = [...(fn.layerDirs ?? [])]
+    .reverse()
+    .flatMap((dir) => [
+      ...(major ? [path.join(dir, 'nodejs', `node${major}`, 'node_modules')] : []),
+      path.join(dir, 'nodejs', 'node_modules'),
+    ]);
+  return [...layers, path.join(PROJECT_ROOT, 'node_modules')].join(path.delimiter);
 }

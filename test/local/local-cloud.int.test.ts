@@ -109,6 +109,17 @@ describe('Lambda', () => {
     expect(fromConsumer).toMatchObject({ stage: 'consumer', table: decode(viaAlias.Payload).table });
   });
 
+  it('loads a module from the function’s layer, built from an asset, as Lambda puts it under /opt/nodejs', async () => {
+    const response = await clients.lambda.send(
+      new InvokeCommand({
+        FunctionName: physicalName('LocalCoreStack/Greeter'),
+        Payload: JSON.stringify({ name: 'Ada' }),
+      }),
+    );
+    expect(response.FunctionError).toBeUndefined();
+    expect(decode(response.Payload)).toEqual({ greeting: 'hello Ada, from the greeting layer' });
+  });
+
   it("answers a thrown error in Lambda's shape", async () => {
     const response = await clients.lambda.send(
       new InvokeCommand({
