@@ -7,10 +7,8 @@
  * what the tokens are worth: a pool token reads its customer's orders; one signed with another key, an expired
  * one or one with an edited `sub` is refused; an admin's restocks. The AWS CLI gets tokens and finds the API.
  */
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { promisify } from 'node:util';
 import { Amplify } from 'aws-amplify';
 import { generateClient } from 'aws-amplify/api';
 import { AUTH_TYPE, createAuthLink } from 'aws-appsync-auth-link';
@@ -21,6 +19,7 @@ import { seedCatalogue } from '../../functions/inventory/seed.js';
 import { orderIdFor } from '../../functions/orders/order-id.js';
 import { generateSigningKey, issueTokens, signJwt } from '../../local/cognito/index.js';
 import { TLS_PORT_ENV } from '../../local/server/tls.js';
+import { awsCli } from '../helpers/aws-cli.js';
 import { appUserPool, type PoolUser, poolUser } from '../helpers/cognito.js';
 import { eventually, type LocalApp, startLocalApp } from '../helpers/local-app.js';
 
@@ -28,7 +27,6 @@ import { eventually, type LocalApp, startLocalApp } from '../helpers/local-app.j
 const { ApolloClient, ApolloLink, gql, HttpLink, InMemoryCache } = createRequire(import.meta.url)(
   '@apollo/client',
 ) as typeof import('@apollo/client', { with: { 'resolution-mode': 'require' }});
-const run = promisify(execFile);
 let app: LocalApp;
 let tlsUrl: string;
 let ann: PoolUser;
@@ -70,18 +68,7 @@ async function post(query: string, variables: Record<string, unknown>, headers: 
   };
 }
 
-const aws = async (...args: string[]) => {
-  const { stdout } = await run('/usr/bin/aws', ['--endpoint-url', app.url, '--output', 'json', ...args], {
-    env: {
-      ...process.env,
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_DEFAULT_REGION: app.region,
-      AWS_PAGER: '',
-    },
-  });
-  return JSON.parse(stdout) as Record<string, unknown>;
-};
+const aws = (...args: string[]) => awsCli(app.url, args, app.region);
 
 beforeAll(async () => {
   process.env[TLS_PORT_ENV] = '0'; // the TLS listener on a free port, for Amplify's wss://

@@ -3,18 +3,15 @@
  * and the per-rule lost-event alarms are there with a state, a quiet platform raises none of them, and a rule
  * alarm's RuleName (the last part of the rule's ARN) names a rule that really is on the bus.
  */
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedCatalogue } from '../../functions/inventory/seed.js';
 import { COMPENSATION_COMMANDS } from '../../lib/stacks/observability/queries.js';
+import { AWS_CLI, awsCli } from '../helpers/aws-cli.js';
 import { clientsFor, invoke, succeeded } from '../helpers/invoke.js';
 import { eventually, type LocalApp, startLocalApp } from '../helpers/local-app.js';
 
-const AWS_CLI = '/usr/bin/aws';
-const run = promisify(execFile);
 let app: LocalApp;
 
 interface Alarm {
@@ -24,18 +21,7 @@ interface Alarm {
   readonly Dimensions?: { Name: string; Value: string }[];
 }
 
-async function aws<T>(...args: string[]): Promise<T> {
-  const { stdout } = await run(AWS_CLI, ['--endpoint-url', app.url, '--output', 'json', ...args], {
-    env: {
-      ...process.env,
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_PAGER: '',
-    },
-  });
-  return JSON.parse(stdout) as T;
-}
+const aws = <T>(...args: string[]) => awsCli<T>(app.url, args);
 
 const alarms = async (prefix: string) =>
   (await aws<{ MetricAlarms: Alarm[] }>('cloudwatch', 'describe-alarms', '--alarm-name-prefix', prefix))

@@ -9,9 +9,7 @@
  *   `xray batch-get-traces` returns their segments;
  * - GraphQL `platformMetrics` (API key) counts that one saga, compensated.
  */
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { promisify } from 'node:util';
 import {
   CloudWatchLogsClient,
   FilterLogEventsCommand,
@@ -22,11 +20,10 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedCatalogue } from '../../functions/inventory/seed.js';
 import type { OrderResult } from '../../functions/orders/handlers/commands.js';
+import { AWS_CLI, awsCli } from '../helpers/aws-cli.js';
 import { type Clients, clientsFor, invoke, succeeded } from '../helpers/invoke.js';
 import { eventually, type LocalApp, physicalName, startLocalApp } from '../helpers/local-app.js';
 
-const AWS_CLI = '/usr/bin/aws';
-const run = promisify(execFile);
 let app: LocalApp;
 let clients: Clients;
 let sfn: SFNClient;
@@ -37,18 +34,7 @@ let correlationId: string;
 /** The saga execution's status and output, once it ended. */
 let sagaOutput: string;
 
-async function aws<T>(...args: string[]): Promise<T> {
-  const { stdout } = await run(AWS_CLI, ['--endpoint-url', app.url, '--output', 'json', ...args], {
-    env: {
-      ...process.env,
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_PAGER: '',
-    },
-  });
-  return JSON.parse(stdout) as T;
-}
+const aws = <T>(...args: string[]) => awsCli<T>(app.url, args);
 
 interface FilteredEvents {
   readonly events: { logStreamName: string; message: string }[];

@@ -4,9 +4,8 @@
  * (written here with the AWS CLI, as a breaker's transition would), answers admins and the API key, and
  * refuses a customer.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { awsCliText } from '../helpers/aws-cli.js';
 import { poolUser } from '../helpers/cognito.js';
 import { type LocalApp, startLocalApp } from '../helpers/local-app.js';
 
@@ -28,24 +27,7 @@ async function gql(headers: Record<string, string>): Promise<Answer> {
   return (await response.json()) as Answer;
 }
 
-/** The AWS CLI, asynchronously: the local cloud answers it from this very process. */
-async function aws(...args: string[]): Promise<string> {
-  const { stdout } = await promisify(execFile)(
-    '/usr/bin/aws',
-    ['--endpoint-url', app.url, '--output', 'json', ...args],
-    {
-      env: {
-        ...process.env,
-        AWS_ACCESS_KEY_ID: 'test',
-        AWS_SECRET_ACCESS_KEY: 'test',
-        AWS_DEFAULT_REGION: 'us-east-1',
-        AWS_PAGER: '',
-      },
-      encoding: 'utf8',
-    },
-  );
-  return stdout;
-}
+const aws = (...args: string[]) => awsCliText(app.url, args);
 
 beforeAll(async () => {
   app = await startLocalApp();

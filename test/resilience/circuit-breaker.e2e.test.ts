@@ -8,11 +8,10 @@
  * back. Step Functions' waits run at 1/100 (the saga's circuit-open retries take milliseconds); the breaker's
  * own clock is real time.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedCatalogue } from '../../functions/inventory/seed.js';
 import type { LocalLogger } from '../../local/core/log.js';
+import { awsCliText } from '../helpers/aws-cli.js';
 import { eventually, type LocalApp, startLocalApp } from '../helpers/local-app.js';
 
 const MODE = '/commerceforge/dev/sandbox/payment-provider/mode';
@@ -38,23 +37,7 @@ const counting: LocalLogger = {
   },
 };
 
-async function aws(...args: string[]): Promise<string> {
-  const { stdout } = await promisify(execFile)(
-    '/usr/bin/aws',
-    ['--endpoint-url', app.url, '--output', 'json', ...args],
-    {
-      env: {
-        ...process.env,
-        AWS_ACCESS_KEY_ID: 'test',
-        AWS_SECRET_ACCESS_KEY: 'test',
-        AWS_DEFAULT_REGION: 'us-east-1',
-        AWS_PAGER: '',
-      },
-      encoding: 'utf8',
-    },
-  );
-  return stdout;
-}
+const aws = (...args: string[]) => awsCliText(app.url, args);
 
 async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
   const response = await fetch(`${app.url}/graphql`, {

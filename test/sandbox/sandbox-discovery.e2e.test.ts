@@ -6,14 +6,13 @@
  * functions print) shows the calls reached it and failed; switched back to `ok`, a tok_visa order is CONFIRMED.
  * A `slow` carrier answers after the adapter's timeout: the shipment step fails, the charge is refunded.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedCatalogue } from '../../functions/inventory/seed.js';
 import { postJson } from '../../functions/kernel/outbound.js';
 import type { OrderResult } from '../../functions/orders/handlers/commands.js';
 import type { LocalLogger } from '../../local/core/log.js';
+import { awsCli } from '../helpers/aws-cli.js';
 import { type Clients, clientsFor, invoke, succeeded } from '../helpers/invoke.js';
 import {
   eventually,
@@ -23,7 +22,6 @@ import {
   startLocalApp,
 } from '../helpers/local-app.js';
 
-const run = promisify(execFile);
 const MODE = '/commerceforge/dev/sandbox/payment-provider/mode';
 
 let app: LocalApp;
@@ -38,18 +36,7 @@ const collecting: LocalLogger = {
 };
 const table = {} as Record<'orderView' | 'productView' | 'paymentView' | 'priceList', string>;
 
-async function aws(...args: string[]): Promise<Record<string, unknown>> {
-  const { stdout } = await run('/usr/bin/aws', ['--endpoint-url', app.url, '--output', 'json', ...args], {
-    env: {
-      ...process.env,
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_PAGER: '',
-    },
-  });
-  return stdout.trim() ? JSON.parse(stdout) : {};
-}
+const aws = (...args: string[]) => awsCli(app.url, args);
 
 interface SandboxCall {
   readonly Provider: string;

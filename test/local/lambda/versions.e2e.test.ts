@@ -4,33 +4,20 @@
  * (`ExecutedVersion`), then take the weight to 0. The 300 invocations go through the SDK (one CLI process
  * per call would take minutes on this machine); a few go through the CLI too, to see what it shows.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '../../../local/cloud.js';
 import { quietLogger } from '../../../local/core/log.js';
+import { awsCli } from '../../helpers/aws-cli.js';
 import { synthesizeFixtureApp } from '../helpers/fixture-app.js';
 
-const run = promisify(execFile);
 const INVOCATIONS = 300;
 const WEIGHT = 0.3;
 
 let cloud: LocalCloud;
 let writer: string;
 
-async function aws(...args: string[]): Promise<Record<string, unknown>> {
-  const { stdout } = await run('/usr/bin/aws', ['--endpoint-url', cloud.url, '--output', 'json', ...args], {
-    env: {
-      ...process.env,
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_PAGER: '',
-    },
-  });
-  return stdout.trim() ? JSON.parse(stdout) : {};
-}
+const aws = (...args: string[]) => awsCli(cloud.url, args);
 
 /** Invokes `live` n times, a few at a time, and counts the executed versions. */
 async function split(n: number): Promise<Record<string, number>> {
