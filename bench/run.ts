@@ -275,6 +275,10 @@ async function main(): Promise<void> {
         breakdownBetween(breakdownBefore, breakdownAfter)['dynamodb.writeRequestUnits'] ?? {},
         Math.max(1, report.accepted),
       ),
+      functionsPerOrder: perFunction(
+        breakdownBetween(breakdownBefore, breakdownAfter),
+        Math.max(1, report.accepted),
+      ),
       boundOrdersPerSecond: round(bound),
       ratioToBound: bound > 0 ? round(report.ordersPerSecond / bound, 3) : null,
       coldStarts: sumInits(afterHealth.lambda.environments),
@@ -376,6 +380,30 @@ interface BenchResult {
   /** Read 15 s after the run, while the warehouse still ships what it confirmed. */
   readonly afterRunCpuPercentOfCore: number;
   readonly usagePerOrder: Record<string, number>;
+  /**
+   * Per function, invocations and worker CPU milliseconds per order (init, invocations and background work),
+   * busiest first: where the functions' CPU goes.
+   */
+  readonly functionsPerOrder: Record<string, { invocations: number; cpuMs: number }>;
+}
+
+function perFunction(
+  breakdown: UsageBreakdown,
+  orders: number,
+): Record<string, { invocations: number; cpuMs: number }> {
+  const invocations = breakdown['lambda.invocations'] ?? {};
+  const cpu = breakdown['lambda.cpuMs'] ?? {};
+  const names = new Set([...Object.keys(invocations), ...Object.keys(cpu)]);
+  return Object.fromEntries(
+    [...names]
+      .map((name) => ({
+        name: name.replace(/^CommerceForge-[a-z0-9]+-/, ''),
+        invocations: round((invocations[name] ?? 0) / orders, 2),
+        cpuMs: round((cpu[name] ?? 0) / orders, 1),
+      }))
+      .sort((a, b) => b.cpuMs - a.cpuMs)
+      .map(({ name, ...figures }) => [name, figures]),
+  );
 }
 
 /** Units per order by table, largest first, named by the construct path (`Shipping-EventStoreTable`). */
@@ -446,6 +474,13 @@ function toMarkdown(r: BenchResult): string {
     [
       'CPU per order in the run: emulator thread / functions / DynamoDB Local',
       `${ms(r.cpuMsPerOrder.emulator)} / ${ms(r.cpuMsPerOrder.functions)} / ${ms(r.cpuMsPerOrder.dynamoDbLocal)}`,
+    ],
+    [
+      'the busiest functions: worker CPU ms / invocations per order',
+      Object.entries(r.functionsPerOrder)
+        .slice(0, 6)
+        .map(([name, f]) => `${name} ${f.cpuMs} / ${f.invocations}`)
+        .join(', '),
     ],
     [
       'CPU 15 s after the run, the warehouse still shipping (% of one core)',

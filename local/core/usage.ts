@@ -10,6 +10,8 @@ export const USAGE_METERS = [
   'lambda.invocations',
   'lambda.gbSeconds',
   'lambda.initGbSeconds',
+  // Not billed: each function's worker CPU time, to see where the functions' CPU goes.
+  'lambda.cpuMs',
   'logs.bytes',
   'dynamodb.writeRequestUnits',
   'dynamodb.readRequestUnits',

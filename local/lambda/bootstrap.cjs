@@ -84,10 +84,23 @@ async function loadHandler() {
   return fn;
 }
 
+// This thread's scheduler statistics (Linux only), so the cloud can meter each function's CPU time.
+function schedstatPath() {
+  try {
+    return `/proc/${fs.readlinkSync('/proc/thread-self')}/schedstat`;
+  } catch {
+    return undefined;
+  }
+}
+
 const started = performance.now();
 const handlerReady = loadHandler().then(
   (fn) => {
-    parentPort.postMessage({ type: 'ready', initDurationMs: performance.now() - started });
+    parentPort.postMessage({
+      type: 'ready',
+      initDurationMs: performance.now() - started,
+      schedstat: schedstatPath(),
+    });
     return fn;
   },
   (error) => {

@@ -4,6 +4,7 @@
  * ends it (`worker.terminate()` stops busy loops too), as Lambda discards a sandbox after such a failure.
  */
 
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -66,6 +67,9 @@ export class ExecutionEnvironment {
   private deathReason?: LambdaErrorPayload;
   invocations = 0;
   lastUsed = Date.now();
+  private cpuMs = 0;
+  private reportedCpuMs = 0;
+  private schedstat?: string;
 
   constructor(private readonly config: EnvironmentConfig) {
     this.worker = new Worker(BOOTSTRAP, {
@@ -86,8 +90,10 @@ export class ExecutionEnvironment {
     pipeLines(this.worker.stderr, (line) => config.onOutput(line, 'stderr'));
     this.ready = new Promise<number>((resolve, reject) => {
       this.worker.on('message', (message: { type: string; [key: string]: unknown }) => {
-        if (message.type === 'ready') resolve(message.initDurationMs as number);
-        else if (message.type === 'initError') reject(message.error);
+        if (message.type === 'ready') {
+          if (typeof message.schedstat === 'string') this.schedstat = message.schedstat;
+          resolve(message.initDurationMs as number);
+        } else if (message.type === 'initError') reject(message.error);
         else if (message.type === 'result') this.settle(message);
       });
       this.worker.on('error', (error: Error & { code?: string }) => {
@@ -155,7 +161,34 @@ export class ExecutionEnvironment {
     });
   }
 
+  /**
+   * The worker thread's CPU time (ms) since the last call: its init, invocations and background work (X-Ray
+   * flushes, timers), from the thread's schedstat on Linux. Elsewhere its event-loop busy time, which CPU
+   * contention inflates.
+   */
+  takeCpuMs(): number {
+    this.readCpuMs();
+    const delta = this.cpuMs - this.reportedCpuMs;
+    this.reportedCpuMs = this.cpuMs;
+    return delta;
+  }
+
+  private readCpuMs(): void {
+    if (this.dead) return;
+    try {
+      if (this.schedstat) {
+        this.cpuMs = Number(readFileSync(this.schedstat, 'utf8').split(' ')[0]) / 1e6;
+        return;
+      }
+    } catch {
+      // The thread has just ended: keep the last reading.
+      return;
+    }
+    this.cpuMs = this.worker.performance.eventLoopUtilization().active;
+  }
+
   async terminate(): Promise<void> {
+    this.readCpuMs();
     this.dead = true;
     await this.worker.terminate();
   }

@@ -293,15 +293,15 @@ export class LambdaService implements LambdaInvoker {
     return [...this.pools.values()].reduce((sum, pool) => sum + pool.inits, 0);
   }
 
-  /**
-   * Starts each function's first environment in the background, behind any invocation's init: the first
-   * request to a function then finds it warm.
-   */
   /** Calls `listener` with every line a function prints (CloudWatch Logs, EMF metrics). Keep it cheap. */
   onOutput(listener: (output: FunctionOutputLine) => void): void {
     this.outputListeners.push(listener);
   }
 
+  /**
+   * Starts each function's first environment in the background, behind any invocation's init: the first
+   * request to a function then finds it warm.
+   */
   warmAll(): void {
     for (const fn of this.functions) this.pool(fn).warm();
   }
@@ -355,11 +355,13 @@ export class LambdaService implements LambdaInvoker {
     } catch (initError) {
       outcome = { ok: false, error: initError as LambdaErrorPayload, fatal: true };
     } finally {
+      // Taken before the release: the next lease's work must not be counted here.
+      this.options.usage?.add('lambda.cpuMs', environment.takeCpuMs(), fn.name);
       this.pool(fn).release(environment);
     }
     const durationMs = Math.round((performance.now() - runStarted) * 100) / 100;
     const error = outcome.ok ? undefined : outcome.error;
-    this.options.usage?.add('lambda.invocations');
+    this.options.usage?.add('lambda.invocations', 1, fn.name);
     this.options.usage?.add('lambda.gbSeconds', gbSeconds(durationMs, fn.memoryMb));
     if (initDurationMs !== undefined) {
       this.options.usage?.add('lambda.initGbSeconds', gbSeconds(initDurationMs, fn.memoryMb));

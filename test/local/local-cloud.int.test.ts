@@ -26,6 +26,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.js';
 import { quietLogger } from '../../local/core/log.js';
+import { breakdownBetween } from '../../local/core/usage.js';
 import { synthesizeFixtureApp } from './helpers/fixture-app.js';
 import { clientConfig, localClients } from './helpers/local-clients.js';
 
@@ -162,6 +163,21 @@ describe('Lambda', () => {
     );
     expect(decode(ok.Payload)).toEqual({ slept: 10 });
     expect(cloud.lambda.invocations(sleeper).at(-1)?.coldStart).toBe(true);
+  });
+
+  it("meters each function's invocations and its worker's CPU time, not its waiting", async () => {
+    const sleeper = physicalName('LocalCoreStack/Sleeper');
+    const before = cloud.usage.breakdown();
+    const response = await clients.lambda.send(
+      new InvokeCommand({ FunctionName: sleeper, Payload: JSON.stringify({ ms: 700 }) }),
+    );
+    expect(response.FunctionError).toBeUndefined();
+    const grown = breakdownBetween(before, cloud.usage.breakdown());
+    expect(grown['lambda.invocations']?.[sleeper]).toBe(1);
+    const cpuMs = grown['lambda.cpuMs']?.[sleeper] ?? 0;
+    expect(cpuMs).toBeGreaterThan(0);
+    // It slept 700 ms: a timer's wait is not CPU (an init, if this was a cold start, is well under that).
+    expect(cpuMs).toBeLessThan(500);
   });
 
   it('reports running out of memory as Lambda does', async () => {
