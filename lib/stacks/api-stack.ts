@@ -53,7 +53,13 @@ const SOURCES: readonly SourceSpec[] = [
   },
   {
     service: 'inventory',
-    fields: ['Query.products', 'Query.product', 'Mutation.addProduct', 'Mutation.restock'],
+    fields: [
+      'Query.products',
+      'Query.productsPage',
+      'Query.product',
+      'Mutation.addProduct',
+      'Mutation.restock',
+    ],
     reads: [{ table: 'ProductView', env: PRODUCT_VIEW_TABLE_ENV }],
     commands: 'INVENTORY_COMMANDS_FUNCTION',
   },
@@ -78,7 +84,7 @@ const SOURCES: readonly SourceSpec[] = [
   },
   {
     service: 'reviews',
-    fields: ['Mutation.submitReview', 'Query.productReviews', 'Product.rating'],
+    fields: ['Mutation.submitReview', 'Query.productReviews', 'Query.productReviewsPage', 'Product.rating'],
     reads: [{ table: 'ProductRating', env: PRODUCT_RATING_TABLE_ENV }],
     commands: 'REVIEWS_COMMANDS_FUNCTION',
   },

@@ -161,6 +161,8 @@ describe('npm run -s schema', () => {
       'ordersByCustomerPage(customerId: ID!, limit: Int, nextToken: String): OrderPage!',
       'submitReview(input: SubmitReviewInput!): Review!',
       'productReviews(sku: ID!)',
+      'productsPage(limit: Int, nextToken: String): ProductPage!',
+      'productReviewsPage(sku: ID!, limit: Int, nextToken: String): ReviewPage!',
       'sagaStats',
       'circuitBreakers: [CircuitBreaker!]!',
       'platformMetrics(minutes: Int): PlatformMetrics!',

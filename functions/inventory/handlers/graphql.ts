@@ -8,7 +8,9 @@ import {
   getView,
   graphqlHandler,
   noArgs,
+  pageArgs,
   readClient,
+  scanPage,
   scanView,
   tableFromEnv,
 } from '../../kernel/graphql/index.js';
@@ -17,8 +19,9 @@ import { PRODUCT_VIEW_TABLE_ENV } from '../read-model/product-view.js';
 import type { InventoryResult } from './commands.js';
 
 /**
- * The catalogue source API's resolvers: `products`, `product(sku)` from ProductView; `addProduct` and
- * `restock` for admins, through inventory's Commands (a refusal is audited).
+ * The catalogue source API's resolvers: `products`, `productsPage` (a bounded Scan page and a `nextToken`) and
+ * `product(sku)` from ProductView; `addProduct` and `restock` for admins, through inventory's Commands (a
+ * refusal is audited).
  */
 const addProductInput = AddProduct.shape.data.omit({ description: true, currency: true }).extend({
   currency: AddProduct.shape.data.shape.currency.default('USD'),
@@ -57,6 +60,16 @@ export const handler = graphqlHandler({
       const items = await scanView(db(ctx), productTable());
       return items.sort((a, b) => String(a.sku).localeCompare(String(b.sku)));
     }),
+    // ProductView is keyed by SKU alone (no index to Query): a Scan with Limit reads one page, in table order.
+    'Query.productsPage': field(z.strictObject(pageArgs), async ({ limit, nextToken }, ctx) =>
+      scanPage(db(ctx), {
+        table: productTable(),
+        scope: 'products',
+        keyAttributes: ['sku'],
+        limit,
+        nextToken,
+      }),
+    ),
     'Query.product': field(z.strictObject({ sku: AddProduct.shape.data.shape.sku }), async ({ sku }, ctx) => {
       return (await getView(db(ctx), productTable(), { sku })) ?? null;
     }),

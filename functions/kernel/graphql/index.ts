@@ -21,11 +21,14 @@ export {
 export {
   DEFAULT_PAGE_SIZE,
   type IndexQuery,
+  listPage,
   MAX_PAGE_SIZE,
   type Page,
   pageArgs,
   queryAll,
   queryPage,
+  type ScanQuery,
+  scanPage,
 } from './pagination.js';
 export { getView, queryIndex, readClient, scanView, tableFromEnv } from './read.js';
 export {

@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { ValidationError } from '../domain/errors.js';
 
@@ -47,7 +47,7 @@ const tokenSchema = z.strictObject({
  * the index's key, or one that does not decode is refused as a ValidationError rather than sent to DynamoDB.
  */
 export async function queryPage(db: DynamoDBDocumentClient, query: IndexQuery): Promise<Page> {
-  const start = query.nextToken ? decodeToken(query.nextToken, query) : undefined;
+  const start = query.nextToken ? decodeIndexToken(query.nextToken, query) : undefined;
   const page = await db.send(
     new QueryCommand({
       TableName: query.table,
@@ -61,7 +61,18 @@ export async function queryPage(db: DynamoDBDocumentClient, query: IndexQuery): 
     }),
   );
   const last = page.LastEvaluatedKey;
-  return { items: page.Items ?? [], nextToken: last ? encodeToken(query, last) : null };
+  return {
+    items: page.Items ?? [],
+    nextToken: last ? encodeToken(query.value, query.keyAttributes, last) : null,
+  };
+}
+
+/** A token of this partition whose key is in it: one that names the partition but starts elsewhere is refused. */
+function decodeIndexToken(token: string, query: IndexQuery): Record<string, string> {
+  const k = decodeToken(token, query.value, query.keyAttributes);
+  if (k[query.partitionKey] !== query.value)
+    throw new ValidationError('nextToken is not a token this query gave', { field: 'nextToken' });
+  return k;
 }
 
 /** Every item of an index partition, page after page (for small partitions and older list fields). */
@@ -79,12 +90,74 @@ export async function queryAll(
   return items;
 }
 
-function encodeToken(query: IndexQuery, key: Record<string, unknown>): string {
-  const k = Object.fromEntries(query.keyAttributes.map((a) => [a, String(key[a])]));
-  return Buffer.from(JSON.stringify({ v: 1, p: query.value, k }), 'utf8').toString('base64url');
+/** One bounded Scan page of a small table (the catalogue): `scope` names the list its tokens are valid for. */
+export interface ScanQuery {
+  readonly table: string;
+  readonly scope: string;
+  /** The table's key attributes: all a LastEvaluatedKey holds. */
+  readonly keyAttributes: readonly string[];
+  readonly limit?: number | null;
+  readonly nextToken?: string | null;
 }
 
-function decodeToken(token: string, query: IndexQuery): Record<string, string> {
+/**
+ * One page of a table in DynamoDB's order (by hash, not by key value): a Scan with `Limit`, so a page reads at
+ * most `limit` items whatever the table's size. The token is the same as `queryPage`'s, scoped to `scope`.
+ */
+export async function scanPage(db: DynamoDBDocumentClient, query: ScanQuery): Promise<Page> {
+  const start = query.nextToken ? decodeToken(query.nextToken, query.scope, query.keyAttributes) : undefined;
+  const page = await db.send(
+    new ScanCommand({
+      TableName: query.table,
+      Limit: query.limit ?? DEFAULT_PAGE_SIZE,
+      ...(start ? { ExclusiveStartKey: start } : {}),
+    }),
+  );
+  const last = page.LastEvaluatedKey;
+  return {
+    items: page.Items ?? [],
+    nextToken: last ? encodeToken(query.scope, query.keyAttributes, last) : null,
+  };
+}
+
+/**
+ * A page of a list already read with one bounded key read (a view item holding its entries, such as a
+ * product's reviews), in `keyOf` order: the token says after which entry the next page starts, in `scope`.
+ */
+export function listPage<T>(
+  entries: readonly T[],
+  options: {
+    readonly scope: string;
+    readonly keyOf: (entry: T) => string;
+    readonly limit?: number | null;
+    readonly nextToken?: string | null;
+  },
+): Page<T> {
+  const { scope, keyOf } = options;
+  const limit = options.limit ?? DEFAULT_PAGE_SIZE;
+  const after = options.nextToken ? decodeToken(options.nextToken, scope, ['after']).after : undefined;
+  const sorted = [...entries].sort((a, b) => compare(keyOf(a), keyOf(b)));
+  const rest = after === undefined ? sorted : sorted.filter((entry) => compare(keyOf(entry), after) > 0);
+  const items = rest.slice(0, limit);
+  const last = items.at(-1);
+  return {
+    items,
+    nextToken:
+      rest.length > limit && last !== undefined
+        ? encodeToken(scope, ['after'], { after: keyOf(last) })
+        : null,
+  };
+}
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function encodeToken(scope: string, keyAttributes: readonly string[], key: Record<string, unknown>): string {
+  const k = Object.fromEntries(keyAttributes.map((a) => [a, String(key[a])]));
+  return Buffer.from(JSON.stringify({ v: 1, p: scope, k }), 'utf8').toString('base64url');
+}
+
+/** The key a token holds, when it was issued for `scope` and holds exactly `keyAttributes`; else ValidationError. */
+function decodeToken(token: string, scope: string, keyAttributes: readonly string[]): Record<string, string> {
   const refuse = () =>
     new ValidationError('nextToken is not a token this query gave', { field: 'nextToken' });
   let decoded: unknown;
@@ -98,8 +171,8 @@ function decodeToken(token: string, query: IndexQuery): Record<string, string> {
   if (!parsed.success) throw refuse();
   const { p, k } = parsed.data;
   const keys = Object.keys(k).sort();
-  const expected = [...query.keyAttributes].sort();
+  const expected = [...keyAttributes].sort();
   const sameKeys = keys.length === expected.length && keys.every((name, i) => name === expected[i]);
-  if (p !== query.value || !sameKeys || k[query.partitionKey] !== query.value) throw refuse();
+  if (p !== scope || !sameKeys) throw refuse();
   return k;
 }

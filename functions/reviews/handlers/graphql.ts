@@ -7,6 +7,8 @@ import {
   functionFromEnv,
   getView,
   graphqlHandler,
+  listPage,
+  pageArgs,
   readClient,
   tableFromEnv,
 } from '../../kernel/graphql/index.js';
@@ -15,13 +17,26 @@ import { PRODUCT_RATING_TABLE_ENV } from '../read-model/product-rating.js';
 
 /**
  * The reviews source API's resolvers: `submitReview` through reviews' Commands (only the order's customer,
- * once delivered: the domain decides and refuses with ForbiddenError / BusinessRuleError), `productReviews`
- * and `Product.rating` from ProductRating. ProductRating keeps ratings, not comments, so a listed review's
- * comment is null.
+ * once delivered: the domain decides and refuses with ForbiddenError / BusinessRuleError), `productReviews`,
+ * `productReviewsPage` and `Product.rating` from ProductRating. ProductRating keeps ratings, not comments, so a
+ * listed review's comment is null. A product's reviews are one ProductRating item (a key read, bounded by the
+ * item size), so a page is cut from it by review id, with a token valid for that SKU only.
  */
 const db = (ctx: { tools: { captureClient<C>(c: C): C } }) => readClient((c) => ctx.tools.captureClient(c));
 const rating = async (ctx: Parameters<typeof db>[0], productSku: string) =>
   getView(db(ctx), tableFromEnv(PRODUCT_RATING_TABLE_ENV), { sku: productSku });
+
+async function reviewsOf(ctx: Parameters<typeof db>[0], productSku: string) {
+  const view = await rating(ctx, productSku);
+  const reviews = (view?.reviews ?? {}) as Record<string, RatedReview>;
+  return Object.entries(reviews).map(([reviewId, review]) => ({
+    id: reviewId,
+    sku: productSku,
+    rating: review.rating,
+    orderId: null,
+    comment: null,
+  }));
+}
 
 export const handler = graphqlHandler({
   service: 'reviews',
@@ -44,17 +59,19 @@ export const handler = graphqlHandler({
         return { ...input, id: result.reviewId };
       },
     ),
-    'Query.productReviews': field(z.strictObject({ sku }), async ({ sku: productSku }, ctx) => {
-      const view = await rating(ctx, productSku);
-      const reviews = (view?.reviews ?? {}) as Record<string, RatedReview>;
-      return Object.entries(reviews).map(([reviewId, review]) => ({
-        id: reviewId,
-        sku: productSku,
-        rating: review.rating,
-        orderId: null,
-        comment: null,
-      }));
-    }),
+    'Query.productReviews': field(z.strictObject({ sku }), async ({ sku: productSku }, ctx) =>
+      reviewsOf(ctx, productSku),
+    ),
+    'Query.productReviewsPage': field(
+      z.strictObject({ sku, ...pageArgs }),
+      async ({ sku: productSku, limit, nextToken }, ctx) =>
+        listPage(await reviewsOf(ctx, productSku), {
+          scope: `reviews/${productSku}`,
+          keyOf: (review) => review.id,
+          limit,
+          nextToken,
+        }),
+    ),
     'Product.rating': field(z.strictObject({}), async (_args, ctx) => {
       const productSku = ctx.source?.sku;
       if (typeof productSku !== 'string') return null;
