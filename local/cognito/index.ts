@@ -10,3 +10,4 @@ export {
   type Verification,
   verifyToken,
 } from './tokens.js';
+export { base32Encode, matchTotp, totpCode, totpStep } from './totp.js';

@@ -1,13 +1,15 @@
 /**
  * The user pools of the assembly, as Cognito keeps them: each `AWS::Cognito::UserPool` with its clients
- * (`AWS::Cognito::UserPoolClient`: auth flows, token validity) and groups (`AWS::Cognito::UserPoolGroup`), a
- * signing key made at start (tokens do not outlive the process, as a local pool's users do not), and its users
- * in memory. Passwords are kept as scrypt hashes with a salt per user and compared in constant time.
+ * (`AWS::Cognito::UserPoolClient`: auth flows, token and session validity) and groups
+ * (`AWS::Cognito::UserPoolGroup`), a signing key made at start (tokens do not outlive the process, as a local
+ * pool's users do not), and its users in memory. A password is kept as an scrypt hash with a salt per user
+ * (compared in constant time) and as an SRP verifier (what USER_SRP_AUTH checks), never as itself.
  */
 import { randomBytes, randomUUID, scryptSync, timingSafeEqual } from 'node:crypto';
 import type { CloudModel } from '../assembly/model.js';
 import { CognitoError } from './errors.js';
 import { generateSigningKey, type SigningKey } from './jwt.js';
+import { type SrpVerifier, srpPoolName, srpVerifier } from './srp.js';
 
 export interface PoolClient {
   readonly clientId: string;
@@ -16,6 +18,23 @@ export interface PoolClient {
   readonly authFlows: ReadonlySet<string>;
   readonly idTokenSeconds: number;
   readonly accessTokenSeconds: number;
+  /** How long a sign-in's challenge session lasts (`AuthSessionValidity`). @default 180 (Cognito's 3 minutes) */
+  readonly authSessionSeconds?: number;
+}
+
+/** `MfaConfiguration` of the pool. */
+export type MfaConfiguration = 'OFF' | 'ON' | 'OPTIONAL';
+
+/** A user's TOTP (SOFTWARE_TOKEN_MFA) authenticator. */
+export interface SoftwareToken {
+  /** Base32; set by AssociateSoftwareToken, usable once VerifySoftwareToken checked a code. */
+  secret: string;
+  verified: boolean;
+  /** Sign-in asks for a code (SetUserMFAPreference Enabled). */
+  enabled: boolean;
+  preferred: boolean;
+  /** The last time step a code was accepted for: a code is not accepted twice. */
+  usedStep?: number;
 }
 
 export interface PasswordPolicy {
@@ -37,6 +56,8 @@ export interface PoolUser {
   status: UserStatus;
   enabled: boolean;
   password?: { readonly salt: Buffer; readonly hash: Buffer };
+  srp?: SrpVerifier;
+  softwareToken?: SoftwareToken;
   confirmationCode?: string;
   readonly createdAt: number;
   modifiedAt: number;
@@ -57,6 +78,7 @@ export class UserPool {
     readonly groups: ReadonlySet<string>,
     readonly usernameAttributes: readonly string[],
     readonly policy: PasswordPolicy,
+    readonly mfa: MfaConfiguration = 'OFF',
   ) {}
 
   client(clientId: unknown): PoolClient {
@@ -112,6 +134,7 @@ export class UserPool {
     this.checkPolicy(password);
     const salt = randomBytes(16);
     user.password = { salt, hash: scryptSync(password, salt, 32) };
+    user.srp = srpVerifier(srpPoolName(this.poolId), user.username, password);
     user.modifiedAt = Date.now();
   }
 
@@ -177,6 +200,7 @@ export function userPoolsFromModel(model: CloudModel, endpoint: string): Map<str
         ),
         idTokenSeconds: seconds(client.IdTokenValidity, units.IdToken, 3600),
         accessTokenSeconds: seconds(client.AccessTokenValidity, units.AccessToken, 3600),
+        authSessionSeconds: seconds(client.AuthSessionValidity, 'minutes', 180),
       });
     });
     const policy =
@@ -197,6 +221,9 @@ export function userPoolsFromModel(model: CloudModel, endpoint: string): Map<str
           requireNumbers: policy.RequireNumbers !== false,
           requireSymbols: policy.RequireSymbols !== false,
         },
+        props.MfaConfiguration === 'ON' || props.MfaConfiguration === 'OPTIONAL'
+          ? props.MfaConfiguration
+          : 'OFF',
       ),
     );
   }

@@ -1,23 +1,47 @@
 /**
  * The local Cognito user pools API (`AWSCognitoIdentityProviderService.*`): the subset people use to get
- * tokens — AdminCreateUser, AdminSetUserPassword, AdminAddUserToGroup, AdminGetUser, AdminConfirmSignUp,
- * AdminInitiateAuth (ADMIN_USER_PASSWORD_AUTH), InitiateAuth (USER_PASSWORD_AUTH), SignUp and ConfirmSignUp
- * (the code Cognito would email is written to the local cloud's log). A flow the app client does not allow in
- * its ExplicitAuthFlows is refused as Cognito refuses it. Not emulated: SRP, MFA challenges, refresh.
+ * tokens — AdminCreateUser, AdminSetUserPassword, AdminAddUserToGroup, AdminGetUser, GetUser,
+ * AdminConfirmSignUp, SignUp and ConfirmSignUp (the code Cognito would email is written to the local cloud's
+ * log); signing in with InitiateAuth / AdminInitiateAuth and (Admin)RespondToAuthChallenge (password, SRP, TOTP
+ * MFA: sign-in.ts); TOTP set-up with AssociateSoftwareToken, VerifySoftwareToken and
+ * (Admin)SetUserMFAPreference (mfa.ts). Not emulated: refresh, SMS and email MFA, devices, MFA_SETUP.
  */
 import { randomInt } from 'node:crypto';
 import * as z from 'zod';
 import type { AwsJsonService } from '../core/aws-service.js';
-import { CognitoError, notAuthorized } from './errors.js';
+import { CognitoError } from './errors.js';
+import {
+  associateSoftwareToken,
+  mfaDescription,
+  refuseOtherFactors,
+  setMfaPreference,
+  userOfAccessToken,
+  verifySoftwareToken,
+} from './mfa.js';
 import type { PoolUser, UserPool } from './pools.js';
-import { issueTokens } from './tokens.js';
+import { SignIn } from './sign-in.js';
 
 const name = z.string().min(1).max(128);
 const attributes = z
   .array(z.object({ Name: z.string().min(1).max(32), Value: z.string().max(2048) }))
   .max(50);
 const password = z.string().min(1).max(256);
-const authParameters = z.object({ USERNAME: name, PASSWORD: password });
+const accessToken = z.string().min(1).max(8192);
+const parameters = z.record(z.string(), z.string()).optional();
+const mfaSettings = z
+  .object({ Enabled: z.boolean().optional(), PreferredMfa: z.boolean().optional() })
+  .optional();
+const mfaPreference = {
+  SoftwareTokenMfaSettings: mfaSettings,
+  SMSMfaSettings: mfaSettings,
+  EmailMfaSettings: mfaSettings,
+};
+const challenge = {
+  ClientId: name,
+  ChallengeName: z.string().min(1).max(64),
+  ChallengeResponses: parameters,
+  Session: z.string().min(1).max(2048).optional(),
+};
 
 const inputs = {
   AdminCreateUser: z.object({
@@ -40,13 +64,20 @@ const inputs = {
     UserPoolId: name,
     ClientId: name,
     AuthFlow: z.string(),
-    AuthParameters: z.record(z.string(), z.string()).optional(),
+    AuthParameters: parameters,
   }),
-  InitiateAuth: z.object({
-    ClientId: name,
-    AuthFlow: z.string(),
-    AuthParameters: z.record(z.string(), z.string()).optional(),
+  InitiateAuth: z.object({ ClientId: name, AuthFlow: z.string(), AuthParameters: parameters }),
+  RespondToAuthChallenge: z.object(challenge),
+  AdminRespondToAuthChallenge: z.object({ UserPoolId: name, ...challenge }),
+  AssociateSoftwareToken: z.object({ AccessToken: accessToken }),
+  VerifySoftwareToken: z.object({
+    AccessToken: accessToken,
+    UserCode: z.string().min(1).max(16),
+    FriendlyDeviceName: z.string().max(256).optional(),
   }),
+  SetUserMFAPreference: z.object({ AccessToken: accessToken, ...mfaPreference }),
+  AdminSetUserMFAPreference: z.object({ UserPoolId: name, Username: name, ...mfaPreference }),
+  GetUser: z.object({ AccessToken: accessToken }),
   SignUp: z.object({
     ClientId: name,
     Username: name,
@@ -61,10 +92,15 @@ export class CognitoService implements AwsJsonService {
   readonly targetPrefix = 'AWSCognitoIdentityProviderService';
   readonly signingName = 'cognito-idp';
 
+  private readonly signIn: SignIn;
+
   constructor(
     readonly pools: ReadonlyMap<string, UserPool>,
     private readonly log: (line: string) => void = () => {},
-  ) {}
+    private readonly now: () => number = Date.now,
+  ) {
+    this.signIn = new SignIn(now);
+  }
 
   async handle(operation: string, body: unknown): Promise<unknown> {
     if (!(operation in inputs))
@@ -103,7 +139,15 @@ export class CognitoService implements AwsJsonService {
         const i = input as z.infer<typeof inputs.AdminGetUser>;
         const user = this.pool(i.UserPoolId).user(i.Username);
         const { Attributes, ...rest } = describeUser(user);
-        return { ...rest, UserAttributes: Attributes };
+        return { ...rest, UserAttributes: Attributes, ...mfaDescription(user) };
+      }
+      case 'GetUser': {
+        const { user } = this.byToken((input as z.infer<typeof inputs.GetUser>).AccessToken);
+        return {
+          Username: user.username,
+          UserAttributes: describeUser(user).Attributes,
+          ...mfaDescription(user),
+        };
       }
       case 'AdminConfirmSignUp': {
         const i = input as z.infer<typeof inputs.AdminConfirmSignUp>;
@@ -113,17 +157,40 @@ export class CognitoService implements AwsJsonService {
       case 'AdminInitiateAuth': {
         const i = input as z.infer<typeof inputs.AdminInitiateAuth>;
         const pool = this.pool(i.UserPoolId);
-        return this.passwordAuth(pool, i.ClientId, i.AuthFlow, 'ADMIN_USER_PASSWORD_AUTH', i.AuthParameters);
+        return this.signIn.initiate(pool, i.ClientId, i.AuthFlow, i.AuthParameters, 'admin');
       }
       case 'InitiateAuth': {
         const i = input as z.infer<typeof inputs.InitiateAuth>;
-        return this.passwordAuth(
-          this.poolOfClient(i.ClientId),
-          i.ClientId,
-          i.AuthFlow,
-          'USER_PASSWORD_AUTH',
-          i.AuthParameters,
-        );
+        const pool = this.poolOfClient(i.ClientId);
+        return this.signIn.initiate(pool, i.ClientId, i.AuthFlow, i.AuthParameters, 'user');
+      }
+      case 'RespondToAuthChallenge':
+      case 'AdminRespondToAuthChallenge': {
+        const i = input as z.infer<typeof inputs.AdminRespondToAuthChallenge>;
+        const pool = i.UserPoolId ? this.pool(i.UserPoolId) : this.poolOfClient(i.ClientId);
+        return this.signIn.respond(pool, i.ClientId, i.ChallengeName, i.ChallengeResponses, i.Session);
+      }
+      case 'AssociateSoftwareToken': {
+        const { user } = this.byToken((input as z.infer<typeof inputs.AssociateSoftwareToken>).AccessToken);
+        return associateSoftwareToken(user);
+      }
+      case 'VerifySoftwareToken': {
+        const i = input as z.infer<typeof inputs.VerifySoftwareToken>;
+        return verifySoftwareToken(this.byToken(i.AccessToken).user, i.UserCode, this.now());
+      }
+      case 'SetUserMFAPreference': {
+        const i = input as z.infer<typeof inputs.SetUserMFAPreference>;
+        const { pool, user } = this.byToken(i.AccessToken);
+        refuseOtherFactors(i);
+        setMfaPreference(pool, user, i.SoftwareTokenMfaSettings);
+        return {};
+      }
+      case 'AdminSetUserMFAPreference': {
+        const i = input as z.infer<typeof inputs.AdminSetUserMFAPreference>;
+        const pool = this.pool(i.UserPoolId);
+        refuseOtherFactors(i);
+        setMfaPreference(pool, pool.user(i.Username), i.SoftwareTokenMfaSettings);
+        return {};
       }
       case 'SignUp':
         return this.signUp(input as z.infer<typeof inputs.SignUp>);
@@ -194,37 +261,8 @@ export class CognitoService implements AwsJsonService {
     };
   }
 
-  private passwordAuth(
-    pool: UserPool,
-    clientId: string,
-    flow: string,
-    expected: 'USER_PASSWORD_AUTH' | 'ADMIN_USER_PASSWORD_AUTH',
-    parameters: Record<string, string> | undefined,
-  ) {
-    const client = pool.client(clientId);
-    if (flow !== expected)
-      throw new CognitoError(
-        'InvalidParameterException',
-        `The local Cognito supports ${expected} here, not ${flow}.`,
-      );
-    if (!client.authFlows.has(`ALLOW_${expected}`))
-      throw new CognitoError('InvalidParameterException', `${expected} flow not enabled for this client`);
-    const params = authParameters.safeParse(parameters ?? {});
-    if (!params.success)
-      throw new CognitoError('InvalidParameterException', 'Missing required parameter USERNAME or PASSWORD');
-    const user = pool.find(params.data.USERNAME);
-    // Same answer for an unknown user and a wrong password: no user enumeration.
-    if (!pool.passwordMatches(user, params.data.PASSWORD) || !user) throw notAuthorized();
-    if (!user.enabled) throw new CognitoError('NotAuthorizedException', 'User is disabled.');
-    if (user.status === 'UNCONFIRMED')
-      throw new CognitoError('UserNotConfirmedException', 'User is not confirmed.');
-    if (user.status === 'FORCE_CHANGE_PASSWORD')
-      // Answering the challenge (RespondToAuthChallenge) is not emulated: set a permanent password instead.
-      return {
-        ChallengeName: 'NEW_PASSWORD_REQUIRED',
-        ChallengeParameters: { USER_ID_FOR_SRP: user.username },
-      };
-    return { AuthenticationResult: issueTokens(pool, client, user), ChallengeParameters: {} };
+  private byToken(token: string) {
+    return userOfAccessToken(this.pools, token, this.now());
   }
 }
 
