@@ -9,6 +9,7 @@ import { StackMonitoring } from '../lib/constructs/monitoring/stack-monitoring.j
 import { ServiceFunction } from '../lib/constructs/service-function.js';
 import { StackDeployments } from '../lib/constructs/stack-deployments.js';
 import { ApiStack } from '../lib/stacks/api-stack.js';
+import { ChaosStack } from '../lib/stacks/chaos-stack.js';
 import { ObservabilityStack } from '../lib/stacks/observability-stack.js';
 import { PlatformStack } from '../lib/stacks/platform-stack.js';
 import { dataRemovalPolicy } from '../lib/stacks/retention.js';
@@ -144,7 +145,7 @@ export function buildApp(config: PlatformConfig, app = new App()): App {
   for (const stack of monitored) {
     new StackMonitoring(stack, 'Monitoring', { alarmTopic: platform.alarmTopic });
   }
-  new ObservabilityStack(app, `${prefix}-Observability`, {
+  const observability = new ObservabilityStack(app, `${prefix}-Observability`, {
     config,
     platform,
     env,
@@ -161,6 +162,27 @@ export function buildApp(config: PlatformConfig, app = new App()): App {
     description:
       'CommerceForge observability: overview dashboard, SLO alarms, saved log queries, X-Ray group',
   });
+
+  // Last: it reads the SLO alarms, and reaches into the participating functions' own stacks without a reference.
+  if (config.chaos.enabled) {
+    const sandbox = app.node.tryFindChild(`${prefix}-Sandbox`);
+    new ChaosStack(app, `${prefix}-Chaos`, {
+      config,
+      env,
+      sloAlarms: observability.sloAlarms,
+      reportDashboardArns: [observability.facade.createdDashboard()?.dashboardArn].filter(
+        (arn): arn is string => arn !== undefined,
+      ),
+      participants: {
+        payments: payments.functions.Commands,
+        inventory: service('Inventory').functions.Commands,
+        'analytics-projector': service('Analytics').functions.Projector,
+        ...(sandbox instanceof SandboxStack ? { carrier: sandbox.functions.carrier } : {}),
+      },
+      description:
+        'CommerceForge chaos: FIS experiment templates (the catalogue), their role, log and reports, the chaos monkey',
+    });
+  }
 
   Tags.of(app).add('project', 'commerceforge');
   Tags.of(app).add('stage', config.stage);

@@ -102,6 +102,17 @@ const arnList = (): Knob<readonly string[]> => ({
     .pipe(z.array(z.string().regex(ROLE_ARN)).max(20)),
 });
 
+/** `<from>-<to>`: whole hours of the day, from inclusive, to exclusive (`9-17` is 09:00 to 16:59). */
+const businessHours = (fallback: string): Knob<readonly [number, number]> => ({
+  allowed: '<from>-<to>, whole hours from 0 to 24 with from < to (e.g. 9-17)',
+  schema: z
+    .string()
+    .default(fallback)
+    .pipe(z.string().regex(/^\d{1,2}-\d{1,2}$/))
+    .transform((v) => v.split('-').map(Number) as [number, number])
+    .refine(([from, to]) => from >= 0 && to <= 24 && from < to),
+});
+
 /** A breaker knob: bounds and default declared once, in the kernel that reads it (resilience/settings.ts). */
 const breakerKnob = (knob: BreakerKnob): Knob<number> => {
   const { fallback, min, max, int } = BREAKER_KNOBS[knob];
@@ -132,8 +143,31 @@ const KNOBS = {
   LOG_LEVEL: oneOf(LOG_LEVELS, 'INFO'),
   TRACING_ENABLED: bool(true),
   TRACING_SAMPLING_RATE: number(0.1, 0, 1),
+  // No fallback here: the default is the stage's (`StageDefaults.chaosEnabled`).
+  CHAOS_ENABLED: {
+    allowed: '"true" or "false"',
+    schema: z
+      .enum(['true', 'false'])
+      .optional()
+      .transform((v) => (v === undefined ? undefined : v === 'true')),
+  } satisfies Knob<boolean | undefined>,
   CHAOS_MONKEY_ENABLED: bool(false),
   CHAOS_MONKEY_PROBABILITY: number(0.1, 0, 1),
+  CHAOS_MONKEY_HOURS: businessHours('9-17'),
+  CHAOS_MONKEY_TIMEZONE: {
+    allowed: 'an IANA time zone such as UTC or Europe/Paris',
+    schema: z
+      .string()
+      .default('UTC')
+      .refine((zone) => {
+        try {
+          new Intl.DateTimeFormat('en', { timeZone: zone });
+          return true;
+        } catch {
+          return false;
+        }
+      }),
+  } satisfies Knob<string>,
   CIRCUIT_BREAKER_ENABLED: bool(true),
   CIRCUIT_BREAKER_FAILURE_THRESHOLD: breakerKnob('failureThreshold'),
   CIRCUIT_BREAKER_FAILURE_RATE_THRESHOLD: breakerKnob('failureRateThreshold'),
@@ -170,7 +204,20 @@ export interface PlatformConfig {
   readonly region?: string;
   readonly logLevel: (typeof LOG_LEVELS)[number];
   readonly tracing: { readonly enabled: boolean; readonly samplingRate: number };
-  readonly chaos: { readonly enabled: boolean; readonly probability: number };
+  /** Chaos engineering (the chaos stack, fault injection on the participating functions): see README "Chaos". */
+  readonly chaos: {
+    /** CHAOS_ENABLED, else the stage's default (dev on, prod off). */
+    readonly enabled: boolean;
+    /** The chaos monkey: off unless CHAOS_MONKEY_ENABLED, and then only where chaos is enabled. */
+    readonly monkey: {
+      readonly enabled: boolean;
+      /** Chance that one hourly roll starts an experiment. */
+      readonly probability: number;
+      /** Business hours `[from, to)` on working days, in `timeZone`. */
+      readonly hours: readonly [number, number];
+      readonly timeZone: string;
+    };
+  };
   /**
    * The circuit breakers' thresholds (kernel/resilience), platform-wide, and per circuit where
    * `CIRCUIT_BREAKER_<CIRCUIT>_<KNOB>` (e.g. `CIRCUIT_BREAKER_PAYMENT_PROVIDER_FAILURE_THRESHOLD`) is set.
@@ -244,6 +291,8 @@ export interface StageDefaults {
   readonly deploymentStrategy: DeploymentStrategy;
   /** What the alarms on every `live` alias hold a new version to while traffic shifts (rollback). */
   readonly deploymentAlarms: DeploymentAlarmThresholds;
+  /** Whether the chaos stack and fault injection exist unless CHAOS_ENABLED says otherwise. */
+  readonly chaosEnabled: boolean;
 }
 
 /** Service-level objectives: each one an alarm to the alarm topic; missing data never breaches. */
@@ -285,6 +334,7 @@ const STAGE_DEFAULTS: Record<Stage, StageDefaults> = {
     // People deploy often and break things on purpose (game days): no traffic shifting to wait for.
     deploymentStrategy: 'all-at-once',
     deploymentAlarms: { errors: 5, throttles: 5, p99TimeoutPercent: 90 },
+    chaosEnabled: true,
   },
   prod: {
     logRetentionDays: 365,
@@ -305,6 +355,8 @@ const STAGE_DEFAULTS: Record<Stage, StageDefaults> = {
     // A new version meets 10% of customers for 5 minutes before the rest; one error there rolls it back.
     deploymentStrategy: 'canary',
     deploymentAlarms: { errors: 1, throttles: 1, p99TimeoutPercent: 80 },
+    // Faults in front of customers are a decision, not a default.
+    chaosEnabled: false,
   },
 };
 
@@ -323,13 +375,28 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     parsed[key] = result.data;
   }
   const p = parsed as Parsed;
+  const chaosEnabled = p.CHAOS_ENABLED ?? STAGE_DEFAULTS[p.STAGE].chaosEnabled;
+  if (p.CHAOS_MONKEY_ENABLED && !chaosEnabled)
+    throw new ConfigError(
+      'CHAOS_MONKEY_ENABLED',
+      `"false" while chaos is off (set CHAOS_ENABLED=true; on ${p.STAGE} it is off by default)`,
+      env.CHAOS_MONKEY_ENABLED,
+    );
   return Object.freeze({
     stage: p.STAGE,
     account: p.CDK_DEFAULT_ACCOUNT,
     region: p.CDK_DEFAULT_REGION,
     logLevel: p.LOG_LEVEL,
     tracing: { enabled: p.TRACING_ENABLED, samplingRate: p.TRACING_SAMPLING_RATE },
-    chaos: { enabled: p.CHAOS_MONKEY_ENABLED, probability: p.CHAOS_MONKEY_PROBABILITY },
+    chaos: {
+      enabled: chaosEnabled,
+      monkey: {
+        enabled: p.CHAOS_MONKEY_ENABLED,
+        probability: p.CHAOS_MONKEY_PROBABILITY,
+        hours: p.CHAOS_MONKEY_HOURS,
+        timeZone: p.CHAOS_MONKEY_TIMEZONE,
+      },
+    },
     circuitBreaker: {
       enabled: p.CIRCUIT_BREAKER_ENABLED,
       failureThreshold: p.CIRCUIT_BREAKER_FAILURE_THRESHOLD,
@@ -390,8 +457,8 @@ export function runtimeEnvironment(config: PlatformConfig): Record<string, strin
     STAGE: config.stage,
     TRACING_ENABLED: String(config.tracing.enabled),
     TRACING_SAMPLING_RATE: String(config.tracing.samplingRate),
-    CHAOS_MONKEY_ENABLED: String(config.chaos.enabled),
-    CHAOS_MONKEY_PROBABILITY: String(config.chaos.probability),
+    CHAOS_MONKEY_ENABLED: String(config.chaos.monkey.enabled),
+    CHAOS_MONKEY_PROBABILITY: String(config.chaos.monkey.probability),
     CIRCUIT_BREAKER_ENABLED: String(config.circuitBreaker.enabled),
     ...breakerEnvironment(config.circuitBreaker, config.circuitBreaker.overrides),
     [MAX_CAUSATION_DEPTH_ENV]: String(config.maxCausationDepth),

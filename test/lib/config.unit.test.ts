@@ -8,7 +8,10 @@ describe('loadConfig', () => {
     expect(config.account).toBeUndefined();
     expect(config.logLevel).toBe('INFO');
     expect(config.tracing).toEqual({ enabled: true, samplingRate: 0.1 });
-    expect(config.chaos).toEqual({ enabled: false, probability: 0.1 });
+    expect(config.chaos).toEqual({
+      enabled: true,
+      monkey: { enabled: false, probability: 0.1, hours: [9, 17], timeZone: 'UTC' },
+    });
     expect(config.circuitBreaker).toEqual({
       enabled: true,
       failureThreshold: 5,
@@ -33,8 +36,11 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'DEBUG',
       TRACING_ENABLED: 'false',
       TRACING_SAMPLING_RATE: '0.5',
+      CHAOS_ENABLED: 'true',
       CHAOS_MONKEY_ENABLED: 'true',
       CHAOS_MONKEY_PROBABILITY: '0.25',
+      CHAOS_MONKEY_HOURS: '8-18',
+      CHAOS_MONKEY_TIMEZONE: 'Europe/Paris',
       CIRCUIT_BREAKER_ENABLED: 'false',
       CIRCUIT_BREAKER_FAILURE_THRESHOLD: '3',
       CIRCUIT_BREAKER_RESET_TIMEOUT_SECONDS: '60',
@@ -46,7 +52,10 @@ describe('loadConfig', () => {
       region: 'eu-west-1',
       logLevel: 'DEBUG',
       tracing: { enabled: false, samplingRate: 0.5 },
-      chaos: { enabled: true, probability: 0.25 },
+      chaos: {
+        enabled: true,
+        monkey: { enabled: true, probability: 0.25, hours: [8, 18], timeZone: 'Europe/Paris' },
+      },
       circuitBreaker: { enabled: false, failureThreshold: 3, resetTimeoutSeconds: 60 },
       retry: { maxAttempts: 5 },
     });
@@ -78,6 +87,17 @@ describe('loadConfig', () => {
     }
   });
 
+  it('enables chaos on dev and not on prod unless CHAOS_ENABLED says so; the monkey only where chaos is', () => {
+    expect(loadConfig({ STAGE: 'dev' }).chaos.enabled).toBe(true);
+    expect(loadConfig({ STAGE: 'prod' }).chaos.enabled).toBe(false);
+    expect(loadConfig({ STAGE: 'prod', CHAOS_ENABLED: 'true' }).chaos.enabled).toBe(true);
+    expect(loadConfig({ STAGE: 'dev', CHAOS_ENABLED: 'false' }).chaos.enabled).toBe(false);
+    expect(loadConfig({ STAGE: 'prod' }).chaos.monkey.enabled).toBe(false);
+    expect(() => loadConfig({ STAGE: 'prod', CHAOS_MONKEY_ENABLED: 'true' })).toThrow(
+      /CHAOS_MONKEY_ENABLED.*CHAOS_ENABLED=true/,
+    );
+  });
+
   it('treats blank values as unset', () => {
     expect(loadConfig({ STAGE: '  ', RETRY_MAX_ATTEMPTS: '' }).retry.maxAttempts).toBe(3);
   });
@@ -89,6 +109,10 @@ describe('loadConfig', () => {
     ['TRACING_SAMPLING_RATE', '1.5', 'a number from 0 to 1'],
     ['TRACING_SAMPLING_RATE', 'abc', 'a number from 0 to 1'],
     ['CHAOS_MONKEY_PROBABILITY', '-0.1', 'a number from 0 to 1'],
+    ['CHAOS_ENABLED', 'on', '"true" or "false"'],
+    ['CHAOS_MONKEY_HOURS', '17-9', 'whole hours from 0 to 24 with from < to'],
+    ['CHAOS_MONKEY_HOURS', '9-25', 'whole hours from 0 to 24 with from < to'],
+    ['CHAOS_MONKEY_TIMEZONE', 'Mars/Olympus', 'an IANA time zone'],
     ['CIRCUIT_BREAKER_FAILURE_THRESHOLD', '2.5', 'an integer from 1 to 100'],
     ['RETRY_MAX_ATTEMPTS', '11', 'an integer from 0 to 10'],
     ['CDK_DEFAULT_ACCOUNT', '1234', 'a 12-digit AWS account id'],
@@ -112,8 +136,11 @@ describe('loadConfig', () => {
       expect.arrayContaining([
         'TRACING_ENABLED',
         'TRACING_SAMPLING_RATE',
+        'CHAOS_ENABLED',
         'CHAOS_MONKEY_ENABLED',
         'CHAOS_MONKEY_PROBABILITY',
+        'CHAOS_MONKEY_HOURS',
+        'CHAOS_MONKEY_TIMEZONE',
         'CIRCUIT_BREAKER_ENABLED',
         'RETRY_MAX_ATTEMPTS',
       ]),
