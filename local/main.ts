@@ -1,7 +1,9 @@
 /**
  * `npm start`: synthesizes the CDK app when cdk.out is missing or stale, runs it on this machine and
  * prints the endpoints. Options: `PORT` (default 4566), `--persist DIR` (keep DynamoDB data),
- * `--app DIR` or `LOCAL_CLOUD_ASSEMBLY` (run another cloud assembly; no synth then).
+ * `--app DIR` or `LOCAL_CLOUD_ASSEMBLY` (run another cloud assembly; no synth then), `--watch` (re-synthesize
+ * on source changes and deploy the changed functions as new versions, traffic shifted by each deployment
+ * group's strategy: local/watch/).
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,12 +13,18 @@ import { LocalCloudError } from './core/errors.js';
 import { PROJECT_ROOT } from './lambda/runtime-env.js';
 import { defaultPlugins } from './plugins.js';
 import { assemblyIsStale, synthesize } from './synth.js';
+import { startWatch, WATCH_ALARM_PERIOD_SECONDS, type Watch } from './watch/index.js';
 
 export { type LocalCloud, type LocalCloudOptions, startLocalCloud } from './cloud.js';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { persist: { type: 'string' }, app: { type: 'string' }, port: { type: 'string' } },
+    options: {
+      persist: { type: 'string' },
+      app: { type: 'string' },
+      port: { type: 'string' },
+      watch: { type: 'boolean' },
+    },
     allowPositionals: false,
   });
   const started = Date.now();
@@ -31,6 +39,7 @@ async function main(): Promise<void> {
   }
 
   let cloud: LocalCloud | undefined;
+  let watch: Watch | undefined;
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -38,6 +47,7 @@ async function main(): Promise<void> {
     console.log(`\n${signal}: stopping the local cloud`);
     // A worker or process that will not stop must not keep the terminal: exit anyway after 5 s.
     setTimeout(() => process.exit(1), 5_000).unref();
+    watch?.close();
     await cloud?.stop();
     process.exit(0);
   };
@@ -46,10 +56,16 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
+  // A scaled canary lasts seconds: watch mode evaluates the alarms more often than once a minute.
+  const plugins = defaultPlugins(
+    values.watch && !process.env.LOCAL_CLOUDWATCH_PERIOD_SECONDS
+      ? { cloudWatchPeriodSeconds: WATCH_ALARM_PERIOD_SECONDS }
+      : {},
+  );
   cloud = await startLocalCloud({
     assemblyDir,
     port,
-    plugins: defaultPlugins(),
+    plugins,
     ...(values.persist ? { persistDir: values.persist } : {}),
   });
   const shown = `http://localhost:${cloud.port}`;
@@ -60,6 +76,13 @@ async function main(): Promise<void> {
   console.log(`  health     ${shown}/health`);
   console.log(`  traces     ${shown}/_local/traces`);
   console.log(`  services   ${cloud.router.targetPrefixes.join(', ')}, Lambda (REST)`);
+  if (values.watch) {
+    watch = startWatch({
+      cloud,
+      projectRoot: PROJECT_ROOT,
+      cloudWatch: () => plugins.cloudWatch.service,
+    });
+  }
   console.log('');
   console.log(
     `CommerceForge local cloud ready on ${shown} in ${((Date.now() - started) / 1000).toFixed(1)} s`,

@@ -169,7 +169,8 @@ function sampleQueues(sqs: SqsQueues, service: CloudWatchService, now: number): 
 }
 
 /**
- * Lambda's `Invocations`, `Errors` and `Duration` per `FunctionName`, from the invocation records the local Lambda
+ * Lambda's `Invocations`, `Errors` and `Duration` per `FunctionName` (and per `FunctionName` and `Resource`, the
+ * alias or version invoked), from the invocation records the local Lambda
  * keeps (its last 1,000: under a heavier load between two ticks some are not counted).
  */
 function lambdaReader(lambda: LambdaService, service: CloudWatchService): () => string {
@@ -178,11 +179,17 @@ function lambdaReader(lambda: LambdaService, service: CloudWatchService): () => 
     const records = lambda.invocations();
     const from = lastSeen ? records.lastIndexOf(lastSeen) + 1 : 0;
     for (const record of records.slice(from)) {
-      const dimensions = [{ Name: 'FunctionName', Value: record.functionName }];
+      const byFunction = [{ Name: 'FunctionName', Value: record.functionName }];
+      // Lambda also publishes per alias or version invoked (`Resource`): a deployment's alarms watch the alias.
+      const byResource = record.qualifier
+        ? [[...byFunction, { Name: 'Resource', Value: `${record.functionName}:${record.qualifier}` }]]
+        : [];
       const at = record.startedAt * 1000;
-      service.putDatapoint('AWS/Lambda', 'Invocations', dimensions, single(at, 1));
-      service.putDatapoint('AWS/Lambda', 'Errors', dimensions, single(at, record.error ? 1 : 0));
-      service.putDatapoint('AWS/Lambda', 'Duration', dimensions, single(at, record.durationMs));
+      for (const dimensions of [byFunction, ...byResource]) {
+        service.putDatapoint('AWS/Lambda', 'Invocations', dimensions, single(at, 1));
+        service.putDatapoint('AWS/Lambda', 'Errors', dimensions, single(at, record.error ? 1 : 0));
+        service.putDatapoint('AWS/Lambda', 'Duration', dimensions, single(at, record.durationMs));
+      }
     }
     lastSeen = records.at(-1) ?? lastSeen;
     return `/${records.length - from}`;

@@ -12,13 +12,14 @@ export interface LocalFunction {
   readonly logicalId: string;
   readonly runtime: string;
   readonly handler: string;
-  readonly assetDir: string;
+  /** `$LATEST`'s bundled code; watch mode replaces it (`updateFunctionCode`), PublishVersion freezes it. */
+  assetDir: string;
   /**
    * The asset folders of the function's layers (AWS::Lambda::LayerVersion from an asset), in the template's
    * order; Lambda merges them into /opt, a later layer's files over an earlier one's. A layer the app does not
    * build (a public ARN such as the FIS extension's) has no local files and is left out.
    */
-  readonly layerDirs?: readonly string[];
+  layerDirs?: readonly string[];
   readonly memoryMb: number;
   /** The execution role (`Role`): whom the function's AWS calls act as. */
   readonly roleArn?: string;
@@ -30,6 +31,8 @@ export interface LocalFunction {
   readonly environment: Readonly<Record<string, string>>;
   /** Published version numbers. */
   readonly versions: Set<string>;
+  /** The code each published version froze (a version without an entry runs `$LATEST`'s). */
+  readonly versionCode: Map<string, FunctionCode>;
   /** Alias name → version (the primary one, when the alias routes to two). */
   readonly aliases: Map<string, string>;
   /** Alias name → its additional version's weight (`RoutingConfig.AdditionalVersionWeights`), when set. */
@@ -38,6 +41,12 @@ export interface LocalFunction {
   readonly versionDescriptions: Map<string, string>;
   /** Asynchronous invocation settings per qualifier (`$LATEST` for the unqualified function). */
   readonly asyncConfigs: Map<string, AsyncInvokeConfig>;
+}
+
+/** What a version runs: its bundle and its layers' bundles. */
+export interface FunctionCode {
+  readonly assetDir: string;
+  readonly layerDirs?: readonly string[];
 }
 
 /** AWS::Lambda::EventInvokeConfig: what happens to an asynchronous invocation that fails. */
@@ -111,6 +120,7 @@ export function readFunctions(model: CloudModel): { functions: LocalFunction[]; 
           .map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)]),
       ),
       versions: new Set(),
+      versionCode: new Map(),
       aliases: new Map(),
       aliasRouting: new Map(),
       aliasDescriptions: new Map(),
@@ -128,6 +138,7 @@ export function readFunctions(model: CloudModel): { functions: LocalFunction[]; 
     const fn = owner(props.FunctionName);
     const version = model.identity(resource).name;
     fn?.versions.add(version);
+    if (fn) fn.versionCode.set(version, codeOf(fn));
     if (typeof props.Description === 'string') fn?.versionDescriptions.set(version, props.Description);
   }
   for (const resource of model.resources('AWS::Lambda::Alias')) {
@@ -165,6 +176,12 @@ export function readFunctions(model: CloudModel): { functions: LocalFunction[]; 
     });
   }
   return { functions, notRunnable };
+}
+
+/** The code a version of the function runs (`$LATEST`: the function's current code). */
+export function codeOf(fn: LocalFunction, version = '$LATEST'): FunctionCode {
+  const frozen = version === '$LATEST' ? undefined : fn.versionCode.get(version);
+  return frozen ?? { assetDir: fn.assetDir, ...(fn.layerDirs ? { layerDirs: fn.layerDirs } : {}) };
 }
 
 /**

@@ -13,7 +13,7 @@ import {
   json,
   type Router,
 } from '../server/router.js';
-import type { LocalFunction } from './functions.js';
+import { codeOf, type LocalFunction } from './functions.js';
 import type { LambdaService } from './lambda-service.js';
 import {
   aliasConfiguration,
@@ -153,7 +153,7 @@ export function registerLambdaApi(router: Router, lambda: LambdaService): void {
       const { fn, version } = lambda.find(decodeURIComponent(match[1] ?? ''), qualifierOf(request));
       return json(200, {
         Configuration: configuration(fn, version),
-        Code: { RepositoryType: 'S3', Location: `file://${fn.assetDir}` },
+        Code: { RepositoryType: 'S3', Location: `file://${codeOf(fn, version).assetDir}` },
         Tags: {},
       });
     }),
@@ -173,7 +173,7 @@ function configuration(fn: LocalFunction, version = '$LATEST'): Record<string, u
     Timeout: fn.timeoutSeconds,
     MemorySize: fn.memoryMb,
     Version: version,
-    CodeSha256: codeSha256(fn),
+    CodeSha256: codeSha256(fn, version),
     State: 'Active',
     LastUpdateStatus: 'Successful',
     PackageType: 'Zip',

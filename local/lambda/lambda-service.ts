@@ -12,8 +12,9 @@ import { gbSeconds, type UsageMeter } from '../core/usage.js';
 import type { SegmentDocument } from '../xray/collector.js';
 import { formatTraceHeader, newSegmentId, newTraceId, parseTraceHeader } from '../xray/trace-header.js';
 import { ExecutionEnvironment, type LambdaErrorPayload } from './execution-environment.js';
-import { type LocalFunction, parseFunctionReference } from './functions.js';
+import { codeOf, type LocalFunction, parseFunctionReference } from './functions.js';
 import { InitGate } from './init-gate.js';
+import { type InvocationInterceptor, type InvocationOutcome, intercept } from './interceptors.js';
 import { Concurrency, FunctionPool } from './pool.js';
 import { runtimeEnvironment } from './runtime-env.js';
 import { routeAlias } from './versions.js';
@@ -85,6 +86,8 @@ export interface InvocationRecord {
   readonly initDurationMs?: number;
   readonly error?: LambdaErrorPayload;
   readonly traceId?: string;
+  /** The alias or version the caller named (Lambda's `Resource` dimension); absent for `$LATEST`. */
+  readonly qualifier?: string;
 }
 
 export interface InvokeOptions {
@@ -112,11 +115,14 @@ export interface FunctionOutputLine {
 }
 
 export class LambdaService implements LambdaInvoker {
+  /** By function name and code (see `pool`). */
   private readonly pools = new Map<string, FunctionPool>();
+  private readonly reserved = new Map<string, Concurrency>();
   private readonly records: InvocationRecord[] = [];
   private readonly reaper: NodeJS.Timeout;
   private readonly pendingEvents = new Set<Promise<unknown>>();
   private readonly outputListeners: Array<(output: FunctionOutputLine) => void> = [];
+  private readonly interceptors: InvocationInterceptor[] = [];
   private readonly gate: InitGate;
   private readonly maxEnvironments: number;
   private readonly maxPerFunction: number;
@@ -207,7 +213,15 @@ export class LambdaService implements LambdaInvoker {
       void run.finally(() => this.pendingEvents.delete(run));
       return { statusCode: 202, payloadText: '', executedVersion: version, requestId };
     }
-    return this.run(fn, version, event, requestId, 'RequestResponse', options.traceHeader);
+    return this.run(
+      fn,
+      version,
+      event,
+      requestId,
+      'RequestResponse',
+      options.traceHeader,
+      options.qualifier ?? parseFunctionReference(reference).qualifier,
+    );
   }
 
   /**
@@ -234,7 +248,7 @@ export class LambdaService implements LambdaInvoker {
       if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, delayMs * attempt));
       if (this.stopped) return;
       attempts += 1;
-      result = await this.run(fn, version, event, requestId, 'Event', traceHeader);
+      result = await this.run(fn, version, event, requestId, 'Event', traceHeader, qualifier);
       if (!result.functionError) break;
     }
     if (!result) return;
@@ -279,18 +293,33 @@ export class LambdaService implements LambdaInvoker {
       : [...this.records];
   }
 
+  /** Per function, over the pools of all its versions' code. */
   poolStats(): Record<string, { environments: number; busy: number; queued: number; inits: number }> {
-    return Object.fromEntries(
-      [...this.pools.entries()].map(([name, pool]) => [
-        name,
-        { environments: pool.size, busy: pool.inUse, queued: pool.queued, inits: pool.inits },
-      ]),
-    );
+    const stats: Record<string, { environments: number; busy: number; queued: number; inits: number }> = {};
+    for (const [key, pool] of this.pools) {
+      const name = key.split('\0')[0]!;
+      const total = stats[name] ?? { environments: 0, busy: 0, queued: 0, inits: 0 };
+      stats[name] = total;
+      total.environments += pool.size;
+      total.busy += pool.inUse;
+      total.queued += pool.queued;
+      total.inits += pool.inits;
+    }
+    return stats;
   }
 
   /** Execution environments started so far (each one an init, a cold start). */
   get initCount(): number {
     return [...this.pools.values()].reduce((sum, pool) => sum + pool.inits, 0);
+  }
+
+  /** Takes part in every invocation from now on (local/lambda/interceptors.ts); returns how to leave. */
+  addInterceptor(interceptor: InvocationInterceptor): () => void {
+    this.interceptors.push(interceptor);
+    return () => {
+      const index = this.interceptors.indexOf(interceptor);
+      if (index >= 0) this.interceptors.splice(index, 1);
+    };
   }
 
   /** Calls `listener` with every line a function prints (CloudWatch Logs, EMF metrics). Keep it cheap. */
@@ -319,8 +348,11 @@ export class LambdaService implements LambdaInvoker {
     requestId: string,
     invocationType: 'RequestResponse' | 'Event',
     traceHeader: string | undefined,
+    qualifier?: string,
   ): Promise<RawResult> {
-    const lease = await this.pool(fn).acquire(invocationType === 'Event' ? 'wait' : 'throttle');
+    // Taken once: `$LATEST`'s code may be replaced (watch mode) while this invocation runs.
+    const pool = this.pool(fn, version);
+    const lease = await pool.acquire(invocationType === 'Event' ? 'wait' : 'throttle');
     const { environment } = lease;
     const startedAt = Date.now();
     let runStarted = performance.now();
@@ -330,34 +362,42 @@ export class LambdaService implements LambdaInvoker {
       incoming?.sampled ?? (fn.tracing === 'Active' && (this.options.sample?.(fn.name) ?? true));
     const trace = { root: incoming?.root ?? newTraceId(startedAt), segmentId: newSegmentId() };
     let initDurationMs: number | undefined;
-    let outcome: Awaited<ReturnType<ExecutionEnvironment['invoke']>>;
+    let outcome: InvocationOutcome;
     try {
       if (lease.cold) initDurationMs = Math.round((await environment.ready) * 100) / 100;
       const invokedFunctionArn = version === '$LATEST' ? fn.arn : `${fn.arn}:${version}`;
       runStarted = performance.now();
+      const interception = this.interceptors.length
+        ? await intercept(this.interceptors, { fn, version, requestId, invocationType })
+        : undefined;
       const runStart = Date.now();
-      outcome = await environment.invoke({
-        requestId,
-        event,
-        timeoutMs: fn.timeoutSeconds * 1000,
-        traceId: formatTraceHeader({ root: trace.root, parent: trace.segmentId, sampled }),
-        context: {
-          awsRequestId: requestId,
-          functionName: fn.name,
-          functionVersion: version,
-          invokedFunctionArn,
-          memoryLimitInMB: String(fn.memoryMb),
-          logGroupName: `/aws/lambda/${fn.name}`,
-          logStreamName: environment.logStreamName,
-          deadline: runStart + fn.timeoutSeconds * 1000,
-        },
-      });
+      // An interceptor's wait (an injected delay) is part of the invocation, as an extension's is.
+      const timeoutMs = Math.max(1, fn.timeoutSeconds * 1000 - (performance.now() - runStarted));
+      outcome =
+        interception?.answer ??
+        (await environment.invoke({
+          requestId,
+          event,
+          timeoutMs,
+          traceId: formatTraceHeader({ root: trace.root, parent: trace.segmentId, sampled }),
+          context: {
+            awsRequestId: requestId,
+            functionName: fn.name,
+            functionVersion: version,
+            invokedFunctionArn,
+            memoryLimitInMB: String(fn.memoryMb),
+            logGroupName: `/aws/lambda/${fn.name}`,
+            logStreamName: environment.logStreamName,
+            deadline: runStart + timeoutMs,
+          },
+        }));
+      if (interception?.replace) outcome = interception.replace(outcome);
     } catch (initError) {
-      outcome = { ok: false, error: initError as LambdaErrorPayload, fatal: true };
+      outcome = { ok: false, error: initError as LambdaErrorPayload };
     } finally {
       // Taken before the release: the next lease's work must not be counted here.
       this.options.usage?.add('lambda.cpuMs', environment.takeCpuMs(), fn.name);
-      this.pool(fn).release(environment);
+      pool.release(environment);
     }
     const durationMs = Math.round((performance.now() - runStarted) * 100) / 100;
     const error = outcome.ok ? undefined : outcome.error;
@@ -377,6 +417,7 @@ export class LambdaService implements LambdaInvoker {
       ...(initDurationMs !== undefined ? { initDurationMs } : {}),
       ...(error ? { error } : {}),
       ...(sampled ? { traceId: trace.root } : {}),
+      ...(qualifier && qualifier !== '$LATEST' ? { qualifier } : {}),
     });
     this.output(
       fn.name,
@@ -411,13 +452,18 @@ export class LambdaService implements LambdaInvoker {
         };
   }
 
-  private pool(fn: LocalFunction): FunctionPool {
-    let pool = this.pools.get(fn.name);
+  /** The pool of the code `version` runs: one per function and code (versions of the same code share it). */
+  private pool(fn: LocalFunction, version = '$LATEST'): FunctionPool {
+    const code = codeOf(fn, version);
+    const key = [fn.name, code.assetDir, ...(code.layerDirs ?? [])].join('\0');
+    let pool = this.pools.get(key);
     if (!pool) {
-      const concurrency =
-        fn.reservedConcurrency === undefined
-          ? this.account
-          : new Concurrency(fn.reservedConcurrency, 'reserved');
+      let concurrency = this.account;
+      if (fn.reservedConcurrency !== undefined) {
+        // Reserved concurrency is the function's, whichever versions run.
+        concurrency = this.reserved.get(fn.name) ?? new Concurrency(fn.reservedConcurrency, 'reserved');
+        this.reserved.set(fn.name, concurrency);
+      }
       pool = new FunctionPool({
         functionName: fn.name,
         concurrency,
@@ -427,20 +473,23 @@ export class LambdaService implements LambdaInvoker {
           const stream = logStreamName();
           return new ExecutionEnvironment({
             functionName: fn.name,
-            assetDir: fn.assetDir,
+            assetDir: code.assetDir,
             handler: fn.handler,
             memoryMb: fn.memoryMb,
             logStreamName: stream,
-            env: runtimeEnvironment(fn, {
-              ...this.options,
-              logStreamName: stream,
-              accessKeyId: this.options.accessKeyIdOf?.(fn),
-            }),
+            env: runtimeEnvironment(
+              { ...fn, ...code },
+              {
+                ...this.options,
+                logStreamName: stream,
+                accessKeyId: this.options.accessKeyIdOf?.(fn),
+              },
+            ),
             onOutput: (line) => this.output(fn.name, stream, line),
           });
         },
       });
-      this.pools.set(fn.name, pool);
+      this.pools.set(key, pool);
     }
     return pool;
   }

@@ -4,13 +4,15 @@
  * rules are kept (one additional version, a weight from 0 to 1, both versions published, never `$LATEST`
  * with weights, a stale `RevisionId` refused), so what works here works against AWS.
  *
- * A published version runs the function's asset: nothing republishes code locally yet, so every version of
- * a function is the same code, and shares its pool of execution environments.
+ * A published version freezes `$LATEST`'s code as it is then: watch mode (local/watch/) replaces `$LATEST`'s
+ * bundle with `updateFunctionCode` and publishes, so old and new versions run their own code side by side
+ * (each code in its own pool of execution environments; versions of the same code share one).
  */
 import { createHash } from 'node:crypto';
+import path from 'node:path';
 import { z } from 'zod';
 import { AwsError } from '../core/aws-service.js';
-import type { LocalFunction } from './functions.js';
+import { codeOf, type FunctionCode, type LocalFunction } from './functions.js';
 
 const VERSION = /^[1-9]\d{0,9}$/;
 const ALIAS_NAME = /^(?!^[0-9]+$)[a-zA-Z0-9-_]{1,128}$/;
@@ -75,9 +77,9 @@ export function parseBody<T>(schema: z.ZodType<T>, body: Buffer): T {
 }
 
 /**
- * Publishes the function's current code and configuration as the next version number. Locally nothing
- * changes a function's code or configuration after start, so where Lambda would return the latest version
- * unchanged, this publishes a new one: the way to get a second version to shift traffic to.
+ * Publishes the function's current code and configuration as the next version number. Where Lambda would
+ * return the latest version unchanged (nothing changed since), this publishes a new one all the same: the
+ * way to get a second version to shift traffic to without changing code.
  */
 export function publishVersion(fn: LocalFunction, request: z.infer<typeof publishVersionSchema>): string {
   if (request.CodeSha256 !== undefined && request.CodeSha256 !== codeSha256(fn)) {
@@ -90,8 +92,18 @@ export function publishVersion(fn: LocalFunction, request: z.infer<typeof publis
   const latest = Math.max(0, ...[...fn.versions].map(Number).filter(Number.isInteger));
   const version = String(latest + 1);
   fn.versions.add(version);
+  fn.versionCode.set(version, codeOf(fn));
   fn.versionDescriptions.set(version, request.Description ?? '');
   return version;
+}
+
+/**
+ * UpdateFunctionCode, as watch mode uses it: `$LATEST` runs `code` from its next invocation; published
+ * versions keep what they froze.
+ */
+export function updateFunctionCode(fn: LocalFunction, code: FunctionCode): void {
+  fn.assetDir = code.assetDir;
+  fn.layerDirs = code.layerDirs ?? [];
 }
 
 /** The alias's configuration, or ResourceNotFoundException. */
@@ -182,9 +194,15 @@ export function routeAlias(fn: LocalFunction, name: string, random: () => number
   return primary;
 }
 
-/** A stable stand-in for the code's hash: the asset folder's path (the same asset, the same "code"). */
-export function codeSha256(fn: LocalFunction): string {
-  return createHash('sha256').update(fn.assetDir).digest('base64');
+/**
+ * A stable stand-in for the code's hash: the asset folder's name (CDK names it after the bundle's hash) and
+ * the layers' (the same assets, the same code).
+ */
+export function codeSha256(fn: LocalFunction, version = '$LATEST'): string {
+  const code = codeOf(fn, version);
+  return createHash('sha256')
+    .update(JSON.stringify([code.assetDir, code.layerDirs ?? []].flat().map((dir) => path.basename(dir))))
+    .digest('base64');
 }
 
 function revisionId(

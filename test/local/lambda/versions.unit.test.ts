@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { AwsError } from '../../../local/core/aws-service.js';
-import type { LocalFunction } from '../../../local/lambda/functions.js';
+import { codeOf, type LocalFunction } from '../../../local/lambda/functions.js';
 import {
   aliasConfiguration,
+  codeSha256,
   parseBody,
   publishVersion,
   routeAlias,
   updateAlias,
   updateAliasSchema,
+  updateFunctionCode,
 } from '../../../local/lambda/versions.js';
 
 function fn(): LocalFunction {
@@ -24,6 +26,7 @@ function fn(): LocalFunction {
     tracing: 'PassThrough',
     environment: {},
     versions: new Set(['1']),
+    versionCode: new Map([['1', { assetDir: '/tmp/asset' }]]),
     aliases: new Map([['live', '1']]),
     aliasRouting: new Map(),
     aliasDescriptions: new Map(),
@@ -53,6 +56,18 @@ describe('local Lambda versions and aliases', () => {
     expect(publishVersion(f, { Description: 'two' })).toBe('2');
     expect(publishVersion(f, {})).toBe('3');
     expect(f.versionDescriptions.get('2')).toBe('two');
+  });
+
+  it('freezes the code $LATEST runs at publish time: a later code update changes only $LATEST', () => {
+    const f = fn();
+    updateFunctionCode(f, { assetDir: '/tmp/asset.new' });
+    const two = publishVersion(f, {});
+    updateFunctionCode(f, { assetDir: '/tmp/asset.newer' });
+    expect(codeOf(f, '1').assetDir).toBe('/tmp/asset');
+    expect(codeOf(f, two).assetDir).toBe('/tmp/asset.new');
+    expect(codeOf(f).assetDir).toBe('/tmp/asset.newer');
+    expect(codeSha256(f, two)).not.toBe(codeSha256(f, '1'));
+    expect(codeSha256(f, '$LATEST')).not.toBe(codeSha256(f, two));
   });
 
   it('routes an invocation to the additional version when the draw falls under its weight', () => {
