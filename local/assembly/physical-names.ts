@@ -206,6 +206,11 @@ export function physicalIdentity(input: NamingInput): PhysicalIdentity {
       const schemaArn = arn('schemas', `schema/${prop('RegistryName') ?? 'local'}/${name}`);
       return id(name, schemaArn, schemaArn, { SchemaArn: schemaArn, SchemaName: name, SchemaVersion: '1' });
     }
+    case 'AWS::FIS::ExperimentTemplate': {
+      // Ref is the template's id, as FIS gives it (`EXT` and 14 characters); local/fis serves it by this id.
+      const templateId = `EXT${suffix(stackName, logicalId, 14)}`;
+      return id(templateId, templateId, arn('fis', `experiment-template/${templateId}`));
+    }
     case 'AWS::CloudWatch::Alarm': {
       const name = named('AlarmName', 255);
       return id(name, name, arn('cloudwatch', `alarm:${name}`));
