@@ -4,12 +4,15 @@
  * source mappings and pipes share one reader per DynamoDB stream (pipes put to the bus and start executions
  * in-process too).
  */
+import { CIRCUIT_BREAKER_TABLE_ENV } from '../functions/kernel/resilience/settings.js';
 import { appsyncPlugin } from './appsync/plugin.js';
 import { awsMetricsPlugin, type CloudWatchPlugin, cloudWatchPlugin } from './cloudwatch/index.js';
 import { type CognitoPlugin, cognitoPlugin } from './cognito/index.js';
+import { consolePlugin } from './console/plugin.js';
 import type { LocalCloudPlugin } from './core/plugin.js';
 import type { RetryTiming } from './eventbridge/delivery.js';
 import { type EventBridgePlugin, eventBridgePlugin } from './eventbridge/plugin.js';
+import { type FisPlugin, fisPlugin } from './fis/index.js';
 import { functionUrlsPlugin } from './lambda/function-urls.js';
 import { type LogsPlugin, logsPlugin } from './logs/index.js';
 import { type PipesPlugin, pipesPlugin } from './pipes/plugin.js';
@@ -35,6 +38,8 @@ export interface DefaultPluginsOptions {
   readonly streamRetryDelayMs?: (retry: number) => number;
   /** Evaluates every alarm with this period (seconds). @default LOCAL_CLOUDWATCH_PERIOD_SECONDS, else the alarm's own */
   readonly cloudWatchPeriodSeconds?: number;
+  /** Multiplies the duration of FIS experiments' actions (a short game day). @default 1 */
+  readonly fisTimeScale?: number;
 }
 
 /** The default plugins as an array (what `startLocalCloud` takes), with named handles for tests and tools. */
@@ -47,6 +52,7 @@ export type DefaultPlugins = LocalCloudPlugin[] & {
   readonly logs: LogsPlugin;
   readonly cognito: CognitoPlugin;
   readonly ssm: SsmPlugin;
+  readonly fis: FisPlugin;
 };
 
 export function defaultPlugins(options: DefaultPluginsOptions = {}): DefaultPlugins {
@@ -116,6 +122,12 @@ export function defaultPlugins(options: DefaultPluginsOptions = {}): DefaultPlug
   const ssm = ssmPlugin();
   const cognito = cognitoPlugin();
   const logs = logsPlugin();
+  // Stop conditions on the local alarms; experiment logs into the local log groups.
+  const fis = fisPlugin({
+    ...(options.fisTimeScale !== undefined ? { timeScale: options.fisTimeScale } : {}),
+    cloudWatch: () => cloudWatch.service,
+    logs: () => logs.service,
+  });
   return Object.assign(
     [
       ssm,
@@ -138,7 +150,14 @@ export function defaultPlugins(options: DefaultPluginsOptions = {}): DefaultPlug
         stepFunctions: () => stepFunctions.service,
       }),
       logs,
+      fis,
       xrayApiPlugin(),
+      // Last: it listens to the bus and reads the state machines started above.
+      consolePlugin({
+        eventBridge: () => eventBridge.service?.bridge,
+        stepFunctions: () => stepFunctions.service,
+        circuitBreakerTableVariable: CIRCUIT_BREAKER_TABLE_ENV,
+      }),
     ],
     {
       eventBridge,
@@ -149,6 +168,7 @@ export function defaultPlugins(options: DefaultPluginsOptions = {}): DefaultPlug
       logs,
       ssm,
       cognito,
+      fis,
     },
   );
 }
