@@ -126,8 +126,11 @@ export function projectSalesEvents(
   return summarize(orders, sagaRuns, updatedAt);
 }
 
-/** Records what `event` says of its order or saga; false for an event the summary does not count. */
-function record(
+/**
+ * Records what `event` says of its order or saga; false for an event the summary does not count. The delta
+ * projector (sales-projector.ts) calls it with maps of the entities a batch touches.
+ */
+export function record(
   orders: Record<string, OrderFacts>,
   sagaRuns: Record<string, SagaFacts>,
   event: DomainEvent,
