@@ -231,4 +231,22 @@ describe('SalesSummary by delta: counters that add up to the numbers above', () 
     ]);
     expect(numbers(list).days[0]?.revenue).toEqual({ JPY: 0 });
   });
+
+  it('splits a batch whose orders bring more runs along than one transaction takes', async () => {
+    ddb.reset();
+    const { items } = memoryTable(ddb);
+    const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
+    const projector = createSalesProjector({ client, tableName: 'sales' });
+    const orders = Array.from({ length: 30 }, (_, i) => `o${i}`);
+    // Four runs on each order (retries), then every order placed and confirmed in one batch: 24 orders and
+    // their 96 runs would be 121 items in one transaction.
+    const runs = orders.flatMap((o) => [1, 2, 3, 4].map((k) => sagaStarted(`${o}-run${k}`, o)));
+    expect((await projector.projectBatch(runs)).every((r) => r.ok)).toBe(true);
+    const lives = orders.flatMap((o) => [placed(o, 100, 'EUR', '2025-03-01T10:00:00.000Z'), confirmed(o)]);
+    const results = await projector.projectBatch(lives);
+    expect(results.filter((r) => !r.ok)).toEqual([]);
+    const expected = numbers([...runs, ...lives]);
+    expect(expected.sagas).toMatchObject({ started: 120, succeeded: 120 });
+    expect(numbersFromCounters(items.get(SALES_SUMMARY_KEY)!)).toEqual(expected);
+  });
 });

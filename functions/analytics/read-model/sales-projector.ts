@@ -101,7 +101,14 @@ export function createSalesProjector(options: SalesProjectorOptions): Projector 
         await sleep(wait);
       }
     } catch (error) {
-      // Reading or writing failed (throttled, too many items, ...): none of the chunk's events is in.
+      // Orders with many runs each can bring more items than a transaction takes: halves, each on its own.
+      if (error instanceof SalesSummaryError && error.code === 'TOO_MANY_ITEMS' && groups.length > 1) {
+        const half = Math.ceil(groups.length / 2);
+        await applyChunk(events, groups.slice(0, half), results, retryUntil);
+        await applyChunk(events, groups.slice(half), results, retryUntil);
+        return;
+      }
+      // Reading or writing failed (throttled, ...): none of the chunk's events is in.
       for (const i of all) results[i] = { ok: false, error };
     }
   }
