@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Context } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { numbersFromCounters } from '../../functions/analytics/read-model/sales-counters.js';
 import { createSalesProjector } from '../../functions/analytics/read-model/sales-projector.js';
 import { projectSalesEvents, SALES_SUMMARY_KEY } from '../../functions/analytics/read-model/sales-summary.js';
@@ -17,6 +18,8 @@ import { type LocalTables, startLocalTables } from '../store/helpers/local-dynam
 let tables: LocalTables;
 /** Write capacity units DynamoDB reported for the writes made through `metered`. */
 let units = 0;
+/** Transactions DynamoDB cancelled (another invocation wrote one of their items first). */
+let clashes = 0;
 let metered: ReturnType<typeof documentClient>;
 
 beforeAll(async () => {
@@ -32,7 +35,11 @@ beforeAll(async () => {
   raw.middlewareStack.add(
     (next) => async (args) => {
       const input = args.input as { ReturnConsumedCapacity?: string; TransactItems?: unknown[] };
-      const out = await next(args);
+      const out = await next(args).catch((error: unknown) => {
+        const name = (error as Error).name;
+        if (name === 'TransactionCanceledException' || name === 'TransactionConflictException') clashes += 1;
+        throw error;
+      });
       if (input.TransactItems) units += 2 * input.TransactItems.length;
       else if (input.ReturnConsumedCapacity === 'TOTAL') {
         const consumed = (out.output as { ConsumedCapacity?: { CapacityUnits?: number } }).ConsumedCapacity;
@@ -58,6 +65,7 @@ beforeAll(async () => {
   metered = documentClient(raw);
 });
 afterAll(async () => {
+  vi.unstubAllEnvs();
   await tables?.stop();
 });
 
@@ -110,12 +118,19 @@ describe('SalesSummary kept by delta, on DynamoDB Local', () => {
     });
   }, 120_000);
 
-  it('ends with the right numbers when two invocations apply the same orders at once', async () => {
+  it('ends with the right numbers when three invocations apply the same orders at once, clashing', async () => {
     const tableName = await tables.keyedTable();
     const events = orderLives(300);
-    // Each invocation gets every event, in a different order: every facts item is raced for.
+    // Each invocation gets every event: two in the same order (at the same batch at the same time), one in the
+    // reverse order; every facts item is raced for.
     const reversed = [...events].reverse();
-    await Promise.all([project(tableName, events, 1), project(tableName, reversed, 1)]);
+    const before = clashes;
+    await Promise.all([
+      project(tableName, events, 1),
+      project(tableName, events, 1),
+      project(tableName, reversed, 1),
+    ]);
+    expect(clashes).toBeGreaterThan(before);
     const expected = projectSalesEvents(undefined, events)!;
     const item = await summaryItem(tableName);
     expect(numbersFromCounters(item)).toEqual({
@@ -125,4 +140,41 @@ describe('SalesSummary kept by delta, on DynamoDB Local', () => {
     });
     expect(item.updatedAt).toBe(new Date(expected.updatedAt).toISOString());
   }, 60_000);
+
+  it('answers the query and GraphQL readers from the counters, with the facts items paged on request', async () => {
+    const tableName = await tables.keyedTable();
+    const events = orderLives(30);
+    await project(tableName, events);
+    vi.stubEnv('AWS_ENDPOINT_URL', tables.local.endpoint);
+    vi.stubEnv('AWS_REGION', 'us-east-1');
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
+    vi.stubEnv('SALES_SUMMARY_TABLE', tableName);
+    vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
+    const context = { awsRequestId: 'req-1', functionName: 'reader' } as unknown as Context;
+    const query = (await import('../../functions/analytics/handlers/query.js')).handler;
+    const graphql = (await import('../../functions/analytics/handlers/graphql.js')).handler;
+    const expected = projectSalesEvents(undefined, events)!;
+
+    const answer = (await query({ includeDetails: true }, context)) as Record<string, unknown>;
+    expect(answer).toEqual({
+      days: expected.days,
+      ordersByStatus: expected.ordersByStatus,
+      sagas: expected.sagas,
+      updatedAt: new Date(expected.updatedAt).toISOString(),
+      orders: expected.orders,
+      sagaRuns: expected.sagaRuns,
+    });
+    expect(await query({}, context)).not.toHaveProperty('orders');
+    const stats = await graphql(
+      {
+        arguments: {},
+        identity: null,
+        source: null,
+        info: { parentTypeName: 'Query', fieldName: 'sagaStats', selectionSetList: [] },
+      },
+      context,
+    );
+    expect(stats).toEqual({ ...expected.sagas, updatedAt: new Date(expected.updatedAt).toISOString() });
+  });
 });
