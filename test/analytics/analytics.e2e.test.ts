@@ -1,10 +1,12 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SalesSummaryAnswer } from '../../functions/analytics/handlers/query.js';
-import { salesSummaryProjection } from '../../functions/analytics/read-model/sales-summary.js';
+import { numbersFromCounters } from '../../functions/analytics/read-model/sales-counters.js';
+import { createSalesProjector } from '../../functions/analytics/read-model/sales-projector.js';
+import { SALES_SUMMARY_KEY } from '../../functions/analytics/read-model/sales-summary.js';
 import type { DomainEvent, EventType } from '../../functions/kernel/events/catalogue.js';
 import { createEvent, type NewEvent } from '../../functions/kernel/events/metadata.js';
-import { rebuildProjection, scanViews } from '../../functions/kernel/projection/rebuild.js';
+import { replayOrder, scanViews } from '../../functions/kernel/projection/rebuild.js';
 import { toPutEventsEntry } from '../../functions/kernel/publisher.js';
 import { type Clients, clientsFor, createViewTable, invoke } from '../helpers/invoke.js';
 import {
@@ -251,22 +253,24 @@ describe('analytics on the local cloud', () => {
     expect(out).toMatchObject({ ok: false, errorType: 'ValidationError' });
   });
 
-  it('rebuilds SalesSummary from the same events into the same item as the live projector kept', async () => {
+  it('rebuilds SalesSummary from the same events into the same facts and numbers as the live projector kept', async () => {
     const table = physicalName(app, 'Analytics', 'SalesSummary');
     const live = await scanViews(clients.doc, table, 'id');
     const fresh = await createViewTable(clients.dynamodb, 'SalesSummaryRebuilt', 'id');
     const unique = [...new Map(put.map((e) => [e.eventId, e])).values()];
-    await rebuildProjection({
-      source: {
-        async *readAll() {
-          yield* unique;
-        },
-      },
-      projection: salesSummaryProjection,
-      client: clients.doc,
-      tableName: fresh,
-    });
-    expect(await scanViews(clients.doc, fresh, 'id')).toEqual(live);
+    // As an archive replay feeds the live projector: every event again, in batches, into a cleared table.
+    const projector = createSalesProjector({ client: clients.doc, tableName: fresh });
+    const results = await projector.projectBatch(replayOrder(unique));
+    expect(results.filter((r) => !r.ok)).toEqual([]);
+    const rebuilt = await scanViews(clients.doc, fresh, 'id');
+    // The facts items are the same; the counters may differ by ones left at 0 (a delta taken back), not in what
+    // they publish.
+    const { [SALES_SUMMARY_KEY]: liveSummary, ...liveFacts } = live;
+    const { [SALES_SUMMARY_KEY]: rebuiltSummary, ...rebuiltFacts } = rebuilt;
+    expect(rebuiltFacts).toEqual(liveFacts);
+    expect(Object.keys(liveFacts).length).toBeGreaterThan(0);
+    expect(numbersFromCounters(rebuiltSummary!)).toEqual(numbersFromCounters(liveSummary!));
+    expect(rebuiltSummary!.updatedAt).toBe(liveSummary!.updatedAt);
   });
 
   // After the rebuild check: that one compares the whole table with a rebuild of SalesSummary alone.

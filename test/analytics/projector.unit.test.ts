@@ -1,11 +1,12 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   CUSTOMER_SUMMARY_KEY,
   customerSummaryProjection,
 } from '../../functions/analytics/read-model/customer-summary.js';
+import { numbersFromCounters } from '../../functions/analytics/read-model/sales-counters.js';
+import { factsFromItem, idOf } from '../../functions/analytics/read-model/sales-facts-store.js';
 import {
   decodeOrder,
   decodeSaga,
@@ -16,79 +17,15 @@ import {
   SALES_SUMMARY_KEY,
   type SalesSummary,
   salesSummaryCodec,
-  salesSummaryProjection,
 } from '../../functions/analytics/read-model/sales-summary.js';
 import type { DomainEvent } from '../../functions/kernel/events/catalogue.js';
-import { rebuildProjection } from '../../functions/kernel/projection/rebuild.js';
 import { orderLives } from '../helpers/analytics.js';
 import { fakeLambdaContext, sqsEvent } from '../helpers/events.js';
 import { event } from '../read-models/events.js';
+import { memoryTable } from './memory-table.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
-const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
 const TABLE = 'sales-summary-table';
-
-/**
- * One table in memory behind the mocked document client, with DynamoDB's conditional put: a write made on a
- * stale `_rev` fails as it would, so two batches racing for the summary item really clash.
- */
-function table() {
-  const items = new Map<string, Record<string, unknown>>();
-  let writes = 0;
-  let clashes = 0;
-  ddb.on(GetCommand).callsFake(async (input: { Key: { id: string } }) => {
-    await new Promise((resolve) => setImmediate(resolve));
-    const item = items.get(input.Key.id);
-    return { Item: item ? structuredClone(item) : undefined };
-  });
-  ddb
-    .on(PutCommand)
-    .callsFake(
-      async (input: {
-        Item: Record<string, unknown>;
-        ExpressionAttributeValues?: Record<string, unknown>;
-      }) => {
-        await new Promise((resolve) => setImmediate(resolve));
-        const id = String(input.Item.id);
-        const current = items.get(id);
-        const expected = input.ExpressionAttributeValues?.[':r'];
-        if (expected === undefined ? current !== undefined : current?._rev !== expected) {
-          clashes += 1;
-          throw Object.assign(new Error('The conditional request failed'), {
-            name: 'ConditionalCheckFailedException',
-          });
-        }
-        writes += 1;
-        items.set(id, structuredClone(input.Item));
-        return {};
-      },
-    );
-  // The rebuild's writes.
-  ddb
-    .on(BatchWriteCommand)
-    .callsFake(
-      async (input: {
-        RequestItems: Record<string, { PutRequest?: { Item: Record<string, unknown> } }[]>;
-      }) => {
-        for (const request of Object.values(input.RequestItems).flat()) {
-          if (request.PutRequest)
-            items.set(String(request.PutRequest.Item.id), structuredClone(request.PutRequest.Item));
-        }
-        return {};
-      },
-    );
-  return { items, stats: () => ({ writes, clashes }) };
-}
-
-/** The item as it would be compared: no `_rev` (a rebuild writes 1), keys in order. */
-const stable = (item: Record<string, unknown> | undefined) => {
-  const { _rev, ...rest } = item ?? {};
-  return JSON.stringify(rest, (_k, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)))
-      : v,
-  );
-};
 
 /** A deterministic shuffle (a failing seed fails the same way every time). */
 function shuffled<T>(items: readonly T[], seed: number): T[] {
@@ -180,7 +117,7 @@ describe('the stored form of SalesSummary', () => {
   });
 });
 
-describe('the analytics projector on SQS batches', () => {
+describe('the analytics projector on SQS batches (SalesSummary kept by delta)', () => {
   const context = fakeLambdaContext({ functionName: 'analytics-projector' });
   let handler: (event: unknown, context: unknown) => Promise<unknown>;
   beforeAll(async () => {
@@ -192,71 +129,117 @@ describe('the analytics projector on SQS batches', () => {
     });
   });
 
-  it('ends with the same summary item whatever the order, the batching and the duplicates', async () => {
-    // Reference: the kernel's rebuild (each stream in order, one event at a time) into a fresh table.
-    const reference = table();
-    await rebuildProjection({
-      source: {
-        async *readAll() {
-          yield* lives;
-        },
-      },
-      projection: salesSummaryProjection,
-      client,
-      tableName: TABLE,
-    });
-    const expected = stable(reference.items.get(SALES_SUMMARY_KEY));
-    expect(JSON.parse(expected)).toMatchObject({
+  /** What the table holds, as the old single item would: numbers, the latest instant and every fact. */
+  function asSummary(items: Map<string, Record<string, unknown>>) {
+    const summary = items.get(SALES_SUMMARY_KEY) ?? {};
+    const orders: Record<string, unknown> = {};
+    const sagaRuns: Record<string, unknown> = {};
+    for (const [key, item] of [...items].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const facts = factsFromItem(key, item);
+      if (facts.order) orders[idOf(key)] = facts.order;
+      if (facts.saga) sagaRuns[idOf(key)] = facts.saga;
+    }
+    return { ...numbersFromCounters(summary), updatedAt: summary.updatedAt, orders, sagaRuns };
+  }
+
+  /** The old single-item projection's answer: the reference the deltas must add up to. */
+  function reference(events: readonly DomainEvent[]) {
+    const view = projectSalesEvents(undefined, events)!;
+    return { ...view, updatedAt: new Date(view.updatedAt).toISOString() };
+  }
+
+  it('ends with the numbers and facts of the single-item projection, whatever the order, batching, duplicates', async () => {
+    const expected = reference(lives);
+    expect(expected).toMatchObject({
       ordersByStatus: { PENDING: 10, CONFIRMED: 0, SHIPPED: 10, DELIVERED: 0, CANCELLED: 10 },
       sagas: { started: 30, running: 0, succeeded: 10, compensated: 10, failed: 10 },
     });
-    expect(expected).not.toContain('_versions');
-
     for (const seed of [1, 7, 42, 1234, 99_999]) {
       ddb.reset();
-      const live = table();
+      const { items } = memoryTable(ddb);
       // Every event once, a third of them twice, in a shuffled order, in batches of 1 to 40.
       const deliveries = shuffled([...lives, ...lives.filter((_, i) => i % 3 === 0)], seed);
       for (const batch of batches(deliveries, seed)) {
-        const out = await handler(sqsEvent(batch), context);
-        expect(out).toEqual({ batchItemFailures: [] });
+        expect(await handler(sqsEvent(batch), context)).toEqual({ batchItemFailures: [] });
       }
-      expect(stable(live.items.get(SALES_SUMMARY_KEY))).toBe(expected);
+      expect(asSummary(items)).toEqual(expected);
     }
   });
 
-  it('reads and writes the summary once per batch, however many events it holds', async () => {
-    const { stats } = table();
-    await handler(sqsEvent(lives.slice(0, 100)), context);
-    expect(
-      ddb.commandCalls(GetCommand).filter((c) => c.args[0].input.Key?.id === SALES_SUMMARY_KEY),
-    ).toHaveLength(1);
-    expect(stats()).toEqual({ writes: 1, clashes: 0 });
+  it('matches the single-item projection after every batch, not only at the end', async () => {
+    const { items } = memoryTable(ddb);
+    const deliveries = shuffled(lives, 5);
+    let delivered: DomainEvent[] = [];
+    for (const batch of batches(deliveries, 5, 12)) {
+      await handler(sqsEvent(batch), context);
+      delivered = [...delivered, ...batch];
+      const counted = delivered.some((e) => e.type !== 'SagaStepCompleted');
+      if (counted) expect(asSummary(items)).toEqual(reference(delivered));
+    }
   });
 
-  it('lets two batches at once clash on the summary, re-apply, and lose nothing', async () => {
-    const { items, stats } = table();
+  it('writes nothing for a redelivered batch', async () => {
+    const { items, calls } = memoryTable(ddb);
+    await handler(sqsEvent(lives.slice(0, 60)), context);
+    const before = structuredClone([...items]);
+    const transactions = calls.transactions;
+    expect(await handler(sqsEvent(shuffled(lives.slice(0, 60), 3)), context)).toEqual({
+      batchItemFailures: [],
+    });
+    expect(calls.transactions).toBe(transactions);
+    expect([...items]).toEqual(before);
+  });
+
+  it('ignores a status regression by an older stream version, whichever arrives first', async () => {
+    const [placed, , , confirmed, shipped] = lives;
+    for (const order of [
+      [placed!, shipped!, confirmed!],
+      [confirmed!, shipped!, placed!],
+      [shipped!, confirmed!, placed!],
+    ]) {
+      ddb.reset();
+      const { items } = memoryTable(ddb);
+      for (const e of order) await handler(sqsEvent([e]), context);
+      const { ordersByStatus, days } = asSummary(items);
+      expect(ordersByStatus).toMatchObject({ PENDING: 0, CONFIRMED: 0, SHIPPED: 1 });
+      expect(days).toEqual([
+        { date: '2025-03-01', orders: 1, confirmed: 1, cancelled: 0, revenue: { USD: 1000 } },
+      ]);
+    }
+  });
+
+  it('lets two batches at once clash on shared items, re-apply, and lose nothing', async () => {
+    const { items, calls } = memoryTable(ddb);
     const [first, second] = [lives.filter((_, i) => i % 2 === 0), lives.filter((_, i) => i % 2 === 1)];
     const out = await Promise.all([handler(sqsEvent(first), context), handler(sqsEvent(second), context)]);
     expect(out).toEqual([{ batchItemFailures: [] }, { batchItemFailures: [] }]);
-    expect(stats().clashes).toBeGreaterThan(0);
-    const view = salesSummaryCodec.fromItem(items.get(SALES_SUMMARY_KEY)!);
-    expect(view.sagas).toMatchObject({ started: 30, succeeded: 10, compensated: 10, failed: 10 });
+    expect(calls.clashes).toBeGreaterThan(0);
+    expect(asSummary(items)).toEqual(reference(lives));
   });
 
   it('reports the record it cannot read and counts the rest of the batch', async () => {
-    const { items } = table();
+    const { items } = memoryTable(ddb);
     const batch = sqsEvent(lives.slice(0, 3));
     batch.Records[1] = { ...batch.Records[1]!, body: JSON.stringify({ source: 'commerceforge.orders' }) };
     expect(await handler(batch, context)).toEqual({ batchItemFailures: [{ itemIdentifier: 'msg-2' }] });
-    const view = salesSummaryCodec.fromItem(items.get(SALES_SUMMARY_KEY)!);
+    const summary = asSummary(items);
     // OrderPlaced and SagaStepCompleted (not counted) got through; SagaStarted was the unreadable one.
-    expect(view.ordersByStatus.PENDING).toBe(1);
-    expect(view.sagas.started).toBe(0);
+    expect(summary.ordersByStatus.PENDING).toBe(1);
+    expect(summary.sagas.started).toBe(0);
+  });
+
+  it('reports the events of a batch whose writes keep failing', async () => {
+    memoryTable(ddb);
+    ddb
+      .on(TransactWriteCommand)
+      .rejects(Object.assign(new Error('throttled'), { name: 'ThrottlingException' }));
+    const out = (await handler(sqsEvent(lives.slice(0, 3)), context)) as { batchItemFailures: unknown[] };
+    // OrderPlaced and SagaStarted back to the queue; SagaStepCompleted is not counted.
+    expect(out.batchItemFailures).toEqual([{ itemIdentifier: 'msg-1' }, { itemIdentifier: 'msg-2' }]);
   });
 
   it('keeps CustomerSummary in its own item of the same table, from the same batches', async () => {
-    const { items } = table();
+    const { items } = memoryTable(ddb);
     const signup = event(
       'UserCreated',
       { userId: 'u1', email: 'u1@example.com', name: 'U One' },

@@ -1,7 +1,17 @@
-import { describe, expect, it } from 'vitest';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, describe, expect, it } from 'vitest';
 import { successRate, utcDay } from '../../functions/analytics/domain/index.js';
-import { projectSalesSummary } from '../../functions/analytics/read-model/sales-summary.js';
+import { countersOf, numbersFromCounters } from '../../functions/analytics/read-model/sales-counters.js';
+import { createSalesProjector } from '../../functions/analytics/read-model/sales-projector.js';
+import {
+  projectSalesEvents,
+  projectSalesSummary,
+  SALES_SUMMARY_KEY,
+} from '../../functions/analytics/read-model/sales-summary.js';
 import type { DomainEvent } from '../../functions/kernel/events/catalogue.js';
+import { memoryTable } from '../analytics/memory-table.js';
 import { event, permutations, project } from './events.js';
 
 const address = { line1: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' };
@@ -167,5 +177,76 @@ describe('projectSalesSummary (aggregates across streams)', () => {
     expect(utcDay('2025-03-01T22:00:00-05:00')).toBe('2025-03-02');
     expect(successRate({ succeeded: 3, compensated: 1, failed: 0 })).toBe(0.75);
     expect(successRate({ succeeded: 0, compensated: 0, failed: 0 })).toBeNull();
+  });
+});
+
+describe('SalesSummary by delta: counters that add up to the numbers above', () => {
+  const ddb = mockClient(DynamoDBDocumentClient);
+  afterAll(() => ddb.restore());
+  const numbers = (list: readonly DomainEvent[]) => {
+    const { days, ordersByStatus, sagas } = projectSalesEvents(undefined, list)!;
+    return { days, ordersByStatus, sagas };
+  };
+
+  /** The numbers the delta projector leaves, each event delivered in a batch of its own, in the order given. */
+  async function byDelta(list: readonly DomainEvent[]) {
+    ddb.reset();
+    const { items } = memoryTable(ddb);
+    const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
+    const projector = createSalesProjector({ client, tableName: 'sales' });
+    for (const e of list) await projector.project(e);
+    return numbersFromCounters(items.get(SALES_SUMMARY_KEY) ?? {});
+  }
+
+  it('the counters of every fact give the numbers the single-item projection derived', () => {
+    const view = project(projectSalesSummary, events)!;
+    expect(numbersFromCounters(countersOf(view.orders, view.sagaRuns))).toEqual(numbers(events));
+  });
+
+  it('adds up to the same numbers, delivered one event at a time in any order, twice or once', async () => {
+    expect(await byDelta(events)).toEqual(numbers(events));
+    expect(await byDelta([...events].reverse())).toEqual(numbers(events));
+    expect(await byDelta([...events, ...[...events].reverse()])).toEqual(numbers(events));
+    // Every order of an order confirmed then cancelled (revenue in, then out again) and its saga.
+    const few = [
+      placed('o4', 300, 'EUR', '2025-03-02T12:00:00.000Z'),
+      confirmed('o4'),
+      cancelled('o4', 3),
+      sagaStarted('s4', 'o4'),
+    ];
+    for (const order of permutations(few)) expect(await byDelta(order)).toEqual(numbers(few));
+  });
+
+  it('ignores a status regression by an older stream version', async () => {
+    const list = [placed('o1', 2500, 'EUR', '2025-03-01T10:00:00.000Z'), shipped('o1'), confirmed('o1')];
+    const summary = await byDelta(list);
+    expect(summary.ordersByStatus).toMatchObject({ SHIPPED: 1, CONFIRMED: 0, PENDING: 0 });
+    expect(summary).toEqual(numbers(list));
+  });
+
+  it('keeps a currency listed while an order earns in it, even at a total of 0', async () => {
+    const list = [placed('o5', 0, 'JPY', '2025-03-01T10:00:00.000Z'), confirmed('o5')];
+    expect((await byDelta(list)).days).toEqual([
+      { date: '2025-03-01', orders: 1, confirmed: 1, cancelled: 0, revenue: { JPY: 0 } },
+    ]);
+    expect(numbers(list).days[0]?.revenue).toEqual({ JPY: 0 });
+  });
+
+  it('splits a batch whose orders bring more runs along than one transaction takes', async () => {
+    ddb.reset();
+    const { items } = memoryTable(ddb);
+    const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
+    const projector = createSalesProjector({ client, tableName: 'sales' });
+    const orders = Array.from({ length: 30 }, (_, i) => `o${i}`);
+    // Four runs on each order (retries), then every order placed and confirmed in one batch: 24 orders and
+    // their 96 runs would be 121 items in one transaction.
+    const runs = orders.flatMap((o) => [1, 2, 3, 4].map((k) => sagaStarted(`${o}-run${k}`, o)));
+    expect((await projector.projectBatch(runs)).every((r) => r.ok)).toBe(true);
+    const lives = orders.flatMap((o) => [placed(o, 100, 'EUR', '2025-03-01T10:00:00.000Z'), confirmed(o)]);
+    const results = await projector.projectBatch(lives);
+    expect(results.filter((r) => !r.ok)).toEqual([]);
+    const expected = numbers([...runs, ...lives]);
+    expect(expected.sagas).toMatchObject({ started: 120, succeeded: 120 });
+    expect(numbersFromCounters(items.get(SALES_SUMMARY_KEY)!)).toEqual(expected);
   });
 });

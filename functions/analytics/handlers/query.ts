@@ -1,15 +1,23 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { ValidationError } from '../../kernel/domain/errors.js';
 import { KernelConfigurationError } from '../../kernel/errors.js';
 import { withObservability } from '../../kernel/observability.js';
 import { documentClient } from '../../kernel/store/environment.js';
 import { CUSTOMER_SUMMARY_KEY, type CustomerSummary } from '../read-model/customer-summary.js';
-import type { SalesSummary } from '../read-model/sales-summary.js';
-import { SALES_SUMMARY_KEY, salesSummaryCodec } from '../read-model/sales-summary.js';
+import { numbersFromCounters } from '../read-model/sales-counters.js';
+import { factsFromItem, idOf, ORDER_PREFIX, SAGA_PREFIX } from '../read-model/sales-facts-store.js';
+import type { OrderFacts, SagaFacts, SalesSummary } from '../read-model/sales-summary.js';
+import { SALES_SUMMARY_KEY } from '../read-model/sales-summary.js';
 
-/** `{}` for the published numbers; `{ includeDetails: true }` adds the per-order and per-saga facts. */
+/** At most this many per-order and per-saga facts in an answer: they are items of their own, one per record. */
+export const DETAILS_LIMIT = 1_000;
+
+/**
+ * `{}` for the published numbers; `{ includeDetails: true }` adds the per-order and per-saga facts (the first
+ * DETAILS_LIMIT the table yields: for looking into a few, not for exporting them).
+ */
 export const salesSummaryQuerySchema = z.strictObject({ includeDetails: z.boolean().optional() });
 
 /** The published numbers of SalesSummary and CustomerSummary; per-record facts only when asked for. */
@@ -52,16 +60,45 @@ export const handler = withObservability({ service: 'analytics' }, async (event:
         },
       }
     : {};
-  if (!sales.Item) return { ...emptySummary, ...onboarding };
-  // The per-order and per-saga facts are stored as short strings (the codec); the numbers as they are.
-  const summary = salesSummaryCodec.fromItem(sales.Item);
-  const { days, ordersByStatus, sagas, updatedAt } = summary;
+  const details = parsed.data.includeDetails ? await readDetails(client, tableName) : {};
+  if (!sales.Item) return { ...emptySummary, ...onboarding, ...details };
+  // The numbers are counters on the summary item (kept by delta); the facts are items of their own.
   return {
-    days,
-    ordersByStatus,
-    sagas,
-    updatedAt,
+    ...numbersFromCounters(sales.Item),
+    updatedAt: typeof sales.Item.updatedAt === 'string' ? sales.Item.updatedAt : emptySummary.updatedAt,
     ...onboarding,
-    ...(parsed.data.includeDetails ? { orders: summary.orders, sagaRuns: summary.sagaRuns } : {}),
+    ...details,
   } satisfies SalesSummaryAnswer;
 });
+
+/** Per-order and per-saga facts, up to DETAILS_LIMIT, by a Scan that stops there. */
+async function readDetails(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+): Promise<Pick<SalesSummary, 'orders' | 'sagaRuns'>> {
+  const orders: Record<string, OrderFacts> = {};
+  const sagaRuns: Record<string, SagaFacts> = {};
+  let seen = 0;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(
+      new ScanCommand({
+        TableName: tableName,
+        ExclusiveStartKey: startKey,
+        FilterExpression: 'begins_with(id, :o) OR begins_with(id, :s)',
+        ExpressionAttributeValues: { ':o': ORDER_PREFIX, ':s': SAGA_PREFIX },
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      if (seen >= DETAILS_LIMIT) break;
+      const key = String(item.id);
+      const facts = factsFromItem(key, item);
+      if (facts.order) orders[idOf(key)] = facts.order;
+      else if (facts.saga) sagaRuns[idOf(key)] = facts.saga;
+      else continue;
+      seen += 1;
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey && seen < DETAILS_LIMIT);
+  return { orders, sagaRuns };
+}

@@ -23,13 +23,18 @@ export const SALES_SUMMARY_TABLE_ENV = 'SALES_SUMMARY_TABLE';
  *   order-independent), and `version` there is the stream version the status reflects;
  * - every published number (days, ordersByStatus, sagas) is derived from those maps after each update, so
  *   it does not depend on the order the maps were filled in; records are rebuilt with sorted keys.
- * So the kernel projector needs no per-stream versions for it (`commutative`), applies a batch of events at
- * once (`projectSalesEvents`: the numbers derived once per batch, not per event), and stores each order's and
- * each saga's facts as one short string (`salesSummaryCodec`). An order with its saga (named after the order,
- * as the platform names them) takes about 120 bytes: one item holds some 3,400 orders under DynamoDB's
- * 400 KB (measured on DynamoDB Local by test/analytics/sales-summary-size.int.test.ts; a saga id of its own
- * adds that id and the subject's). It still grows with every order: past that, the per-order facts belong in
- * items of their own, with the summary's numbers kept by delta in the same transaction.
+ * Stored by delta (sales-projector.ts): each order's and each saga run's facts in an item of their own
+ * (`order#<id>`, `saga#<id>`, the short strings of `encodeOrder`/`encodeSaga`), and the published numbers as
+ * counters on the summary item (sales-counters.ts), changed together in one transaction. So neither an item nor
+ * the write cost per event grows with the number of orders (test/analytics/sales-summary-size.int.test.ts:
+ * 5,000 orders, a summary of some 500 bytes; the single item this replaced broke DynamoDB's 400 KB at ~3,400).
+ * The summary item still grows by a few counters per day and currency.
+ *
+ * What stays here is the pure part: `record` (the facts an event sets), and `projectSalesEvents`, the whole
+ * summary in one view — the reference the deltas must add up to (the tests compare them), and the
+ * `salesSummaryProjection` that names the read model for `rebuild-projections --from-archive` (which clears
+ * the table, facts items included, and replays to the live projector). Not deployed as a kernel projection:
+ * its single item would outgrow DynamoDB's limit.
  */
 
 export type OrderFacts = {
@@ -126,8 +131,11 @@ export function projectSalesEvents(
   return summarize(orders, sagaRuns, updatedAt);
 }
 
-/** Records what `event` says of its order or saga; false for an event the summary does not count. */
-function record(
+/**
+ * Records what `event` says of its order or saga; false for an event the summary does not count. The delta
+ * projector (sales-projector.ts) calls it with maps of the entities a batch touches.
+ */
+export function record(
   orders: Record<string, OrderFacts>,
   sagaRuns: Record<string, SagaFacts>,
   event: DomainEvent,
@@ -206,7 +214,10 @@ export const salesSummaryCodec: ViewCodec<SalesSummary> = {
     }) as unknown as SalesSummary,
 };
 
-/** For the kernel projector: one item, partition key `id` = SALES_SUMMARY_KEY. */
+/**
+ * The single-item form (the reference, see the top): the analytics projector keeps SalesSummary by delta
+ * instead (`createSalesProjector`).
+ */
 export const salesSummaryProjection: Projection<SalesSummary> = {
   name: 'SalesSummary',
   keyAttribute: 'id',

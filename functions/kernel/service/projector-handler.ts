@@ -1,5 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { KernelConfigurationError } from '../errors.js';
 import type { DomainEvent } from '../events/catalogue.js';
 import { parseEventBridgeEvent } from '../events/parse.js';
@@ -15,11 +16,24 @@ import type { Projection } from '../projection/view.js';
 import { documentClient, eventStoreFromEnvironment } from '../store/environment.js';
 import type { EventStore } from '../store/event-store.js';
 
-export interface ReadModelBinding {
+export type ReadModelBinding = ProjectionBinding | ProjectorBinding;
+
+export interface ProjectionBinding {
   // biome-ignore lint/suspicious/noExplicitAny: a list of projections of different view types
   readonly projection: Projection<any, DomainEvent>;
   /** The environment variable holding the read-model table's name (`ServiceStack.grantReadModel`). */
   readonly tableEnv: string;
+}
+
+/**
+ * A read model the kernel projector does not keep as one item per view (e.g. one kept by delta across many
+ * items): its own projector, fed the same batches and reporting its failures the same way; never caught up
+ * from the store.
+ */
+export interface ProjectorBinding {
+  readonly name: string;
+  readonly tableEnv: string;
+  readonly createProjector: (client: DynamoDBDocumentClient, tableName: string) => Projector;
 }
 
 export interface ProjectorHandlerOptions {
@@ -62,11 +76,20 @@ export function projectorHandler(options: ProjectorHandlerOptions) {
     const client = documentClient(capture(new DynamoDBClient({})));
     const useStore = options.catchUpFromStore ?? Boolean(env.EVENT_STORE_TABLE_NAME);
     store = useStore ? eventStoreFromEnvironment({ env, capture }) : undefined;
-    return options.readModels.map(({ projection, tableEnv }) => {
+    return options.readModels.map((binding) => {
+      const { tableEnv } = binding;
       const tableName = env[tableEnv];
       if (!tableName) {
         throw new KernelConfigurationError(`${tableEnv} is not set: grant this projector its read model`);
       }
+      if ('createProjector' in binding) {
+        return {
+          name: binding.name,
+          parking: binding.createProjector(client, tableName),
+          catchingUp: undefined,
+        };
+      }
+      const { projection } = binding;
       return {
         name: projection.name,
         parking: createProjector({ client, tableName, projection }),

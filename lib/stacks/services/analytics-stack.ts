@@ -39,7 +39,8 @@ export class AnalyticsStack extends ServiceStack {
     const { fn: projector, queue } = this.addProjector('Projector', {
       entry: entry('projector.ts'),
       description: 'analytics: keeps SalesSummary and CustomerSummary from orders, saga and users events',
-      // Every event updates one of two items: the biggest batches, gathered for up to a second.
+      // Few items per batch (a summary's counters, the orders' and sagas' facts): the biggest batches, gathered
+      // for up to a second.
       queue: BACKGROUND_PROJECTOR_QUEUE,
     });
     this.projectorQueue = queue;
