@@ -73,6 +73,7 @@ async function main(): Promise<void> {
   console.log(
     `  endpoint   ${shown}   (AWS SDKs: AWS_ENDPOINT_URL=${shown}; AWS CLI: --endpoint-url ${shown})`,
   );
+  console.log(`  console    ${shown}/console   (service map, live events, sagas, traces, DLQs, experiments)`);
   console.log(`  health     ${shown}/health`);
   console.log(`  traces     ${shown}/_local/traces`);
   console.log(`  services   ${cloud.router.targetPrefixes.join(', ')}, Lambda (REST)`);
