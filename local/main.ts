@@ -6,10 +6,10 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { commerceForgePlugins } from '../local-app/plugins.js';
 import { type LocalCloud, startLocalCloud } from './cloud.js';
 import { LocalCloudError } from './core/errors.js';
 import { PROJECT_ROOT } from './lambda/runtime-env.js';
-import { defaultPlugins } from './plugins.js';
 import { assemblyIsStale, synthesize } from './synth.js';
 
 export { type LocalCloud, type LocalCloudOptions, startLocalCloud } from './cloud.js';
@@ -49,7 +49,8 @@ async function main(): Promise<void> {
   cloud = await startLocalCloud({
     assemblyDir,
     port,
-    plugins: defaultPlugins(),
+    // The generic plugins and CommerceForge's own (seed, warehouse agent): local-app/plugins.ts.
+    plugins: commerceForgePlugins(),
     ...(values.persist ? { persistDir: values.persist } : {}),
   });
   const shown = `http://localhost:${cloud.port}`;

@@ -3,6 +3,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { PRODUCT_VIEW_TABLE_ENV } from '../../../functions/inventory/read-model/product-view.js';
 import type { ServiceFunction } from '../../constructs/service-function.js';
+import { LocalRole, markLocalRole } from '../../local-roles.js';
 import { ServiceStack, type ServiceStackProps } from '../service-stack.js';
 
 const entry = (handler: string) =>
@@ -32,11 +33,13 @@ export class InventoryStack extends ServiceStack {
       description: 'Inventory commands: AddProduct, Restock, ReserveStock, ReleaseStock',
     });
     this.store.grantAppend(this.commands);
+    markLocalRole(this.commands.function, LocalRole.inventoryCommands);
 
     this.productView = this.addReadModel('ProductView', {
       partitionKey: 'sku',
       environmentVariable: PRODUCT_VIEW_TABLE_ENV,
     });
+    markLocalRole(this.productView, LocalRole.productView);
     const projector = this.addProjector('Projector', {
       entry: entry('projector'),
       description: 'Inventory projector: ProductView from the product streams',

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Construct } from 'constructs';
 import { CARRIER_TIMEOUT_ENV, CARRIER_URL_ENV } from '../../../functions/shipping/handlers/carrier-config.js';
+import { LocalRole, markLocalRole } from '../../local-roles.js';
 import { SandboxStack } from '../sandbox-stack.js';
 import { ServiceStack, type ServiceStackProps } from '../service-stack.js';
 
@@ -71,6 +72,9 @@ export class ShippingStack extends ServiceStack {
       },
     });
     this.store.grantAppend(commands);
+    // The local cloud's simulated warehouse staff sends to this function and reads this store (local-app/).
+    markLocalRole(commands.function, LocalRole.shippingCommands);
+    markLocalRole(this.store.table, LocalRole.shippingEventStore);
     // The carrier: a configured one, or the sandbox's function URL, discovered and called as IAM.
     if (!carrierConfig.url) SandboxStack.grantCall(commands.alias, this, this.config.stage, 'carrier');
     // Its bookings go through the `carrier` circuit breaker, whose state every environment shares.

@@ -3,8 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { SeedProduct } from '../../functions/inventory/seed.js';
 import { seedCatalogue } from '../../functions/inventory/seed.js';
+import { LOCAL_ROLE_METADATA, LocalRole } from '../../lib/local-roles.js';
 import type { LocalCloud } from '../../local/cloud.js';
-import { seedPlugin } from '../../local/seed.js';
+import { seedPlugin } from '../../local-app/seed.js';
 
 const products: SeedProduct[] = [
   { sku: 'A-1', name: 'A', price: 100, currency: 'USD', initialStock: 1 },
@@ -36,28 +37,21 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-const resource = (type: string, path: string, name: string) => ({
+// Resources as the stacks mark them (lib/local-roles.ts); the orders function carries no role.
+const resource = (type: string, role: string | undefined, name: string) => ({
   type,
   name,
-  definition: { Type: type, Metadata: { 'aws:cdk:path': path } },
+  definition: { Type: type, Metadata: role ? { [LOCAL_ROLE_METADATA]: role } : {} },
 });
 
 function fakeCloud(options: { inventory: boolean; invoke: (name: string, payload: unknown) => unknown }) {
   const resources = options.inventory
     ? [
-        resource(
-          'AWS::Lambda::Function',
-          'CommerceForge-dev-Inventory/Commands/Function/Resource',
-          'inv-commands',
-        ),
-        resource(
-          'AWS::Lambda::Function',
-          'CommerceForge-dev-Orders/Commands/Function/Resource',
-          'orders-commands',
-        ),
-        resource('AWS::DynamoDB::Table', 'CommerceForge-dev-Inventory/ProductView/Resource', 'product-view'),
+        resource('AWS::Lambda::Function', LocalRole.inventoryCommands, 'inv-commands'),
+        resource('AWS::Lambda::Function', undefined, 'orders-commands'),
+        resource('AWS::DynamoDB::Table', LocalRole.productView, 'product-view'),
       ]
-    : [resource('AWS::Lambda::Function', 'Fixture/Hello/Resource', 'hello')];
+    : [resource('AWS::Lambda::Function', undefined, 'hello')];
   const info = vi.fn();
   const warn = vi.fn();
   const invoke = vi.fn(async (name: string, payload: unknown) => options.invoke(name, payload));

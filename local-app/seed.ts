@@ -6,13 +6,16 @@
  *
  * It runs in the background: `start` returns at once, so `npm start` prints `ready` without waiting for it
  * (`done` settles when the seed is in ProductView). A SKU already added (a `--persist` restart) is skipped.
- * An app without inventory's Commands function (a test fixture) is left alone.
+ * An app without inventory's Commands function (a test fixture) is left alone: the function and ProductView are
+ * found by the roles InventoryStack marks them with (lib/local-roles.ts).
  */
 import { type SeedProduct, seedCatalogue } from '../functions/inventory/seed.js';
-import type { LocalCloud } from './cloud.js';
-import type { LocalCloudPlugin } from './core/plugin.js';
-import { LOCAL_AUTHORIZATION } from './dynamodb/dynamodb-local.js';
-import { dynamoDbCaller } from './dynamodb/tables.js';
+import { LocalRole } from '../lib/local-roles.js';
+import type { LocalCloud } from '../local/core/local-cloud.js';
+import type { LocalCloudPlugin } from '../local/core/plugin.js';
+import { LOCAL_AUTHORIZATION } from '../local/dynamodb/dynamodb-local.js';
+import { dynamoDbCaller } from '../local/dynamodb/tables.js';
+import { nameOfRole } from './resources.js';
 
 export interface SeedOutcome {
   readonly added: readonly string[];
@@ -33,17 +36,6 @@ export type SeedPlugin = LocalCloudPlugin & {
   readonly done: Promise<SeedOutcome | undefined>;
 };
 
-/** The resource under the inventory stack (`CommerceForge-<stage>-Inventory`) at this construct path. */
-function findResource(cloud: LocalCloud, type: string, constructPath: string) {
-  return cloud.model
-    .resources(type)
-    .find((r) =>
-      new RegExp(`^CommerceForge-[^/]+-Inventory/${constructPath}/Resource$`).test(
-        String(r.definition.Metadata?.['aws:cdk:path'] ?? ''),
-      ),
-    );
-}
-
 export function seedPlugin(options: SeedPluginOptions = {}): SeedPlugin {
   const catalogue = options.catalogue ?? seedCatalogue;
   const timeoutMs = options.timeoutMs ?? 60_000;
@@ -55,14 +47,14 @@ export function seedPlugin(options: SeedPluginOptions = {}): SeedPlugin {
   let state: 'idle' | 'seeding' | 'seeded' | 'skipped' | 'failed' = 'idle';
 
   async function seed(cloud: LocalCloud, startedAt: number): Promise<SeedOutcome | undefined> {
-    const fn = findResource(cloud, 'AWS::Lambda::Function', 'Commands/Function');
-    const view = findResource(cloud, 'AWS::DynamoDB::Table', 'ProductView');
-    if (!fn || !view) {
+    const fn = nameOfRole(cloud, 'AWS::Lambda::Function', LocalRole.inventoryCommands);
+    const tableName = nameOfRole(cloud, 'AWS::DynamoDB::Table', LocalRole.productView);
+    if (!fn || !tableName) {
       state = 'skipped';
       return undefined;
     }
     state = 'seeding';
-    const functionName = `${cloud.model.identity(fn).name}:live`;
+    const functionName = `${fn}:live`;
     const added: string[] = [];
     const alreadyThere: string[] = [];
     // One at a time: one warm execution environment instead of ten cold ones on a small machine.
@@ -86,7 +78,6 @@ export function seedPlugin(options: SeedPluginOptions = {}): SeedPlugin {
 
     // Through the outbox, the bus and inventory's projector into ProductView.
     const call = dynamoDbCaller(cloud.dynamodb.endpoint, LOCAL_AUTHORIZATION);
-    const tableName = cloud.model.identity(view).name;
     const wanted = new Set(catalogue.map((p) => p.sku));
     const deadline = Date.now() + timeoutMs;
     while (!stopped) {

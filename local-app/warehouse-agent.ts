@@ -25,10 +25,12 @@ import {
   missionDecider,
   nextAgentStep,
 } from '../functions/shipping/domain/index.js';
-import type { LocalCloud } from './cloud.js';
-import type { LocalCloudPlugin } from './core/plugin.js';
-import type { AcceptedEvent, LocalEventBridge } from './eventbridge/runtime.js';
-import { Concurrency } from './lambda/pool.js';
+import { LocalRole } from '../lib/local-roles.js';
+import type { LocalCloud } from '../local/core/local-cloud.js';
+import type { LocalCloudPlugin } from '../local/core/plugin.js';
+import type { AcceptedEvent, LocalEventBridge } from '../local/eventbridge/runtime.js';
+import { Concurrency } from '../local/lambda/pool.js';
+import { nameOfRole } from './resources.js';
 
 export const WAREHOUSE_AGENT_ACTOR = { type: 'system', id: 'warehouse-agent-sim' } as const;
 /** Simulated carrier transit, dispatch to delivery. */
@@ -84,16 +86,8 @@ export function warehouseAgentPlugin(options: WarehouseAgentOptions): WarehouseA
     actions,
     start(cloud: LocalCloud) {
       if (!enabled) return;
-      const commands = resourceName(
-        cloud,
-        'AWS::Lambda::Function',
-        /^CommerceForge-[^/]+-Shipping\/Commands\/Function\/Resource$/,
-      );
-      const table = resourceName(
-        cloud,
-        'AWS::DynamoDB::Table',
-        /^CommerceForge-[^/]+-Shipping\/EventStore\/Table\/Resource$/,
-      );
+      const commands = nameOfRole(cloud, 'AWS::Lambda::Function', LocalRole.shippingCommands);
+      const table = nameOfRole(cloud, 'AWS::DynamoDB::Table', LocalRole.shippingEventStore);
       if (!commands || !table) {
         cloud.logger.info('  warehouse-agent: no shipping service in this app, not started');
         return;
@@ -193,11 +187,4 @@ export function warehouseAgentPlugin(options: WarehouseAgentOptions): WarehouseA
       return { enabled, timeScale, actions: actions.length, pending: timers.size };
     },
   };
-}
-
-function resourceName(cloud: LocalCloud, type: string, path: RegExp): string | undefined {
-  const resource = cloud.model
-    .resources(type)
-    .find((r) => path.test(String(r.definition.Metadata?.['aws:cdk:path'] ?? '')));
-  return resource ? cloud.model.identity(resource).name : undefined;
 }
