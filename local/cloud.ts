@@ -5,8 +5,8 @@
  */
 import { readCloudAssembly } from './assembly/cloud-assembly.js';
 import { CloudModel } from './assembly/model.js';
-import { CORE_TYPES, classify, formatCounts, type ResourceReport } from './assembly/resource-kinds.js';
-import { type AwsJsonService, LOCAL_ACCOUNT_ID, LOCAL_REGION } from './core/aws-service.js';
+import { CORE_TYPES, classify, formatCounts } from './assembly/resource-kinds.js';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from './core/aws-service.js';
 import type { LocalCloud } from './core/local-cloud.js';
 import { consoleLogger, type LocalLogger } from './core/log.js';
 import type { LocalCloudPlugin } from './core/plugin.js';
@@ -15,7 +15,7 @@ import { startDynamoDbDataPlane } from './dynamodb/data-plane.js';
 import { type DynamoDbLocal, LOCAL_AUTHORIZATION, startDynamoDbLocal } from './dynamodb/dynamodb-local.js';
 import { DYNAMODB_STREAMS_TARGET, DYNAMODB_TARGET, dynamoDbProxy } from './dynamodb/proxy.js';
 import { TableWrites } from './dynamodb/table-writes.js';
-import { type CreatedTable, createTables, dynamoDbCaller } from './dynamodb/tables.js';
+import { createTables, dynamoDbCaller } from './dynamodb/tables.js';
 import { LocalIdentities } from './iam/identities.js';
 import { readFunctions } from './lambda/functions.js';
 import { registerLambdaApi } from './lambda/lambda-api.js';
