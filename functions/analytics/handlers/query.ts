@@ -1,13 +1,17 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { ValidationError } from '../../kernel/domain/errors.js';
+import { parseWith } from '../../kernel/domain/commands.js';
 import { KernelConfigurationError } from '../../kernel/errors.js';
 import { withObservability } from '../../kernel/observability.js';
 import { documentClient } from '../../kernel/store/environment.js';
 import { CUSTOMER_SUMMARY_KEY, type CustomerSummary } from '../read-model/customer-summary.js';
 import type { SalesSummary } from '../read-model/sales-summary.js';
-import { SALES_SUMMARY_KEY, salesSummaryCodec } from '../read-model/sales-summary.js';
+import {
+  SALES_SUMMARY_KEY,
+  SALES_SUMMARY_TABLE_ENV,
+  salesSummaryCodec,
+} from '../read-model/sales-summary.js';
 
 /** `{}` for the published numbers; `{ includeDetails: true }` adds the per-order and per-saga facts. */
 export const salesSummaryQuerySchema = z.strictObject({ includeDetails: z.boolean().optional() });
@@ -30,14 +34,11 @@ let client: ReturnType<typeof documentClient> | undefined;
 
 /** Reads SalesSummary (one item, strongly consistent): for the console, a GraphQL resolver or a script. */
 export const handler = withObservability({ service: 'analytics' }, async (event: unknown, _ctx, tools) => {
-  const parsed = salesSummaryQuerySchema.safeParse(event ?? {});
-  if (!parsed.success) {
-    throw new ValidationError('a SalesSummary query is { includeDetails?: boolean }', {
-      issues: parsed.error.issues,
-    });
-  }
-  const tableName = process.env.SALES_SUMMARY_TABLE;
-  if (!tableName) throw new KernelConfigurationError('SALES_SUMMARY_TABLE is not set');
+  const query = parseWith(salesSummaryQuerySchema, event ?? {}, {
+    message: 'a SalesSummary query is { includeDetails?: boolean }',
+  });
+  const tableName = process.env[SALES_SUMMARY_TABLE_ENV];
+  if (!tableName) throw new KernelConfigurationError(`${SALES_SUMMARY_TABLE_ENV} is not set`);
   client ??= documentClient(tools.captureClient(new DynamoDBClient({})));
   const read = (id: string) =>
     client!.send(new GetCommand({ TableName: tableName, Key: { id }, ConsistentRead: true }));
@@ -62,6 +63,6 @@ export const handler = withObservability({ service: 'analytics' }, async (event:
     sagas,
     updatedAt,
     ...onboarding,
-    ...(parsed.data.includeDetails ? { orders: summary.orders, sagaRuns: summary.sagaRuns } : {}),
+    ...(query.includeDetails ? { orders: summary.orders, sagaRuns: summary.sagaRuns } : {}),
   } satisfies SalesSummaryAnswer;
 });

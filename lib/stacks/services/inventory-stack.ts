@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { PRODUCT_VIEW_TABLE_ENV } from '../../../functions/inventory/read-model/product-view.js';
+import { detailTypes } from '../../../functions/kernel/events/catalogue.js';
 import type { ServiceFunction } from '../../constructs/service-function.js';
 import { LocalRole, markLocalRole } from '../../local-roles.js';
 import { ServiceStack, type ServiceStackProps } from '../service-stack.js';
@@ -49,7 +50,7 @@ export class InventoryStack extends ServiceStack {
     this.grantReadModel(this.productView, this.projector, 'write');
     this.project('ProductViewRule', projector.queue, {
       source: ['commerceforge.inventory'],
-      detailType: ['ProductAdded', 'StockRestocked', 'StockReserved', 'StockReleased'],
+      detailType: detailTypes('ProductAdded', 'StockRestocked', 'StockReserved', 'StockReleased'),
       detail: { streamId: [{ prefix: 'product#' }] },
     });
   }

@@ -1,6 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import type { Construct } from 'constructs';
+import { detailTypes } from '../../../functions/kernel/events/catalogue.js';
 import { CARRIER_TIMEOUT_ENV, CARRIER_URL_ENV } from '../../../functions/shipping/handlers/carrier-config.js';
+import { SHIPPING_ENV } from '../../../functions/shipping/handlers/config.js';
 import { LocalRole, markLocalRole } from '../../local-roles.js';
 import { SandboxStack } from '../sandbox-stack.js';
 import { ServiceStack, type ServiceStackProps } from '../service-stack.js';
@@ -56,9 +58,9 @@ export class ShippingStack extends ServiceStack {
     const carrier = props.defaultCarrier ?? context(SHIPPING_CONTEXT.defaultCarrier);
     const warehouseId = props.warehouseId ?? context(SHIPPING_CONTEXT.warehouseId);
     const configuration: Record<string, string> = {
-      SHIPPING_SUPPORTED_COUNTRIES: countries.join(','),
-      ...(carrier ? { SHIPPING_DEFAULT_CARRIER: carrier } : {}),
-      ...(warehouseId ? { SHIPPING_WAREHOUSE_ID: warehouseId } : {}),
+      [SHIPPING_ENV.supportedCountries]: countries.join(','),
+      ...(carrier ? { [SHIPPING_ENV.defaultCarrier]: carrier } : {}),
+      ...(warehouseId ? { [SHIPPING_ENV.warehouseId]: warehouseId } : {}),
     };
 
     const carrierConfig = this.config.providers.carrier;
@@ -88,7 +90,7 @@ export class ShippingStack extends ServiceStack {
     this.store.grantAppend(dispatcher);
     this.subscribe('DispatchOnMissionCompleted', dispatcher, {
       source: ['commerceforge.shipping'],
-      detailType: ['MissionCompleted'],
+      detailType: detailTypes('MissionCompleted'),
     });
   }
 }
