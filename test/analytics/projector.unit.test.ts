@@ -21,8 +21,7 @@ import {
 import type { DomainEvent } from '../../functions/kernel/events/catalogue.js';
 import { rebuildProjection } from '../../functions/kernel/projection/rebuild.js';
 import { orderLives } from '../helpers/analytics.js';
-import { fakeLambdaContext, sqsEvent } from '../helpers/events.js';
-import { event } from '../read-models/events.js';
+import { event, fakeLambdaContext, sqsEvent } from '../helpers/events.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));

@@ -10,7 +10,7 @@ import {
 import { orderViewProjection } from '../../functions/orders/read-model/order-view.js';
 import { productRatingProjection } from '../../functions/reviews/read-model/product-rating.js';
 import { userProfileProjection } from '../../functions/users/read-model/user-profile.js';
-import { event } from './events.js';
+import { event } from '../helpers/events.js';
 
 /** What the kernel projector keeps for one key after these deliveries (one at a time, as they arrive). */
 function deliver<V extends View>(projection: Projection<V>, events: readonly DomainEvent[]) {

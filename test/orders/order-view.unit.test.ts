@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { projectOrderView } from '../../functions/orders/read-model/order-view.js';
-import { event, project } from './events.js';
+import { event, project } from '../helpers/events.js';
 
 const at = (streamVersion: number, occurredAt: string) => ({
   streamId: 'order-1',

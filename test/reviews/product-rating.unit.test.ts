@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { productRatingKey, projectProductRating } from '../../functions/reviews/read-model/product-rating.js';
-import { event, permutations, project } from './events.js';
+import { event, permutations, project } from '../helpers/events.js';
 
 const review = (reviewId: string, rating: number, occurredAt: string, sku = 'SKU-MUG') =>
   event(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { paymentViewKey, projectPaymentView } from '../../functions/payments/read-model/payment-view.js';
-import { event, project } from './events.js';
+import { event, project } from '../helpers/events.js';
 
 const at = (streamVersion: number) => ({
   streamId: 'payment#order-1',

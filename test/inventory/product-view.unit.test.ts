@@ -4,7 +4,7 @@ import {
   productViewProjection,
   projectProductView,
 } from '../../functions/inventory/read-model/product-view.js';
-import { event, project } from './events.js';
+import { event, project } from '../helpers/events.js';
 
 const mug = (streamVersion: number) => ({
   streamId: 'product#SKU-MUG',

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { successRate, utcDay } from '../../functions/analytics/domain/index.js';
 import { projectSalesSummary } from '../../functions/analytics/read-model/sales-summary.js';
 import type { DomainEvent } from '../../functions/kernel/events/catalogue.js';
-import { event, permutations, project } from './events.js';
+import { event, permutations, project } from '../helpers/events.js';
 
 const address = { line1: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' };
 const placed = (orderId: string, total: number, currency: string, occurredAt: string) =>

@@ -5,7 +5,7 @@ import {
 } from '../../functions/analytics/read-model/customer-summary.js';
 import type { DomainEvent } from '../../functions/kernel/events/catalogue.js';
 import { applyEvents, emptyState } from '../../functions/kernel/projection/view.js';
-import { event, permutations } from './events.js';
+import { event, permutations } from '../helpers/events.js';
 
 const created = (userId: string, occurredAt: string) =>
   event(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { projectUserProfile } from '../../functions/users/read-model/user-profile.js';
-import { event, project } from './events.js';
+import { event, project } from '../helpers/events.js';
 
 const at = (streamVersion: number) => ({
   streamId: 'user-1',
