@@ -1,9 +1,9 @@
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
-import { id } from '../events/primitives.js';
 import { ValidationError } from '../domain/errors.js';
 import type { DomainEvent } from '../events/catalogue.js';
 import { type Actor, actorSchema } from '../events/envelope.js';
+import { id } from '../events/primitives.js';
 import { type HandlerTools, withObservability } from '../observability.js';
 import type { MetadataSource } from '../store/command.js';
 import { eventStoreFromEnvironment } from '../store/environment.js';
