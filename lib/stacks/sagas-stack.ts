@@ -9,7 +9,7 @@ import {
 } from '../../statemachines/order-fulfillment.js';
 import type { PlatformConfig } from '../config.js';
 import { runtimeEnvironment } from '../config.js';
-import { Saga } from '../constructs/saga.js';
+import { Saga } from '../constructs/saga/index.js';
 import { ServiceFunction } from '../constructs/service-function.js';
 import { functionDefaults } from './function-defaults.js';
 import type { PlatformStack } from './platform-stack.js';

@@ -6,7 +6,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { sagaEventRequestSchema } from '../../functions/saga/contract.js';
 import { buildSagaEvent } from '../../functions/saga/saga-events.js';
-import { Saga, type SagaProps } from '../../lib/constructs/saga.js';
+import { Saga, type SagaProps } from '../../lib/constructs/saga/index.js';
 import { ServiceFunction } from '../../lib/constructs/service-function.js';
 import { CloudModel } from '../../local/assembly/model.js';
 import type { CfnTemplate } from '../../local/assembly/template.js';
