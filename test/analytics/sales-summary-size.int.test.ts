@@ -9,7 +9,7 @@ import {
 import { createProjector } from '../../functions/kernel/projection/projector.js';
 import { itemFromState } from '../../functions/kernel/projection/view.js';
 import { orderLives } from '../helpers/analytics.js';
-import { type LocalTables, startLocalTables } from '../store/helpers/local-dynamodb.js';
+import { type LocalTables, startLocalTables } from '../helpers/local-dynamodb.js';
 
 /**
  * SalesSummary is one item for the whole platform, and DynamoDB takes items up to 400 KB: how many orders fit,

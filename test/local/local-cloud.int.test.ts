@@ -26,8 +26,8 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.js';
 import { quietLogger } from '../../local/core/log.js';
-import { synthesizeFixtureApp } from './helpers/fixture-app.js';
-import { clientConfig, localClients } from './helpers/local-clients.js';
+import { synthesizeFixtureApp } from '../helpers/fixture-app.js';
+import { clientConfig, localClients } from '../helpers/local-clients.js';
 
 let cloud: LocalCloud;
 let clients: ReturnType<typeof localClients>;

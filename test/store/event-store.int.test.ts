@@ -5,8 +5,14 @@ import { ConcurrencyError } from '../../functions/kernel/domain/errors.js';
 import { handleCommand } from '../../functions/kernel/store/command.js';
 import { GuardConflictError } from '../../functions/kernel/store/errors.js';
 import { createEventStore, type EventStore } from '../../functions/kernel/store/event-store.js';
-import { CAUSATION, productStream, type StockFact, stockDecider, testMetadata } from './helpers/inventory.js';
-import { type LocalTables, startLocalTables } from './helpers/local-dynamodb.js';
+import {
+  CAUSATION,
+  productStream,
+  type StockFact,
+  stockDecider,
+  testMetadata,
+} from '../helpers/inventory.js';
+import { type LocalTables, startLocalTables } from '../helpers/local-dynamodb.js';
 
 let tables: LocalTables;
 let store: EventStore;

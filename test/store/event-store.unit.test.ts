@@ -20,8 +20,8 @@ import { handleCommand } from '../../functions/kernel/store/command.js';
 import { EventStoreError, GuardConflictError } from '../../functions/kernel/store/errors.js';
 import { createEventStore } from '../../functions/kernel/store/event-store.js';
 import { eventBridgeEvent } from '../helpers/events.js';
-import { productStream, stockDecider, testMetadata } from './helpers/inventory.js';
-import { productView } from './helpers/projections.js';
+import { productStream, stockDecider, testMetadata } from '../helpers/inventory.js';
+import { productView } from '../helpers/projections.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));

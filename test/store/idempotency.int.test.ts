@@ -3,8 +3,8 @@ import { KernelConfigurationError } from '../../functions/kernel/errors.js';
 import type { EventEnvelope } from '../../functions/kernel/events/envelope.js';
 import { idempotencyKeyOf, idempotentPerEvent, withIdempotency } from '../../functions/kernel/idempotency.js';
 import { eventBridgeEvent, fakeLambdaContext } from '../helpers/events.js';
-import { productStream } from './helpers/inventory.js';
-import { type LocalTables, startLocalTables } from './helpers/local-dynamodb.js';
+import { productStream } from '../helpers/inventory.js';
+import { type LocalTables, startLocalTables } from '../helpers/local-dynamodb.js';
 
 let tables: LocalTables;
 let tableName: string;

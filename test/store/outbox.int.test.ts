@@ -7,8 +7,8 @@ import { relayRecords } from '../../functions/kernel/relay/relay.js';
 import { handleCommand } from '../../functions/kernel/store/command.js';
 import { createEventStore } from '../../functions/kernel/store/event-store.js';
 import { LOCAL_AUTHORIZATION } from '../../local/dynamodb/dynamodb-local.js';
-import { stockDecider, testMetadata } from './helpers/inventory.js';
-import { type LocalTables, startLocalTables } from './helpers/local-dynamodb.js';
+import { stockDecider, testMetadata } from '../helpers/inventory.js';
+import { type LocalTables, startLocalTables } from '../helpers/local-dynamodb.js';
 
 /**
  * The outbox end to end on the real DynamoDB Local stream: a command appends (and snapshots, and claims a

@@ -8,8 +8,8 @@ import { isSqsEvent, projectQueuedEvents } from '../../functions/kernel/projecti
 import { createProjector, ProjectionError } from '../../functions/kernel/projection/projector.js';
 import type { Projection } from '../../functions/kernel/projection/view.js';
 import { eventBridgeEvent, sqsEvent } from '../helpers/events.js';
-import { productStream } from './helpers/inventory.js';
-import { productView } from './helpers/projections.js';
+import { productStream } from '../helpers/inventory.js';
+import { productView } from '../helpers/projections.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));

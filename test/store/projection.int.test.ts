@@ -10,9 +10,9 @@ import {
   rebuildProjections,
   tableEnvName,
 } from '../../scripts/rebuild-projections.js';
-import { productStream, testMetadata } from './helpers/inventory.js';
-import { type LocalTables, startLocalTables } from './helpers/local-dynamodb.js';
-import { productView, reservationsByOrder } from './helpers/projections.js';
+import { productStream, testMetadata } from '../helpers/inventory.js';
+import { type LocalTables, startLocalTables } from '../helpers/local-dynamodb.js';
+import { productView, reservationsByOrder } from '../helpers/projections.js';
 
 let tables: LocalTables;
 

@@ -7,7 +7,7 @@ import { createPublisher } from '../../functions/kernel/publisher.js';
 import { relayRecords } from '../../functions/kernel/relay/relay.js';
 import { toEventItem } from '../../functions/kernel/store/items.js';
 import { fakeLambdaContext } from '../helpers/events.js';
-import { productStream } from './helpers/inventory.js';
+import { productStream } from '../helpers/inventory.js';
 
 const eb = mockClient(EventBridgeClient);
 const publisher = createPublisher({

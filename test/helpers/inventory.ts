@@ -1,9 +1,9 @@
-import { assertNever, type Decider, type Fact } from '../../../functions/kernel/domain/decider.js';
-import { BusinessRuleError, NotFoundError } from '../../../functions/kernel/domain/errors.js';
-import type { DomainEvent } from '../../../functions/kernel/events/catalogue.js';
-import { createEvent } from '../../../functions/kernel/events/metadata.js';
-import { type MetadataSource, metadataFrom } from '../../../functions/kernel/store/command.js';
-import { fixedClock, sequentialIds } from '../../helpers/events.js';
+import { assertNever, type Decider, type Fact } from '../../functions/kernel/domain/decider.js';
+import { BusinessRuleError, NotFoundError } from '../../functions/kernel/domain/errors.js';
+import type { DomainEvent } from '../../functions/kernel/events/catalogue.js';
+import { createEvent } from '../../functions/kernel/events/metadata.js';
+import { type MetadataSource, metadataFrom } from '../../functions/kernel/store/command.js';
+import { fixedClock, sequentialIds } from './events.js';
 
 /**
  * A tiny stock decider over the real inventory events, written for these tests only (the inventory

@@ -5,7 +5,7 @@ import {
   EventBridgeService,
   type SqsMessageAttribute,
   type TargetDispatcher,
-} from '../../../local/eventbridge/index.js';
+} from '../../local/eventbridge/index.js';
 
 export const ARN = 'arn:aws:events:us-east-1:000000000000';
 export const fnArn = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;

@@ -2,7 +2,7 @@
  * The local bus in the inventory, orders and reviews e2e tests: find an event by its envelope id, deliver
  * it again (what an EventBridge retry or an archive replay does), and count a function's invocations.
  */
-import { eventually, type LocalApp, physicalName } from '../helpers/local-app.js';
+import { eventually, type LocalApp, physicalName } from './local-app.js';
 
 export function onBus(app: LocalApp, eventId: string) {
   return eventually(() =>

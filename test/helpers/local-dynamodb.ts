@@ -1,9 +1,9 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../../../functions/kernel/store/environment.js';
-import { KEY } from '../../../functions/kernel/store/items.js';
-import { quietLogger } from '../../../local/core/log.js';
-import { type DynamoDbLocal, startDynamoDbLocal } from '../../../local/dynamodb/dynamodb-local.js';
+import { documentClient } from '../../functions/kernel/store/environment.js';
+import { KEY } from '../../functions/kernel/store/items.js';
+import { quietLogger } from '../../local/core/log.js';
+import { type DynamoDbLocal, startDynamoDbLocal } from '../../local/dynamodb/dynamodb-local.js';
 
 /** DynamoDB Local for one test file: the real emulator, tables created here with the SDK. */
 export interface LocalTables {

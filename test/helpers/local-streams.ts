@@ -1,6 +1,6 @@
 /** A stream reader stand-in for consumer tests: one shard whose records the test appends. */
-import type { RawStreamRecord, ShardRecord } from '../../../local/streams/records.js';
-import type { StreamReader } from '../../../local/streams/shard-reader.js';
+import type { RawStreamRecord, ShardRecord } from '../../local/streams/records.js';
+import type { StreamReader } from '../../local/streams/shard-reader.js';
 
 export const SHARD = 'shardId-00000001795457984910-9503c658';
 export const STREAM_ARN =

@@ -1,6 +1,6 @@
-import type { LambdaInvokeResult, LambdaInvoker } from '../../../local/core/aws-service.js';
-import { type StateMachineConfig, StepFunctionsEngine } from '../../../local/stepfunctions/engine.js';
-import type { StepFunctionsIntegrations } from '../../../local/stepfunctions/tasks.js';
+import type { LambdaInvokeResult, LambdaInvoker } from '../../local/core/aws-service.js';
+import { type StateMachineConfig, StepFunctionsEngine } from '../../local/stepfunctions/engine.js';
+import type { StepFunctionsIntegrations } from '../../local/stepfunctions/tasks.js';
 
 export const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
 export const fnArn = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
