@@ -2,12 +2,12 @@ import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from 
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import type { EventEnvelope } from '../../functions/kernel/events/envelope.js';
-import { createPublisher } from '../../functions/kernel/publisher.js';
-import { relayRecords } from '../../functions/kernel/relay/relay.js';
-import { toEventItem } from '../../functions/kernel/store/items.js';
-import { fakeLambdaContext } from '../helpers/events.js';
-import { productStream } from '../helpers/inventory.js';
+import type { EventEnvelope } from '../../../functions/kernel/events/envelope.js';
+import { createPublisher } from '../../../functions/kernel/publisher.js';
+import { relayRecords } from '../../../functions/kernel/relay/relay.js';
+import { toEventItem } from '../../../functions/kernel/store/items.js';
+import { fakeLambdaContext } from '../../helpers/events.js';
+import { productStream } from '../../helpers/inventory.js';
 
 const eb = mockClient(EventBridgeClient);
 const publisher = createPublisher({
@@ -127,7 +127,7 @@ describe('outbox relay', () => {
     acceptAllBut();
     process.env.EVENT_BUS_NAME = 'commerceforge-test';
     process.env.POWERTOOLS_METRICS_DISABLED = 'true';
-    const { handler } = await import('../../functions/kernel/relay/handler.js');
+    const { handler } = await import('../../../functions/kernel/relay/handler.js');
     const events = productStream('SKU-HANDLER', 2);
     const result = await handler({ Records: events.map(eventRecord) } as never, fakeLambdaContext());
     expect(result).toEqual({ batchItemFailures: [] });

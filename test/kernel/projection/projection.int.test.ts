@@ -1,18 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DomainEvent } from '../../functions/kernel/events/catalogue.js';
-import { createProjector } from '../../functions/kernel/projection/projector.js';
-import { rebuildProjection, scanViews } from '../../functions/kernel/projection/rebuild.js';
-import type { Projection, View } from '../../functions/kernel/projection/view.js';
-import { createEventStore, type EventStore } from '../../functions/kernel/store/event-store.js';
+import type { DomainEvent } from '../../../functions/kernel/events/catalogue.js';
+import { createProjector } from '../../../functions/kernel/projection/projector.js';
+import { rebuildProjection, scanViews } from '../../../functions/kernel/projection/rebuild.js';
+import type { Projection, View } from '../../../functions/kernel/projection/view.js';
+import { createEventStore, type EventStore } from '../../../functions/kernel/store/event-store.js';
 import {
   loadProjections,
   parseArgs,
   rebuildProjections,
   tableEnvName,
-} from '../../scripts/rebuild-projections.js';
-import { productStream, testMetadata } from '../helpers/inventory.js';
-import { type LocalTables, startLocalTables } from '../helpers/local-dynamodb.js';
-import { productView, reservationsByOrder } from '../helpers/projections.js';
+} from '../../../scripts/rebuild-projections.js';
+import { productStream, testMetadata } from '../../helpers/inventory.js';
+import { type LocalTables, startLocalTables } from '../../helpers/local-dynamodb.js';
+import { productView, reservationsByOrder } from '../../helpers/projections.js';
 
 let tables: LocalTables;
 

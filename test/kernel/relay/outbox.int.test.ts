@@ -2,13 +2,13 @@ import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPublisher } from '../../functions/kernel/publisher.js';
-import { relayRecords } from '../../functions/kernel/relay/relay.js';
-import { handleCommand } from '../../functions/kernel/store/command.js';
-import { createEventStore } from '../../functions/kernel/store/event-store.js';
-import { LOCAL_AUTHORIZATION } from '../../local/dynamodb/dynamodb-local.js';
-import { stockDecider, testMetadata } from '../helpers/inventory.js';
-import { type LocalTables, startLocalTables } from '../helpers/local-dynamodb.js';
+import { createPublisher } from '../../../functions/kernel/publisher.js';
+import { relayRecords } from '../../../functions/kernel/relay/relay.js';
+import { handleCommand } from '../../../functions/kernel/store/command.js';
+import { createEventStore } from '../../../functions/kernel/store/event-store.js';
+import { LOCAL_AUTHORIZATION } from '../../../local/dynamodb/dynamodb-local.js';
+import { stockDecider, testMetadata } from '../../helpers/inventory.js';
+import { type LocalTables, startLocalTables } from '../../helpers/local-dynamodb.js';
 
 /**
  * The outbox end to end on the real DynamoDB Local stream: a command appends (and snapshots, and claims a

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { salesSummaryProjection } from '../../functions/analytics/read-model/sales-summary.js';
-import type { DomainEvent } from '../../functions/kernel/events/catalogue.js';
+import { salesSummaryProjection } from '../../../functions/analytics/read-model/sales-summary.js';
+import type { DomainEvent } from '../../../functions/kernel/events/catalogue.js';
 import {
   applyEvents,
   emptyState,
   type Projection,
   type View,
-} from '../../functions/kernel/projection/view.js';
-import { orderViewProjection } from '../../functions/orders/read-model/order-view.js';
-import { productRatingProjection } from '../../functions/reviews/read-model/product-rating.js';
-import { userProfileProjection } from '../../functions/users/read-model/user-profile.js';
-import { event } from '../helpers/events.js';
+} from '../../../functions/kernel/projection/view.js';
+import { orderViewProjection } from '../../../functions/orders/read-model/order-view.js';
+import { productRatingProjection } from '../../../functions/reviews/read-model/product-rating.js';
+import { userProfileProjection } from '../../../functions/users/read-model/user-profile.js';
+import { event } from '../../helpers/events.js';
 
 /** What the kernel projector keeps for one key after these deliveries (one at a time, as they arrive). */
 function deliver<V extends View>(projection: Projection<V>, events: readonly DomainEvent[]) {

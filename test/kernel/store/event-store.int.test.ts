@@ -1,18 +1,18 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fold } from '../../functions/kernel/domain/decider.js';
-import { ConcurrencyError } from '../../functions/kernel/domain/errors.js';
-import { handleCommand } from '../../functions/kernel/store/command.js';
-import { GuardConflictError } from '../../functions/kernel/store/errors.js';
-import { createEventStore, type EventStore } from '../../functions/kernel/store/event-store.js';
+import { fold } from '../../../functions/kernel/domain/decider.js';
+import { ConcurrencyError } from '../../../functions/kernel/domain/errors.js';
+import { handleCommand } from '../../../functions/kernel/store/command.js';
+import { GuardConflictError } from '../../../functions/kernel/store/errors.js';
+import { createEventStore, type EventStore } from '../../../functions/kernel/store/event-store.js';
 import {
   CAUSATION,
   productStream,
   type StockFact,
   stockDecider,
   testMetadata,
-} from '../helpers/inventory.js';
-import { type LocalTables, startLocalTables } from '../helpers/local-dynamodb.js';
+} from '../../helpers/inventory.js';
+import { type LocalTables, startLocalTables } from '../../helpers/local-dynamodb.js';
 
 let tables: LocalTables;
 let store: EventStore;

@@ -12,16 +12,16 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { ConcurrencyError } from '../../functions/kernel/domain/errors.js';
-import { EventTooLargeError, EventValidationError } from '../../functions/kernel/errors.js';
-import { projectEventBridgeEvent } from '../../functions/kernel/projection/handler.js';
-import { createProjector, ProjectionError } from '../../functions/kernel/projection/projector.js';
-import { handleCommand } from '../../functions/kernel/store/command.js';
-import { EventStoreError, GuardConflictError } from '../../functions/kernel/store/errors.js';
-import { createEventStore } from '../../functions/kernel/store/event-store.js';
-import { eventBridgeEvent } from '../helpers/events.js';
-import { productStream, stockDecider, testMetadata } from '../helpers/inventory.js';
-import { productView } from '../helpers/projections.js';
+import { ConcurrencyError } from '../../../functions/kernel/domain/errors.js';
+import { EventTooLargeError, EventValidationError } from '../../../functions/kernel/errors.js';
+import { projectEventBridgeEvent } from '../../../functions/kernel/projection/handler.js';
+import { createProjector, ProjectionError } from '../../../functions/kernel/projection/projector.js';
+import { handleCommand } from '../../../functions/kernel/store/command.js';
+import { EventStoreError, GuardConflictError } from '../../../functions/kernel/store/errors.js';
+import { createEventStore } from '../../../functions/kernel/store/event-store.js';
+import { eventBridgeEvent } from '../../helpers/events.js';
+import { productStream, stockDecider, testMetadata } from '../../helpers/inventory.js';
+import { productView } from '../../helpers/projections.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
