@@ -10,7 +10,7 @@ import { ServiceStack, type ServiceStackProps } from '../service-stack.js';
 const entry = (file: string) =>
   fileURLToPath(new URL(`../../../functions/shipping/handlers/${file}`, import.meta.url));
 
-/** The countries shipping delivers to unless configured otherwise (DESIGN.md: at least these). */
+/** The countries shipping delivers to unless configured otherwise (the platform promises at least these). */
 export const DEFAULT_SUPPORTED_COUNTRIES = ['US', 'CA', 'GB', 'DE', 'FR', 'NL'] as const;
 
 /** CDK context keys that configure shipping without code: `cdk deploy -c shipping:supportedCountries=US,CA`. */
