@@ -7,11 +7,13 @@ import {
   type BreakerSettings,
   breakerEnvironment,
   breakerVariable,
+  CIRCUIT_BREAKER_ENABLED_ENV,
   CIRCUIT_NAMES,
   type CircuitName,
   knobAllowed,
   knobSchema,
 } from '../functions/kernel/resilience/settings.js';
+import { RETRY_MAX_ATTEMPTS_ENV } from '../functions/kernel/sdk-retry.js';
 import {
   DEPLOYMENT_STRATEGIES,
   type DeploymentAlarmThresholds,
@@ -459,9 +461,9 @@ export function runtimeEnvironment(config: PlatformConfig): Record<string, strin
     TRACING_SAMPLING_RATE: String(config.tracing.samplingRate),
     CHAOS_MONKEY_ENABLED: String(config.chaos.monkey.enabled),
     CHAOS_MONKEY_PROBABILITY: String(config.chaos.monkey.probability),
-    CIRCUIT_BREAKER_ENABLED: String(config.circuitBreaker.enabled),
+    [CIRCUIT_BREAKER_ENABLED_ENV]: String(config.circuitBreaker.enabled),
     ...breakerEnvironment(config.circuitBreaker, config.circuitBreaker.overrides),
     [MAX_CAUSATION_DEPTH_ENV]: String(config.maxCausationDepth),
-    RETRY_MAX_ATTEMPTS: String(config.retry.maxAttempts),
+    [RETRY_MAX_ATTEMPTS_ENV]: String(config.retry.maxAttempts),
   };
 }

@@ -5,8 +5,9 @@
  */
 import { readCloudAssembly } from './assembly/cloud-assembly.js';
 import { CloudModel } from './assembly/model.js';
-import { CORE_TYPES, classify, formatCounts, type ResourceReport } from './assembly/resource-kinds.js';
-import { type AwsJsonService, LOCAL_ACCOUNT_ID, LOCAL_REGION } from './core/aws-service.js';
+import { CORE_TYPES, classify, formatCounts } from './assembly/resource-kinds.js';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from './core/aws-service.js';
+import type { LocalCloud } from './core/local-cloud.js';
 import { consoleLogger, type LocalLogger } from './core/log.js';
 import type { LocalCloudPlugin } from './core/plugin.js';
 import { UsageMeter } from './core/usage.js';
@@ -14,7 +15,7 @@ import { startDynamoDbDataPlane } from './dynamodb/data-plane.js';
 import { type DynamoDbLocal, LOCAL_AUTHORIZATION, startDynamoDbLocal } from './dynamodb/dynamodb-local.js';
 import { DYNAMODB_STREAMS_TARGET, DYNAMODB_TARGET, dynamoDbProxy } from './dynamodb/proxy.js';
 import { TableWrites } from './dynamodb/table-writes.js';
-import { type CreatedTable, createTables, dynamoDbCaller } from './dynamodb/tables.js';
+import { createTables, dynamoDbCaller } from './dynamodb/tables.js';
 import { LocalIdentities } from './iam/identities.js';
 import { readFunctions } from './lambda/functions.js';
 import { registerLambdaApi } from './lambda/lambda-api.js';
@@ -26,6 +27,9 @@ import { createQueuesFromModel, SqsQueues } from './sqs/queues.js';
 import { SqsService } from './sqs/sqs-service.js';
 import { XRayCollector } from './xray/collector.js';
 import { Sampler, samplingRulesOf } from './xray/sampling.js';
+
+// Plugins and tools import the contract from the core; this re-export keeps `cloud.js` importers working.
+export type { LocalCloud } from './core/local-cloud.js';
 
 export interface LocalCloudOptions {
   /** The cloud assembly folder (cdk.out). */
@@ -45,38 +49,6 @@ export interface LocalCloudOptions {
    * core at a time, behind any invocation's), so first requests find warm functions. @default true
    */
   readonly warmFunctions?: boolean;
-}
-
-export interface LocalCloud {
-  /** The endpoint, e.g. `http://127.0.0.1:4566` (it listens on 127.0.0.1 only). */
-  readonly url: string;
-  readonly port: number;
-  readonly region: string;
-  readonly accountId: string;
-  /** The assembly as deployed: resources, names, resolved properties, outputs. */
-  readonly model: CloudModel;
-  /** Who calls: each role's access key id (a function signs with its execution role's), the rest are root. */
-  readonly iam: LocalIdentities;
-  readonly router: Router;
-  /** Lambda: `invoke()` implements `LambdaInvoker`. */
-  readonly lambda: LambdaService;
-  /** SQS, in process: `send`, `receive`, `get(nameOrUrlOrArn)`. */
-  readonly sqs: SqsQueues;
-  readonly xray: XRayCollector;
-  /** Metered usage, as AWS would bill it (`GET /_local/usage`). */
-  readonly usage: UsageMeter;
-  readonly dynamodb: {
-    readonly endpoint: string;
-    readonly tables: readonly CreatedTable[];
-    /** Announces the tables each write wrote (stream readers read at once instead of polling fast). */
-    readonly writes: TableWrites;
-  };
-  readonly resources: ResourceReport;
-  readonly logger: LocalLogger;
-  /** Serves another JSON-protocol service (EventBridge, Step Functions...) on the endpoint. */
-  registerService(service: AwsJsonService): void;
-  health(): Record<string, unknown>;
-  stop(): Promise<void>;
 }
 
 export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {

@@ -8,10 +8,10 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { commerceForgePlugins } from '../local-app/plugins.js';
 import { type LocalCloud, startLocalCloud } from './cloud.js';
 import { LocalCloudError } from './core/errors.js';
 import { PROJECT_ROOT } from './lambda/runtime-env.js';
-import { defaultPlugins } from './plugins.js';
 import { assemblyIsStale, synthesize } from './synth.js';
 import { startWatch, WATCH_ALARM_PERIOD_SECONDS, type Watch } from './watch/index.js';
 
@@ -57,7 +57,8 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
   // A scaled canary lasts seconds: watch mode evaluates the alarms more often than once a minute.
-  const plugins = defaultPlugins(
+  // The generic plugins and CommerceForge's own (seed, warehouse agent): local-app/plugins.ts.
+  const plugins = commerceForgePlugins(
     values.watch && !process.env.LOCAL_CLOUDWATCH_PERIOD_SECONDS
       ? { cloudWatchPeriodSeconds: WATCH_ALARM_PERIOD_SECONDS }
       : {},

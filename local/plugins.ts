@@ -16,13 +16,11 @@ import { type FisPlugin, fisPlugin } from './fis/index.js';
 import { functionUrlsPlugin } from './lambda/function-urls.js';
 import { type LogsPlugin, logsPlugin } from './logs/index.js';
 import { type PipesPlugin, pipesPlugin } from './pipes/plugin.js';
-import { seedPlugin } from './seed.js';
 import { tlsListenerPlugin } from './server/tls.js';
 import { type SsmPlugin, ssmPlugin } from './ssm/index.js';
 import { type StepFunctionsPlugin, stepFunctionsPlugin } from './stepfunctions/plugin.js';
 import { StreamHub } from './streams/hub.js';
 import { type StreamsPlugin, streamsPlugin } from './streams/plugin.js';
-import { warehouseAgentPlugin } from './warehouse-agent.js';
 import { xrayApiPlugin } from './xray/index.js';
 
 export interface DefaultPluginsOptions {
@@ -136,8 +134,6 @@ export function defaultPlugins(options: DefaultPluginsOptions = {}): DefaultPlug
       stepFunctions,
       streams,
       pipes,
-      warehouseAgentPlugin({ bridge }),
-      seedPlugin(),
       cognito,
       // JWTs are believed when the local Cognito vouches for them (signature, issuer, client, expiry).
       appsyncPlugin({ verifyJwt: cognito.verifyJwt }),

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import type { SagaPayload, SagaStep } from '../lib/constructs/saga.js';
+import type { SagaPayload, SagaStep } from '../lib/constructs/saga/index.js';
 
 /**
  * The order fulfillment saga, declared: started by OrderPlaced (execution name = orderId), compiled to a

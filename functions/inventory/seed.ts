@@ -4,7 +4,7 @@ import type { AddProduct } from './domain/product/commands.js';
 export type SeedProduct = AddProduct['data'];
 
 /**
- * The catalogue the local cloud starts with (local/seed.ts adds it through inventory's Commands function),
+ * The catalogue the local cloud starts with (local-app/seed.ts adds it through inventory's Commands function),
  * so `products`, placeOrder and the saga have something to work on from the first request. One currency
  * (an order is paid in one), prices in minor units, stock from plenty to nearly none so a game day can run
  * a product out.

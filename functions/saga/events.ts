@@ -1,5 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { ValidationError } from '../kernel/domain/errors.js';
+import { parseWith } from '../kernel/domain/commands.js';
 import { withObservability } from '../kernel/observability.js';
 import { type SagaEventRequest, sagaEventRequestSchema } from './contract.js';
 import { type BuiltSagaEvent, buildSagaEvent, sagaMetrics } from './saga-events.js';
@@ -15,15 +15,9 @@ import { type BuiltSagaEvent, buildSagaEvent, sagaMetrics } from './saga-events.
 export const handler = withObservability<unknown, BuiltSagaEvent>(
   { service: 'saga' },
   async (event, _context, tools) => {
-    const parsed = sagaEventRequestSchema.safeParse(event);
-    if (!parsed.success) {
-      throw new ValidationError(
-        'not a saga event request',
-        { issues: parsed.error.issues },
-        { cause: parsed.error },
-      );
-    }
-    const request: SagaEventRequest = parsed.data;
+    const request: SagaEventRequest = parseWith(sagaEventRequestSchema, event, {
+      message: 'not a saga event request',
+    });
     const now = tools.clock();
     const built = buildSagaEvent(request, now);
     // A single metric publishes on addMetric and then forgets its dimensions: one per data point.

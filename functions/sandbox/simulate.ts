@@ -1,6 +1,6 @@
 /**
  * What the sandbox answers, decided purely from the mode and the request (handler.ts does the I/O): in `ok`
- * mode the payment tokens keep their meaning (DESIGN.md: `tok_visa` approves, `tok_decline` declines,
+ * mode the payment tokens keep their meaning (README, Sandbox providers: `tok_visa` approves, `tok_decline` declines,
  * `tok_error` fails as an outage) and the carrier serves the countries shipping always served.
  */
 import type {
@@ -11,7 +11,7 @@ import type {
   ShipmentResponseBody,
 } from './contract.js';
 
-/** The sandbox carrier's countries, the ones DESIGN.md promises. */
+/** The sandbox carrier's countries: shipping's default ones (`DEFAULT_SUPPORTED_COUNTRIES`, shipping-stack.ts). */
 export const SANDBOX_CARRIER_COUNTRIES = ['US', 'CA', 'GB', 'DE', 'FR', 'NL'] as const;
 export const SANDBOX_CARRIER_NAME = 'SimPost';
 

@@ -12,6 +12,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SOURCE_PREFIX } from '../../functions/kernel/events/envelope.js';
 import { IDEMPOTENCY_TABLE_ENV } from '../../functions/kernel/idempotency.js';
+import { EVENT_BUS_NAME_ENV } from '../../functions/kernel/publisher.js';
 import { EVENT_STORE_TABLE_ENV } from '../../functions/kernel/store/environment.js';
 import { ITEM_KINDS, KEY } from '../../functions/kernel/store/items.js';
 import { grantPublish } from './domain-event-bus.js';
@@ -156,7 +157,7 @@ export class EventStore extends Construct {
       ...props.relayFunction,
       service: props.service,
       entry: RELAY_ENTRY,
-      environment: { ...props.relayFunction?.environment, EVENT_BUS_NAME: props.eventBus.eventBusName },
+      environment: { ...props.relayFunction?.environment, [EVENT_BUS_NAME_ENV]: props.eventBus.eventBusName },
       ...(props.relayRoleName !== undefined && { roleName: props.relayRoleName }),
     });
     // The relay speaks for its own service only (the kernel's publisher sets Source from the envelope).

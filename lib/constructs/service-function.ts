@@ -137,7 +137,7 @@ export class ServiceFunction extends Construct {
       logGroup: this.logGroup,
       bundling: SERVICE_FUNCTION_BUNDLING,
       environment: {
-        // sourceMap alone does not make Node read the maps (NOTES.md).
+        // sourceMap alone does not make Node read the maps: Node needs --enable-source-maps to apply them.
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: props.service,
         POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',

@@ -8,6 +8,9 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { SALES_SUMMARY_TABLE_ENV } from '../../functions/analytics/read-model/sales-summary.js';
 import { PRODUCT_VIEW_TABLE_ENV } from '../../functions/inventory/read-model/product-view.js';
+import { typesOf } from '../../functions/kernel/events/catalogue.js';
+import { SECURITY_COMMANDS_ENV } from '../../functions/kernel/graphql/audit.js';
+import { GRAPHQL_URL_ENV } from '../../functions/kernel/graphql/iam-client.js';
 import { ADMIN_ROLE_ARNS_ENV } from '../../functions/kernel/graphql/identity.js';
 import { ORDER_VIEW_TABLE_ENV } from '../../functions/orders/read-model/order-view.js';
 import { PAYMENT_VIEW_TABLE_ENV } from '../../functions/payments/read-model/payment-view.js';
@@ -19,6 +22,7 @@ import { type Subscription, SubscriptionTargets } from '../constructs/domain-eve
 import { ServiceDiscovery } from '../constructs/service-discovery.js';
 import { ServiceFunction } from '../constructs/service-function.js';
 import { acknowledgeApiLogsRole, SourceApi } from '../constructs/source-api.js';
+import { functionDefaults } from './function-defaults.js';
 import { dataRemovalPolicy } from './retention.js';
 import type { ServiceStack } from './service-stack.js';
 import { OperationsStack } from './services/operations-stack.js';
@@ -188,13 +192,10 @@ export class ApiStack extends Stack {
         service: spec.service,
         entry: resolverEntry(spec.service),
         description: `GraphQL resolvers of the ${spec.service} source API`,
-        logLevel: config.logLevel,
-        tracing: config.tracing.enabled,
-        logRetention,
-        removalPolicy: dataRemovalPolicy(config),
+        ...functionDefaults(config),
         environment: {
           ...runtimeEnvironment(config),
-          SECURITY_COMMANDS_FUNCTION: securityCommands.alias.functionArn,
+          [SECURITY_COMMANDS_ENV]: securityCommands.alias.functionArn,
           // An IAM caller is an admin only when allow-listed: without the variable, none is.
           ...(config.adminRoleArns.length ? { [ADMIN_ROLE_ARNS_ENV]: config.adminRoleArns.join(',') } : {}),
         },
@@ -257,13 +258,10 @@ export class ApiStack extends Stack {
         new URL('../../functions/orders/handlers/publish-order-update.ts', import.meta.url),
       ),
       description: 'Order status changes to onOrderUpdated subscribers (publishOrderUpdate, as IAM)',
-      logLevel: config.logLevel,
-      tracing: config.tracing.enabled,
-      logRetention,
-      removalPolicy: dataRemovalPolicy(config),
+      ...functionDefaults(config),
       environment: {
         ...runtimeEnvironment(config),
-        GRAPHQL_URL: this.mergedApi.graphqlUrl,
+        [GRAPHQL_URL_ENV]: this.mergedApi.graphqlUrl,
       },
     });
     const orderView = readModelOf(services.orders, 'OrderView');
@@ -275,7 +273,7 @@ export class ApiStack extends Stack {
       description: 'Order status changes to the GraphQL subscription onOrderUpdated',
       eventPattern: {
         source: ['commerceforge.orders'],
-        detailType: ['OrderPlaced', 'OrderConfirmed', 'OrderCancelled', 'OrderShipped', 'OrderDelivered'],
+        detailType: typesOf('orders'),
       },
       target: SubscriptionTargets.lambda(this.orderUpdates.alias),
     });

@@ -13,7 +13,7 @@ import type { Construct } from 'constructs';
 import { BREAKER_METRICS } from '../../functions/kernel/resilience/observability.js';
 import type { CircuitName } from '../../functions/kernel/resilience/settings.js';
 import type { PlatformConfig } from '../config.js';
-import type { Saga } from '../constructs/saga.js';
+import type { Saga } from '../constructs/saga/index.js';
 import { METRICS_NAMESPACE, type ServiceFunction } from '../constructs/service-function.js';
 import { observabilityQueries, type QueryName } from './observability/queries.js';
 import type { PlatformStack } from './platform-stack.js';

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { Stack, type StackProps } from 'aws-cdk-lib';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { detailTypes } from '../../functions/kernel/events/catalogue.js';
 import {
   ORDER_FULFILLMENT_SAGA,
   ORDER_FULFILLMENT_TIMEOUT,
@@ -9,11 +9,11 @@ import {
 } from '../../statemachines/order-fulfillment.js';
 import type { PlatformConfig } from '../config.js';
 import { runtimeEnvironment } from '../config.js';
-import { Saga } from '../constructs/saga.js';
+import { Saga } from '../constructs/saga/index.js';
 import { ServiceFunction } from '../constructs/service-function.js';
+import { functionDefaults } from './function-defaults.js';
 import type { PlatformStack } from './platform-stack.js';
 import { publisherRoleName } from './publishers.js';
-import { dataRemovalPolicy } from './retention.js';
 import type { ServiceStack } from './service-stack.js';
 
 /** The service stacks whose command functions the sagas invoke. */
@@ -49,19 +49,14 @@ export class SagasStack extends Stack {
   constructor(scope: Construct, id: string, props: SagasStackProps) {
     super(scope, id, props);
     const { config, platform, services } = props;
-    const removalPolicy = dataRemovalPolicy(config);
-    // RetentionDays' values are the days themselves.
-    const logRetention = config.stageDefaults.logRetentionDays as logs.RetentionDays;
+    const defaults = functionDefaults(config);
 
     this.planFunction = new ServiceFunction(this, 'PlanFulfillment', {
       service: 'saga',
       entry: planEntry,
       description: 'Order fulfillment saga, first step: the plan (ids, stock lines) the other steps follow',
+      ...defaults,
       environment: runtimeEnvironment(config),
-      logLevel: config.logLevel,
-      tracing: config.tracing.enabled,
-      logRetention,
-      removalPolicy,
     });
     // The plan reads the order from the orders store (read-only), never from the event that started the saga.
     services.orders.store.grantRead(this.planFunction);
@@ -84,14 +79,14 @@ export class SagasStack extends Stack {
       businessKeyPath: '$.data.orderId',
       timeout: ORDER_FULFILLMENT_TIMEOUT,
       environment: runtimeEnvironment(config),
-      logRetention,
-      removalPolicy,
+      logRetention: defaults.logRetention,
+      removalPolicy: defaults.removalPolicy,
       alarmTopic: platform.alarmTopic,
       roleName: publisherRoleName(config.stage, 'saga'),
       deploymentStrategy: config.deployment.strategy,
     });
     this.orderFulfillment.startOn(platform.bus, 'StartOnOrderPlaced', {
-      eventPattern: { source: ['commerceforge.orders'], detailType: ['OrderPlaced'] },
+      eventPattern: { source: ['commerceforge.orders'], detailType: detailTypes('OrderPlaced') },
       description: 'OrderPlaced starts the order fulfillment saga (one execution per orderId)',
     });
   }

@@ -3,7 +3,6 @@ import { ArnFormat, Duration, Stack, type StackProps, Validations } from 'aws-cd
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import {
   SANDBOX_MODES,
@@ -22,6 +21,7 @@ import { type PlatformConfig, runtimeEnvironment } from '../config.js';
 import { serviceTableProps } from '../constructs/event-store.js';
 import { ServiceDiscovery } from '../constructs/service-discovery.js';
 import { LIVE_ALIAS, ServiceFunction } from '../constructs/service-function.js';
+import { functionDefaults } from './function-defaults.js';
 import { dataRemovalPolicy } from './retention.js';
 
 export interface SandboxStackProps extends StackProps {
@@ -81,10 +81,7 @@ export class SandboxStack extends Stack {
         entry: fileURLToPath(new URL('../../functions/sandbox/handler.ts', import.meta.url)),
         description: `sandbox ${provider}: answers the adapters as the mode parameter says (ok, outage, slow)`,
         timeout: Duration.millis(slowMs + 3_000),
-        logLevel: config.logLevel,
-        tracing: config.tracing.enabled,
-        logRetention: config.stageDefaults.logRetentionDays as logs.RetentionDays,
-        removalPolicy,
+        ...functionDefaults(config),
         // Outages are switched by the mode parameter; fault injection targets the callers.
         chaosTarget: false,
         environment: {

@@ -1,8 +1,8 @@
 import { Duration, type RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { EVENT_BUS_NAME_ENV } from '../../functions/kernel/publisher.js';
 import { type PlatformConfig, runtimeEnvironment } from '../config.js';
 import {
   type SubscribeOptions,
@@ -13,6 +13,7 @@ import { EventQueue, type EventQueueProps } from '../constructs/event-queue.js';
 import { EventStore, IdempotencyTable, serviceTableProps } from '../constructs/event-store.js';
 import { ServiceDiscovery } from '../constructs/service-discovery.js';
 import { ServiceFunction, type ServiceFunctionProps } from '../constructs/service-function.js';
+import { functionDefaults } from './function-defaults.js';
 import type { PlatformStack } from './platform-stack.js';
 import { publisherRoleName } from './publishers.js';
 import { dataRemovalPolicy } from './retention.js';
@@ -125,7 +126,7 @@ export abstract class ServiceStack extends Stack {
             removalPolicy: this.removalPolicy,
             pointInTimeRecovery: this.config.stageDefaults.pointInTimeRecovery,
             alarmTopic: this.platform.alarmTopic,
-            relayFunction: this.functionDefaults(),
+            relayFunction: functionDefaults(this.config),
             relayRoleName: publisherRoleName(this.config.stage, service),
           });
     if (this.eventStore)
@@ -151,13 +152,13 @@ export abstract class ServiceStack extends Stack {
   protected addFunction(id: string, options: ServiceFunctionOptions): ServiceFunction {
     const reserved = this.config.bulkheads.reservedConcurrency[`${this.service}/${id}`];
     const fn = new ServiceFunction(this, id, {
-      ...this.functionDefaults(),
+      ...functionDefaults(this.config),
       ...options,
       ...(reserved === undefined ? {} : { reservedConcurrentExecutions: reserved }),
       service: this.service,
       environment: {
         ...runtimeEnvironment(this.config),
-        EVENT_BUS_NAME: this.platform.bus.eventBus.eventBusName,
+        [EVENT_BUS_NAME_ENV]: this.platform.bus.eventBus.eventBusName,
         ...options.environment,
       },
     });
@@ -258,19 +259,6 @@ export abstract class ServiceStack extends Stack {
       eventPattern,
       target: SubscriptionTargets.queue(queue.queue),
     });
-  }
-
-  private functionDefaults(): Pick<
-    ServiceFunctionProps,
-    'logLevel' | 'tracing' | 'logRetention' | 'removalPolicy'
-  > {
-    return {
-      logLevel: this.config.logLevel,
-      tracing: this.config.tracing.enabled,
-      // RetentionDays' values are the days themselves.
-      logRetention: this.config.stageDefaults.logRetentionDays as logs.RetentionDays,
-      removalPolicy: this.removalPolicy,
-    };
   }
 }
 

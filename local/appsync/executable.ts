@@ -27,13 +27,8 @@ import {
 import type { LambdaInvoker } from '../core/aws-service.js';
 import { type AuthConfig, type AuthDirective, type Caller, fieldAllows } from './auth.js';
 import { PREAMBLE_DEFINITIONS } from './builtins.js';
-import {
-  AppSyncError,
-  invocationEvent,
-  invokeResolver,
-  type LambdaPlan,
-  type RequestContext,
-} from './lambda-resolver.js';
+import { AppSyncError } from './errors.js';
+import { invocationEvent, invokeResolver, type LambdaPlan, type RequestContext } from './lambda-resolver.js';
 import { checkDepth, type ExecutionLimits, ResolverBudget, validationRules } from './limits.js';
 import type { MergedField } from './merge.js';
 import type { ResolverPlan } from './plan.js';

@@ -7,17 +7,8 @@
 import { type GraphQLResolveInfo, Kind, print, type SelectionSetNode } from 'graphql';
 import { AwsError, type LambdaInvoker } from '../core/aws-service.js';
 import type { Caller } from './auth.js';
+import { AppSyncError } from './errors.js';
 import type { FieldOrigin } from './merge.js';
-
-/** An error in AppSync's shape; `errorType` reaches the client. */
-export class AppSyncError extends Error {
-  constructor(
-    readonly errorType: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export interface RequestContext {
   readonly caller: Caller;

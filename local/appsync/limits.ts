@@ -16,7 +16,7 @@ import {
   specifiedRules,
   type ValidationRule,
 } from 'graphql';
-import { AppSyncError } from './lambda-resolver.js';
+import { AppSyncError } from './errors.js';
 
 export interface ExecutionLimits {
   /** 1–75; undefined or 0: no depth limit. */

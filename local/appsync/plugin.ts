@@ -12,7 +12,7 @@
  * The API key is `local-dev-key` unless `LOCAL_API_KEY` (or the `apiKey` option) says otherwise.
  */
 import { type DefinitionNode, type DocumentNode, Kind, parse, print } from 'graphql';
-import type { LocalCloud } from '../cloud.js';
+import type { LocalCloud } from '../core/local-cloud.js';
 import type { LocalCloudPlugin } from '../core/plugin.js';
 import { type HttpRequest, type HttpResponse, header, json, type Router } from '../server/router.js';
 import { authenticate, DEFAULT_LOCAL_API_KEY, type JwtVerifier, UNAUTHORIZED_BODY } from './auth.js';

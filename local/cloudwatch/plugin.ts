@@ -10,7 +10,7 @@
  * seconds (half the local period, at most 5 s) and backs off, doubling up to the period (at most 30 s), while
  * nothing changes.
  */
-import type { LocalCloud } from '../cloud.js';
+import type { LocalCloud } from '../core/local-cloud.js';
 import type { LocalCloudPlugin } from '../core/plugin.js';
 import type { InvocationRecord, LambdaService } from '../lambda/lambda-service.js';
 import type { SqsQueues } from '../sqs/queues.js';

@@ -3,7 +3,7 @@
  * names the resource types it runs (so start-up does not report them as unsupported), and is started once
  * the core (DynamoDB, Lambda, SQS, X-Ray) runs, with access to the whole cloud.
  */
-import type { LocalCloud } from '../cloud.js';
+import type { LocalCloud } from './local-cloud.js';
 
 export interface LocalCloudPlugin {
   readonly name: string;

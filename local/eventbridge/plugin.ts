@@ -1,4 +1,4 @@
-import type { LocalCloud } from '../cloud.js';
+import type { LocalCloud } from '../core/local-cloud.js';
 import type { LocalCloudPlugin } from '../core/plugin.js';
 import { LOCAL_AUTHORIZATION } from '../dynamodb/dynamodb-local.js';
 import { fromTemplateResources, type ResolvedResource } from './config.js';

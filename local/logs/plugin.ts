@@ -8,7 +8,7 @@
  * Cost per line: one map lookup and an array push (no parsing); memory is bounded per group (store.ts).
  */
 import { createHash } from 'node:crypto';
-import type { LocalCloud } from '../cloud.js';
+import type { LocalCloud } from '../core/local-cloud.js';
 import type { LocalCloudPlugin } from '../core/plugin.js';
 import { LogsService, type QueryDefinition } from './service.js';
 import { LogStore } from './store.js';

@@ -5,7 +5,7 @@
  * source's dead-letter queue.
  */
 import { randomUUID } from 'node:crypto';
-import type { LocalCloud } from '../cloud.js';
+import type { LocalCloud } from '../core/local-cloud.js';
 import { compileFilterCriteria } from '../streams/filter.js';
 import { ddbStreamBatchInfo, type ShardRecord, toLambdaRecord } from '../streams/records.js';
 import type { DeliveryOutcome, DiscardInfo, StreamConsumerConfig } from '../streams/stream-consumer.js';

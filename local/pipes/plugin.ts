@@ -2,7 +2,7 @@
  * Joins EventBridge Pipes to the local cloud: `AWS::Pipes::Pipe` resources whose source is a DynamoDB stream
  * of a local table, read through the same stream readers as the event source mappings.
  */
-import type { LocalCloud } from '../cloud.js';
+import type { LocalCloud } from '../core/local-cloud.js';
 import type { LocalCloudPlugin } from '../core/plugin.js';
 import { LOCAL_AUTHORIZATION } from '../dynamodb/dynamodb-local.js';
 import { signedWithKey } from '../iam/identities.js';

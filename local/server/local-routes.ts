@@ -1,5 +1,5 @@
 /** The local cloud's own routes: `/health`, and what the console reads (traces, invocations, resources). */
-import type { LocalCloud } from '../cloud.js';
+import type { LocalCloud } from '../core/local-cloud.js';
 import { json, type Router } from './router.js';
 
 export function registerLocalRoutes(router: Router, cloud: LocalCloud): void {

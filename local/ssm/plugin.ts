@@ -3,7 +3,7 @@
  * CloudFormation would create them (name, resolved value, type), and `AmazonSSM.*` is served on the endpoint,
  * so handlers (Powertools Parameters, the SDK) and the CLI read and change them at run time.
  */
-import type { LocalCloud } from '../cloud.js';
+import type { LocalCloud } from '../core/local-cloud.js';
 import type { LocalCloudPlugin } from '../core/plugin.js';
 import { type ParameterType, SsmService } from './service.js';
 

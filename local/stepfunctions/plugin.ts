@@ -1,5 +1,5 @@
-import type { LocalCloud } from '../cloud.js';
 import { AwsError } from '../core/aws-service.js';
+import type { LocalCloud } from '../core/local-cloud.js';
 import type { LocalCloudPlugin } from '../core/plugin.js';
 import { LOCAL_AUTHORIZATION } from '../dynamodb/dynamodb-local.js';
 import { writtenTables } from '../dynamodb/table-writes.js';

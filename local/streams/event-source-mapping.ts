@@ -4,8 +4,8 @@
  * records to an SQS on-failure destination.
  */
 import { randomUUID } from 'node:crypto';
-import type { LocalCloud } from '../cloud.js';
 import { AwsError } from '../core/aws-service.js';
+import type { LocalCloud } from '../core/local-cloud.js';
 import { compileFilterCriteria, type FilterCriteria } from './filter.js';
 import { ddbStreamBatchInfo, type ShardRecord, toLambdaRecord } from './records.js';
 import type {

@@ -4,7 +4,7 @@
  * to the endpoint's table writes and pokes the reader of the written table, so quiet streams can poll slowly
  * and still deliver a new record at once.
  */
-import type { LocalCloud } from '../cloud.js';
+import type { LocalCloud } from '../core/local-cloud.js';
 import { tableNameOf } from '../dynamodb/table-writes.js';
 import { StreamReader } from './shard-reader.js';
 

@@ -2,7 +2,7 @@
  * Joins Lambda event source mappings to the local cloud: `AWS::Lambda::EventSourceMapping` resources on a
  * DynamoDB stream of a local table (read from DynamoDB Local) or on a local SQS queue.
  */
-import type { LocalCloud } from '../cloud.js';
+import type { LocalCloud } from '../core/local-cloud.js';
 import type { LocalCloudPlugin } from '../core/plugin.js';
 import {
   type EventSourceMappingProperties,

@@ -4,7 +4,7 @@
  * visibility timeout, so the queue's own redrive policy decides when it goes to a dead-letter queue, as in AWS.
  * One batch at a time per mapping (AWS runs several pollers).
  */
-import type { LocalCloud } from '../cloud.js';
+import type { LocalCloud } from '../core/local-cloud.js';
 import type { QueueMessage } from '../sqs/queue.js';
 import type { EventSourceMappingProperties } from './event-source-mapping.js';
 import { compileFilterCriteria, sqsFilterView } from './filter.js';

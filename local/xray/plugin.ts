@@ -3,7 +3,7 @@
  * collector gathers. A plugin rather than core: the collector is what functions need, the API is for people
  * and tools reading traces.
  */
-import type { LocalCloud } from '../cloud.js';
+import type { LocalCloud } from '../core/local-cloud.js';
 import type { LocalCloudPlugin } from '../core/plugin.js';
 import { registerXRayApi } from './api.js';
 

@@ -20,9 +20,8 @@ import {
 } from '../../functions/analytics/read-model/sales-summary.js';
 import type { DomainEvent } from '../../functions/kernel/events/catalogue.js';
 import { orderLives } from '../helpers/analytics.js';
-import { fakeLambdaContext, sqsEvent } from '../helpers/events.js';
-import { event } from '../read-models/events.js';
-import { memoryTable } from './memory-table.js';
+import { event, fakeLambdaContext, sqsEvent } from '../helpers/events.js';
+import { memoryTable } from '../helpers/memory-table.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const TABLE = 'sales-summary-table';

@@ -8,7 +8,7 @@ import { projectSalesEvents, SALES_SUMMARY_KEY } from '../../functions/analytics
 import type { DomainEvent } from '../../functions/kernel/events/catalogue.js';
 import { documentClient } from '../../functions/kernel/store/environment.js';
 import { orderLives } from '../helpers/analytics.js';
-import { type LocalTables, startLocalTables } from '../store/helpers/local-dynamodb.js';
+import { type LocalTables, startLocalTables } from '../helpers/local-dynamodb.js';
 
 /**
  * SalesSummary on the real DynamoDB Local, kept by delta: the summary item holds counters (days × a few), each

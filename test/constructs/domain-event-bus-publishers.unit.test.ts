@@ -8,7 +8,7 @@ import { eventBridgeSource, eventSources } from '../../functions/kernel/events/e
 import { loadConfig } from '../../lib/config.js';
 import { DomainEventBus } from '../../lib/constructs/domain-event-bus.js';
 import { EventStore } from '../../lib/constructs/event-store.js';
-import { Saga } from '../../lib/constructs/saga.js';
+import { Saga } from '../../lib/constructs/saga/index.js';
 import { ServiceFunction } from '../../lib/constructs/service-function.js';
 
 /**

@@ -6,8 +6,8 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { COMPENSATION_FAILED_ERROR, TRANSIENT_LAMBDA_ERRORS } from '../../functions/saga/contract.js';
 import { DomainEventBus } from '../../lib/constructs/domain-event-bus.js';
-import { Saga } from '../../lib/constructs/saga.js';
-import { fulfillmentStack, orderFulfillmentSteps, serviceFunctions } from '../saga/helpers.js';
+import { Saga } from '../../lib/constructs/saga/index.js';
+import { fulfillmentStack, orderFulfillmentSteps, serviceFunctions } from '../helpers/saga.js';
 
 /** The definition as the template holds it: `Fn::Join` of strings and tokens, joined with placeholders. */
 function definitionOf(template: Template): Record<string, unknown> {

@@ -11,7 +11,7 @@ import { handler as inventoryGraphql } from '../../functions/inventory/handlers/
 import { PRODUCT_VIEW_TABLE_ENV } from '../../functions/inventory/read-model/product-view.js';
 import { handler as reviewsGraphql } from '../../functions/reviews/handlers/graphql.js';
 import { PRODUCT_RATING_TABLE_ENV } from '../../functions/reviews/read-model/product-rating.js';
-import { type LocalTables, startLocalTables } from '../store/helpers/local-dynamodb.js';
+import { type LocalTables, startLocalTables } from '../helpers/local-dynamodb.js';
 
 const context = { awsRequestId: 'req-1', functionName: 'resolver' } as unknown as Context;
 const SKUS = Array.from({ length: 7 }, (_, i) => `SKU-${i}`);

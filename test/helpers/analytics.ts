@@ -3,7 +3,7 @@
  * publish them. Shared by the projector's unit test and the SalesSummary size test.
  */
 import type { DomainEvent } from '../../functions/kernel/events/catalogue.js';
-import { event } from '../read-models/events.js';
+import { event } from './events.js';
 
 const address = { line1: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' };
 

@@ -1,6 +1,9 @@
 import type { Context } from 'aws-lambda';
+import type { DomainEvent, EventDataInput, EventType } from '../../functions/kernel/events/catalogue.js';
+import { latestVersion, serviceOf } from '../../functions/kernel/events/catalogue.js';
 import type { EventEnvelope } from '../../functions/kernel/events/envelope.js';
 import type { Clock, IdGenerator } from '../../functions/kernel/events/metadata.js';
+import { parseEvent } from '../../functions/kernel/events/parse.js';
 import { traceIdAt } from '../../functions/kernel/events/trace-context.js';
 
 /** Deterministic ids: uuid #n is 00000000-0000-4000-8000-<n as 12 hex>, spans and traces count up too. */
@@ -120,4 +123,46 @@ export function fakeLambdaContext(overrides: Partial<Context> = {}): Context {
     succeed: () => undefined,
     ...overrides,
   };
+}
+
+/**
+ * A contract-valid event of the newest version (an `anEnvelope` parsed by the kernel, so a test cannot feed a
+ * projection data the catalogue would refuse). eventId defaults to `<streamId>@<streamVersion>`.
+ */
+export function event<T extends EventType>(
+  type: T,
+  data: EventDataInput<T>,
+  at: { streamId: string; streamVersion: number; occurredAt?: string; eventId?: string },
+): DomainEvent {
+  return parseEvent(
+    anEnvelope({
+      eventId: at.eventId ?? `${at.streamId}@${at.streamVersion}`,
+      type,
+      version: latestVersion(type)!,
+      source: serviceOf(type)!,
+      streamId: at.streamId,
+      streamVersion: at.streamVersion,
+      occurredAt: at.occurredAt ?? FIXED_TIME,
+      causationId: 'cause-1',
+      actor: { type: 'service', id: 'test' },
+      data,
+    }),
+  );
+}
+
+/** Applies events left to right, as the projector does. */
+export function project<V>(
+  projection: (view: V | undefined, e: DomainEvent) => V | undefined,
+  events: readonly DomainEvent[],
+  from?: V,
+): V | undefined {
+  return events.reduce<V | undefined>(projection, from);
+}
+
+/** Every permutation of a short list (order-independence tests). */
+export function permutations<T>(items: readonly T[]): T[][] {
+  if (items.length <= 1) return [[...items]];
+  return items.flatMap((item, i) =>
+    permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]),
+  );
 }

@@ -12,7 +12,7 @@ import { buildApp } from '../../bin/app.js';
 import { loadConfig } from '../../lib/config.js';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.js';
 import { consoleLogger, type LocalLogger, quietLogger } from '../../local/core/log.js';
-import { type DefaultPlugins, defaultPlugins } from '../../local/plugins.js';
+import { type CommerceForgePlugins, commerceForgePlugins } from '../../local-app/plugins.js';
 import { hashOf, synthesizeOnce } from './synth-once.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -45,7 +45,7 @@ export function synthesizeApp(): string {
 }
 
 /** The running app, with handles on the plugins (e.g. `plugins.eventBridge.service.bridge.events`). */
-export type LocalApp = LocalCloud & { readonly plugins: DefaultPlugins };
+export type LocalApp = LocalCloud & { readonly plugins: CommerceForgePlugins };
 
 export async function startLocalApp(
   options: {
@@ -57,7 +57,7 @@ export async function startLocalApp(
   } = {},
 ): Promise<LocalApp> {
   const assemblyDir = synthesizeApp();
-  const plugins = defaultPlugins({
+  const plugins = commerceForgePlugins({
     ...(options.timeScale === undefined ? {} : { timeScale: options.timeScale }),
     ...(options.cloudWatchPeriodSeconds === undefined
       ? {}

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { productStreamId } from '../../functions/inventory/domain/index.js';
 import { execute, parseRequest } from '../../functions/inventory/handlers/commands.js';
 import { createEventStore, type EventStore } from '../../functions/kernel/store/event-store.js';
-import { testMetadata } from '../store/helpers/inventory.js';
-import { type LocalTables, startLocalTables } from '../store/helpers/local-dynamodb.js';
+import { testMetadata } from '../helpers/inventory.js';
+import { type LocalTables, startLocalTables } from '../helpers/local-dynamodb.js';
 
 // Issue 16: a Restock delivered twice (a retried invoke carries the same command id) adds its units once.
 

@@ -5,9 +5,9 @@ import type { EventEnvelope } from '../../functions/kernel/events/envelope.js';
 import { projectorHandler } from '../../functions/kernel/service/projector-handler.js';
 import { createEventStore, type EventStore } from '../../functions/kernel/store/event-store.js';
 import { eventBridgeEvent, fakeLambdaContext, sqsEvent } from '../helpers/events.js';
-import { productStream } from '../store/helpers/inventory.js';
-import { type LocalTables, startLocalTables } from '../store/helpers/local-dynamodb.js';
-import { productView } from '../store/helpers/projections.js';
+import { productStream } from '../helpers/inventory.js';
+import { type LocalTables, startLocalTables } from '../helpers/local-dynamodb.js';
+import { productView } from '../helpers/projections.js';
 
 /**
  * A service's projector takes an event under its own source only if the service's store holds it as

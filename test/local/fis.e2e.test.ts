@@ -26,8 +26,8 @@ import { INJECTED_ERROR_TYPE } from '../../local/fis/index.js';
 import { defaultPlugins } from '../../local/plugins.js';
 import { buildApp } from '../fixtures/local-fis-app/app.js';
 import { awsCli } from '../helpers/aws-cli.js';
+import { clientConfig } from '../helpers/local-clients.js';
 import { synthesizeOnce } from '../helpers/synth-once.js';
-import { clientConfig } from './helpers/local-clients.js';
 
 const FIXTURE = new URL('../fixtures/local-fis-app/', import.meta.url).pathname;
 

@@ -27,8 +27,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.js';
 import { quietLogger } from '../../local/core/log.js';
 import { breakdownBetween } from '../../local/core/usage.js';
-import { synthesizeFixtureApp } from './helpers/fixture-app.js';
-import { clientConfig, localClients } from './helpers/local-clients.js';
+import { synthesizeFixtureApp } from '../helpers/fixture-app.js';
+import { clientConfig, localClients } from '../helpers/local-clients.js';
 
 let cloud: LocalCloud;
 let clients: ReturnType<typeof localClients>;

@@ -6,7 +6,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { synthesizeFixtureApp } from './helpers/fixture-app.js';
+import { synthesizeFixtureApp } from '../helpers/fixture-app.js';
 
 const AWS_CLI = '/usr/bin/aws';
 

@@ -12,7 +12,7 @@ import {
   ORDER_VIEW_BY_CUSTOMER,
   ORDER_VIEW_TABLE_ENV,
 } from '../../functions/orders/read-model/order-view.js';
-import { type LocalTables, startLocalTables } from '../store/helpers/local-dynamodb.js';
+import { type LocalTables, startLocalTables } from '../helpers/local-dynamodb.js';
 
 const context = { awsRequestId: 'req-1', functionName: 'resolver' } as unknown as Context;
 const TABLE = 'order-view-by-customer';

@@ -8,6 +8,7 @@ import { createEventStore, type EventStore } from '../../functions/kernel/store/
 import type { OrderResult } from '../../functions/orders/handlers/commands.js';
 import { orderIdFor } from '../../functions/orders/order-id.js';
 import { orderViewProjection } from '../../functions/orders/read-model/order-view.js';
+import { invocationCount, onBus, publish, ranTimes, redeliver } from '../helpers/bus.js';
 import { type Clients, clientsFor, createViewTable, invoke, succeeded } from '../helpers/invoke.js';
 import {
   disableRulesOf,
@@ -16,7 +17,6 @@ import {
   physicalName,
   startLocalApp,
 } from '../helpers/local-app.js';
-import { invocationCount, onBus, publish, ranTimes, redeliver } from './bus.js';
 
 let app: LocalApp;
 let clients: Clients;

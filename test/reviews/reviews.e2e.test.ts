@@ -5,6 +5,7 @@ import type { DomainEvent } from '../../functions/kernel/events/catalogue.js';
 import { createEventStore, type EventStore } from '../../functions/kernel/store/event-store.js';
 import type { OrderResult } from '../../functions/orders/handlers/commands.js';
 import type { ReviewResult } from '../../functions/reviews/handlers/commands.js';
+import { invocationCount, ranTimes, redeliver } from '../helpers/bus.js';
 import { type Clients, clientsFor, invoke, succeeded } from '../helpers/invoke.js';
 import {
   disableRulesOf,
@@ -13,7 +14,6 @@ import {
   physicalName,
   startLocalApp,
 } from '../helpers/local-app.js';
-import { invocationCount, ranTimes, redeliver } from '../orders/bus.js';
 
 let app: LocalApp;
 let clients: Clients;

@@ -11,9 +11,9 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedCatalogue } from '../../functions/inventory/seed.js';
 import type { OrderResult } from '../../functions/orders/handlers/commands.js';
+import { invocationCount, ranTimes, redeliver } from '../helpers/bus.js';
 import { type Clients, clientsFor, invoke, succeeded } from '../helpers/invoke.js';
 import { eventually, type LocalApp, physicalName, startLocalApp } from '../helpers/local-app.js';
-import { invocationCount, ranTimes, redeliver } from '../orders/bus.js';
 
 /**
  * The order fulfillment saga end to end on the local cloud: orders placed through orders' Commands function

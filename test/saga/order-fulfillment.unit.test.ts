@@ -28,7 +28,7 @@ import {
   stateMachinesOf,
 } from '../../local/stepfunctions/index.js';
 import { UNKNOWN_ORDER_ERROR } from '../../statemachines/order-fulfillment.js';
-import { namedError, TRACEPARENT } from './helpers.js';
+import { namedError, TRACEPARENT } from '../helpers/saga.js';
 
 /**
  * The order fulfillment saga as the real app deploys it: `buildApp` synthesized (bundling skipped, cdk-nag on),

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../bin/app.js';
 import { TRANSIENT_LAMBDA_ERRORS } from '../../functions/saga/contract.js';
 import { loadConfig } from '../../lib/config.js';
-import { TRANSIENT_RETRY_DEFAULTS } from '../../lib/constructs/saga.js';
+import { TRANSIENT_RETRY_DEFAULTS } from '../../lib/constructs/saga/index.js';
 import { SagasStack } from '../../lib/stacks/sagas-stack.js';
 
 /**

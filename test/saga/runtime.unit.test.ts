@@ -7,7 +7,7 @@ import { handler as buildEventHandler } from '../../functions/saga/events.js';
 import { buildSagaEvent, sagaMetrics, uuidFrom } from '../../functions/saga/saga-events.js';
 import { businessKeyOf, executionName, handler as startHandler } from '../../functions/saga/start.js';
 import { eventBridgeEvent, fakeLambdaContext, orderPlacedV2 } from '../helpers/events.js';
-import { TRACEPARENT } from './helpers.js';
+import { TRACEPARENT } from '../helpers/saga.js';
 
 const saga: SagaContext = {
   name: 'OrderFulfillment',

@@ -14,7 +14,7 @@ import {
   sagaInput,
   synthesizeSaga,
   TRACEPARENT,
-} from './helpers.js';
+} from '../helpers/saga.js';
 
 /**
  * The order fulfillment example, synthesized by CDK (cdk-nag on), its definition taken from the template with the

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_TABLE_KEY } from '../../functions/sandbox/environment.js';
 import { type AnswerStore, dynamoAnswerStore } from '../../functions/sandbox/idempotency.js';
-import { type LocalTables, startLocalTables } from '../store/helpers/local-dynamodb.js';
+import { type LocalTables, startLocalTables } from '../helpers/local-dynamodb.js';
 
 let tables: LocalTables;
 let answers: AnswerStore;

@@ -7,8 +7,8 @@ import { EventBridgeService, fromTemplateResources } from '../../local/eventbrid
 import { Router } from '../../local/server/router.js';
 import { parseArgs } from '../../scripts/rebuild-projections.js';
 import { rebuildFromArchive } from '../../scripts/replay-archive.js';
-import { FakeDispatcher, fnArn } from '../local/eventbridge/helpers.js';
-import { type LocalTables, startLocalTables } from '../store/helpers/local-dynamodb.js';
+import { type LocalTables, startLocalTables } from '../helpers/local-dynamodb.js';
+import { FakeDispatcher, fnArn } from '../helpers/local-eventbridge.js';
 
 // Issue 16: a read model can be rebuilt from the bus archive: its table cleared, the archive replayed to the
 // projector's rules only, with progress.

@@ -5,7 +5,7 @@ import { scanViews } from '../../functions/kernel/projection/rebuild.js';
 import { createEventStore } from '../../functions/kernel/store/event-store.js';
 import { loadRegistry, parseArgs, rebuildProjections } from '../../scripts/rebuild-projections.js';
 import { anEnvelope, orderPlacedV2 } from '../helpers/events.js';
-import { type LocalTables, startLocalTables } from '../store/helpers/local-dynamodb.js';
+import { type LocalTables, startLocalTables } from '../helpers/local-dynamodb.js';
 
 // Issue 16: every read model can be rebuilt, including those fed by other services' events (orders'
 // PriceList from inventory, reviews' ReviewableOrders and notifications' OrderCustomer from orders).

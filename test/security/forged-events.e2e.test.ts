@@ -14,6 +14,7 @@ import { createEventStore, type EventStore } from '../../functions/kernel/store/
 import type { OrderResult } from '../../functions/orders/handlers/commands.js';
 import { orderIdFor } from '../../functions/orders/order-id.js';
 import type { UsersCommandResult } from '../../functions/users/handlers/commands.js';
+import { invocationCount, publish, ranTimes } from '../helpers/bus.js';
 import { type Clients, clientsFor, invoke, succeeded } from '../helpers/invoke.js';
 import {
   eventually,
@@ -23,7 +24,6 @@ import {
   publisherCredentials,
   startLocalApp,
 } from '../helpers/local-app.js';
-import { invocationCount, publish, ranTimes } from '../orders/bus.js';
 
 /**
  * Issue 18, item 1 — only a service speaks for itself on the bus. Each finding reproduced on the local cloud:

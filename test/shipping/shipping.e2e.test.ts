@@ -4,7 +4,7 @@ import type { DomainEvent } from '../../functions/kernel/events/catalogue.js';
 import { toPutEventsEntry } from '../../functions/kernel/publisher.js';
 import { createEventStore, type EventStore } from '../../functions/kernel/store/event-store.js';
 import type { ShipmentResult } from '../../functions/shipping/handlers/results.js';
-import type { WarehouseAgentPlugin } from '../../local/warehouse-agent.js';
+import type { WarehouseAgentPlugin } from '../../local-app/warehouse-agent.js';
 import { type Clients, clientsFor, invoke, succeeded } from '../helpers/invoke.js';
 import {
   eventually,

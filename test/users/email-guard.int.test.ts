@@ -13,8 +13,8 @@ import {
   userStreamId,
 } from '../../functions/users/domain/index.js';
 import { emailClaims, emailReleases } from '../../functions/users/handlers/email-guard.js';
-import { testMetadata } from '../store/helpers/inventory.js';
-import { type LocalTables, startLocalTables } from '../store/helpers/local-dynamodb.js';
+import { testMetadata } from '../helpers/inventory.js';
+import { type LocalTables, startLocalTables } from '../helpers/local-dynamodb.js';
 
 // Issue 16: an email's guard is given back in the same transaction as the UserUpdated/UserDeleted append.
 

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { ValidationError } from '../../kernel/domain/errors.js';
+import { parseWith } from '../../kernel/domain/commands.js';
 import { KernelConfigurationError } from '../../kernel/errors.js';
 import { withObservability } from '../../kernel/observability.js';
 import { documentClient } from '../../kernel/store/environment.js';
@@ -9,7 +9,7 @@ import { CUSTOMER_SUMMARY_KEY, type CustomerSummary } from '../read-model/custom
 import { numbersFromCounters } from '../read-model/sales-counters.js';
 import { factsFromItem, idOf, ORDER_PREFIX, SAGA_PREFIX } from '../read-model/sales-facts-store.js';
 import type { OrderFacts, SagaFacts, SalesSummary } from '../read-model/sales-summary.js';
-import { SALES_SUMMARY_KEY } from '../read-model/sales-summary.js';
+import { SALES_SUMMARY_KEY, SALES_SUMMARY_TABLE_ENV } from '../read-model/sales-summary.js';
 
 /** At most this many per-order and per-saga facts in an answer: they are items of their own, one per record. */
 export const DETAILS_LIMIT = 1_000;
@@ -38,14 +38,11 @@ let client: ReturnType<typeof documentClient> | undefined;
 
 /** Reads SalesSummary (one item, strongly consistent): for the console, a GraphQL resolver or a script. */
 export const handler = withObservability({ service: 'analytics' }, async (event: unknown, _ctx, tools) => {
-  const parsed = salesSummaryQuerySchema.safeParse(event ?? {});
-  if (!parsed.success) {
-    throw new ValidationError('a SalesSummary query is { includeDetails?: boolean }', {
-      issues: parsed.error.issues,
-    });
-  }
-  const tableName = process.env.SALES_SUMMARY_TABLE;
-  if (!tableName) throw new KernelConfigurationError('SALES_SUMMARY_TABLE is not set');
+  const query = parseWith(salesSummaryQuerySchema, event ?? {}, {
+    message: 'a SalesSummary query is { includeDetails?: boolean }',
+  });
+  const tableName = process.env[SALES_SUMMARY_TABLE_ENV];
+  if (!tableName) throw new KernelConfigurationError(`${SALES_SUMMARY_TABLE_ENV} is not set`);
   client ??= documentClient(tools.captureClient(new DynamoDBClient({})));
   const read = (id: string) =>
     client!.send(new GetCommand({ TableName: tableName, Key: { id }, ConsistentRead: true }));
@@ -60,7 +57,7 @@ export const handler = withObservability({ service: 'analytics' }, async (event:
         },
       }
     : {};
-  const details = parsed.data.includeDetails ? await readDetails(client, tableName) : {};
+  const details = query.includeDetails ? await readDetails(client, tableName) : {};
   if (!sales.Item) return { ...emptySummary, ...onboarding, ...details };
   // The numbers are counters on the summary item (kept by delta); the facts are items of their own.
   return {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
+import { parseWith } from '../../kernel/domain/commands.js';
 import { assertNever } from '../../kernel/domain/decider.js';
-import { ValidationError } from '../../kernel/domain/errors.js';
 import { id } from '../../kernel/events/primitives.js';
 import { type CommandContext, commandHandler } from '../../kernel/service/command-handler.js';
 import { handleCommand } from '../../kernel/store/command.js';
@@ -39,15 +39,7 @@ export const inventoryRequestSchema = z.discriminatedUnion('type', [
 export type InventoryRequest = z.infer<typeof inventoryRequestSchema>;
 
 export function parseRequest(input: unknown): InventoryRequest {
-  const result = inventoryRequestSchema.safeParse(input);
-  if (!result.success) {
-    throw new ValidationError(
-      'invalid inventory command',
-      { issues: result.error.issues },
-      { cause: result.error },
-    );
-  }
-  return result.data;
+  return parseWith(inventoryRequestSchema, input, 'inventory');
 }
 
 /** The product's public fields after AddProduct / Restock. */

@@ -13,12 +13,19 @@ export const commandMetadata = z.strictObject({
 });
 export type CommandMetadata = z.infer<typeof commandMetadata>;
 
-/** Parse at the boundary: a malformed command is a ValidationError carrying zod's issues. */
-export function parseWith<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
+/**
+ * Parse at the boundary: malformed input is a ValidationError carrying zod's issues (and zod's error as its
+ * cause). `what` names the area of a command (`'orders'`: "invalid orders command"), or gives the message.
+ */
+export function parseWith<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  what: string | { readonly message: string },
+): z.output<S> {
   const result = schema.safeParse(input);
   if (!result.success) {
     throw new ValidationError(
-      `invalid ${what} command`,
+      typeof what === 'string' ? `invalid ${what} command` : what.message,
       { issues: result.error.issues },
       { cause: result.error },
     );

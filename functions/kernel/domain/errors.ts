@@ -1,11 +1,12 @@
+import { KernelError } from '../errors.js';
+
 /**
- * Errors a domain or an adapter refuses a command with. `code` is stable: the GraphQL and HTTP adapters
+ * Errors a domain or an adapter refuses a command with: a `KernelError` (the one root of the kernel's errors)
+ * with the refusal's `details`. `code` is stable: the GraphQL and HTTP adapters
  * translate it (VALIDATION_ERROR → BAD_USER_INPUT, ...) and clients match on it, never on the message.
  * Names are string literals because bundles are minified and Step Functions Catch matches on the name.
  */
-export abstract class DomainError extends Error {
-  abstract readonly code: string;
-  abstract override readonly name: string;
+export abstract class DomainError extends KernelError {
   constructor(
     message: string,
     readonly details: Record<string, unknown> = {},
@@ -14,8 +15,8 @@ export abstract class DomainError extends Error {
     super(message, options);
   }
 
-  toJSON(): Record<string, unknown> {
-    return { name: this.name, code: this.code, message: this.message, details: this.details };
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), details: this.details };
   }
 }
 

@@ -1,5 +1,5 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { KernelConfigurationError } from '../errors.js';
+import { KernelConfigurationError, KernelError } from '../errors.js';
 import type { Actor } from '../events/envelope.js';
 import { sdkRetryConfig } from '../sdk-retry.js';
 
@@ -10,7 +10,8 @@ export interface CommandAnswer<R = unknown> {
 }
 
 /** A refusal from another function, rethrown under its own name so AppSync's `errorType` keeps it. */
-export class RemoteCommandError extends Error {
+export class RemoteCommandError extends KernelError {
+  readonly code = 'REMOTE_COMMAND_REFUSED';
   constructor(
     override readonly name: string,
     message: string,

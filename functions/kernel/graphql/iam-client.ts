@@ -48,6 +48,9 @@ export class GraphQLRequestError extends KernelError {
   }
 }
 
+/** The variable that gives a function the GraphQL endpoint its signed client calls (the Api stack sets it). */
+export const GRAPHQL_URL_ENV = 'GRAPHQL_URL';
+
 export interface SignedGraphQLOptions {
   /** The API's GraphQL URL (`GraphQLUrl`). */
   readonly url: string;

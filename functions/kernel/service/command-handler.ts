@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { ValidationError } from '../domain/errors.js';
 import type { DomainEvent } from '../events/catalogue.js';
 import { type Actor, actorSchema } from '../events/envelope.js';
+import { id } from '../events/primitives.js';
 import { type HandlerTools, withObservability } from '../observability.js';
 import type { MetadataSource } from '../store/command.js';
 import { eventStoreFromEnvironment } from '../store/environment.js';
@@ -20,10 +21,10 @@ import type { EventStore } from '../store/event-store.js';
 export const commandInvocationSchema = z.strictObject({
   command: z.looseObject({ type: z.string().min(1) }),
   actor: actorSchema.optional(),
-  commandId: z.string().min(1).max(128).optional(),
+  commandId: id.optional(),
   envelope: z.looseObject({ eventId: z.string(), correlationId: z.string() }).optional(),
-  correlationId: z.string().min(1).max(128).optional(),
-  causationId: z.string().min(1).max(128).optional(),
+  correlationId: id.optional(),
+  causationId: id.optional(),
   traceparent: z.string().optional(),
 });
 export type CommandInvocation = z.infer<typeof commandInvocationSchema>;

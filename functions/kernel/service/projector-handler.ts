@@ -13,7 +13,7 @@ import {
 } from '../projection/batch.js';
 import { createProjector, type ProjectionOutcome, type Projector } from '../projection/projector.js';
 import type { Projection } from '../projection/view.js';
-import { documentClient, eventStoreFromEnvironment } from '../store/environment.js';
+import { documentClient, EVENT_STORE_TABLE_ENV, eventStoreFromEnvironment } from '../store/environment.js';
 import type { EventStore } from '../store/event-store.js';
 
 export type ReadModelBinding = ProjectionBinding | ProjectorBinding;
@@ -74,7 +74,7 @@ export function projectorHandler(options: ProjectorHandlerOptions) {
   // error instead of its init.
   const build = (capture: (client: DynamoDBClient) => DynamoDBClient): readonly ReadModelProjectors[] => {
     const client = documentClient(capture(new DynamoDBClient({})));
-    const useStore = options.catchUpFromStore ?? Boolean(env.EVENT_STORE_TABLE_NAME);
+    const useStore = options.catchUpFromStore ?? Boolean(env[EVENT_STORE_TABLE_ENV]);
     store = useStore ? eventStoreFromEnvironment({ env, capture }) : undefined;
     return options.readModels.map((binding) => {
       const { tableEnv } = binding;

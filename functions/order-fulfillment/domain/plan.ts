@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { DomainError, ValidationError } from '../../kernel/domain/errors.js';
+import { parseWith } from '../../kernel/domain/commands.js';
+import { DomainError } from '../../kernel/domain/errors.js';
 import { OrderPlacedV3 } from '../../kernel/events/catalogue/orders.js';
 import type { stockLine } from '../../kernel/events/primitives.js';
 
@@ -99,13 +100,7 @@ export const planRequestSchema = z.looseObject({ orderId: placedOrderSchema.shap
 export type PlanRequest = z.infer<typeof planRequestSchema>;
 
 export function parsePlanRequest(input: unknown): PlanRequest {
-  const result = planRequestSchema.safeParse(input);
-  if (!result.success) {
-    throw new ValidationError(
-      'a fulfillment plan needs { orderId } of the order to fulfil',
-      { issues: result.error.issues },
-      { cause: result.error },
-    );
-  }
-  return result.data;
+  return parseWith(planRequestSchema, input, {
+    message: 'a fulfillment plan needs { orderId } of the order to fulfil',
+  });
 }

@@ -1,8 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import { parseWith } from '../../kernel/domain/commands.js';
 import { assertNever } from '../../kernel/domain/decider.js';
-import { ValidationError } from '../../kernel/domain/errors.js';
 import { KernelConfigurationError } from '../../kernel/errors.js';
 import type { DomainEvent } from '../../kernel/events/catalogue.js';
 import { type CommandContext, commandHandler } from '../../kernel/service/command-handler.js';
@@ -41,15 +41,7 @@ export const ordersRequestSchema = z.discriminatedUnion('type', [
 export type OrdersRequest = z.infer<typeof ordersRequestSchema>;
 
 export function parseRequest(input: unknown): OrdersRequest {
-  const result = ordersRequestSchema.safeParse(input);
-  if (!result.success) {
-    throw new ValidationError(
-      'invalid orders command',
-      { issues: result.error.issues },
-      { cause: result.error },
-    );
-  }
-  return result.data;
+  return parseWith(ordersRequestSchema, input, 'orders');
 }
 
 /** What every orders command answers: the order after it, its public fields (status-specific ones too). */

@@ -1,7 +1,7 @@
 import { KernelConfigurationError, KernelError } from '../../kernel/errors.js';
 import type { DomainEvent } from '../../kernel/events/catalogue.js';
 import { parseEventBridgeEvent } from '../../kernel/events/parse.js';
-import { signedGraphQLClient } from '../../kernel/graphql/iam-client.js';
+import { GRAPHQL_URL_ENV, signedGraphQLClient } from '../../kernel/graphql/iam-client.js';
 import { getView, readClient, tableFromEnv } from '../../kernel/graphql/read.js';
 import { withObservability } from '../../kernel/observability.js';
 import { ORDER_VIEW_TABLE_ENV } from '../read-model/order-view.js';
@@ -60,8 +60,9 @@ export const handler = withObservability({ service: 'orders' }, async (event, _c
     return { ignored: envelope.type };
   }
   const customerId = change.customerId ?? (await customerOf(change.id, tools.captureClient));
-  const url = process.env.GRAPHQL_URL;
-  if (!url) throw new KernelConfigurationError('GRAPHQL_URL is not set: give the function the API URL');
+  const url = process.env[GRAPHQL_URL_ENV];
+  if (!url)
+    throw new KernelConfigurationError(`${GRAPHQL_URL_ENV} is not set: give the function the API URL`);
   client ??= signedGraphQLClient({ url });
   const input = {
     id: change.id,

@@ -24,7 +24,7 @@ export interface PaymentProvider {
 }
 
 /**
- * The simulated provider (DESIGN.md): `tok_visa` approves, `tok_decline` declines, `tok_error` fails as an
+ * The simulated provider (README, Sandbox providers): `tok_visa` approves, `tok_decline` declines, `tok_error` fails as an
  * outage would, anything else is declined as an invalid token. The reference is derived from the order, so
  * the same charge gets the same reference however often it is simulated.
  */

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { ValidationError } from '../../kernel/domain/errors.js';
+import { parseWith } from '../../kernel/domain/commands.js';
 import { KernelConfigurationError } from '../../kernel/errors.js';
 import type { DomainEvent } from '../../kernel/events/catalogue.js';
 import { id } from '../../kernel/events/primitives.js';
@@ -27,15 +27,7 @@ export const reviewsRequestSchema = z.discriminatedUnion('type', [SubmitReviewRe
 export type ReviewsRequest = z.infer<typeof reviewsRequestSchema>;
 
 export function parseRequest(input: unknown): ReviewsRequest {
-  const result = reviewsRequestSchema.safeParse(input);
-  if (!result.success) {
-    throw new ValidationError(
-      'invalid reviews command',
-      { issues: result.error.issues },
-      { cause: result.error },
-    );
-  }
-  return result.data;
+  return parseWith(reviewsRequestSchema, input, 'reviews');
 }
 
 /** The review as stored (what GraphQL's `Review` shows). */

@@ -2,7 +2,9 @@ import { fileURLToPath } from 'node:url';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { PRODUCT_VIEW_TABLE_ENV } from '../../../functions/inventory/read-model/product-view.js';
+import { detailTypes } from '../../../functions/kernel/events/catalogue.js';
 import type { ServiceFunction } from '../../constructs/service-function.js';
+import { LocalRole, markLocalRole } from '../../local-roles.js';
 import { ServiceStack, type ServiceStackProps } from '../service-stack.js';
 
 const entry = (handler: string) =>
@@ -32,11 +34,13 @@ export class InventoryStack extends ServiceStack {
       description: 'Inventory commands: AddProduct, Restock, ReserveStock, ReleaseStock',
     });
     this.store.grantAppend(this.commands);
+    markLocalRole(this.commands.function, LocalRole.inventoryCommands);
 
     this.productView = this.addReadModel('ProductView', {
       partitionKey: 'sku',
       environmentVariable: PRODUCT_VIEW_TABLE_ENV,
     });
+    markLocalRole(this.productView, LocalRole.productView);
     const projector = this.addProjector('Projector', {
       entry: entry('projector'),
       description: 'Inventory projector: ProductView from the product streams',
@@ -46,7 +50,7 @@ export class InventoryStack extends ServiceStack {
     this.grantReadModel(this.productView, this.projector, 'write');
     this.project('ProductViewRule', projector.queue, {
       source: ['commerceforge.inventory'],
-      detailType: ['ProductAdded', 'StockRestocked', 'StockReserved', 'StockReleased'],
+      detailType: detailTypes('ProductAdded', 'StockRestocked', 'StockReserved', 'StockReleased'),
       detail: { streamId: [{ prefix: 'product#' }] },
     });
   }

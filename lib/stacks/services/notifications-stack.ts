@@ -1,5 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Construct } from 'constructs';
+import { detailTypes } from '../../../functions/kernel/events/catalogue.js';
+import { NOTIFICATION_CHANNEL_ENV } from '../../../functions/notifications/channel/index.js';
 import { ORDER_CUSTOMER_TABLE_ENV } from '../../../functions/notifications/handlers/order-customers.js';
 import { ServiceStack, type ServiceStackProps } from '../service-stack.js';
 
@@ -26,25 +28,25 @@ export class NotificationsStack extends ServiceStack {
     this.grantReadModel(orderCustomers, projector, 'write');
     this.project('OrderCustomerProjection', queue, {
       source: ['commerceforge.orders'],
-      detailType: ['OrderPlaced'],
+      detailType: detailTypes('OrderPlaced'),
     });
 
     const onEvent = this.addFunction('OnNotifyingEvent', {
       entry: handlerEntry('on-notifying-event.ts'),
       description: 'notifications: welcome, order and review-request notifications, once per event',
       // log: a structured log line per notification (see functions/notifications/channel for sns).
-      environment: { NOTIFICATION_CHANNEL: 'log' },
+      environment: { [NOTIFICATION_CHANNEL_ENV]: 'log' },
     });
     this.store.grantAppend(onEvent);
     this.idempotency.grant(onEvent);
     this.grantReadModel(orderCustomers, onEvent, 'read');
     this.subscribe('WelcomeNotifications', onEvent, {
       source: ['commerceforge.users'],
-      detailType: ['UserCreated'],
+      detailType: detailTypes('UserCreated'),
     });
     this.subscribe('OrderNotifications', onEvent, {
       source: ['commerceforge.orders'],
-      detailType: ['OrderConfirmed', 'OrderCancelled', 'OrderShipped', 'OrderDelivered'],
+      detailType: detailTypes('OrderConfirmed', 'OrderCancelled', 'OrderShipped', 'OrderDelivered'),
     });
   }
 }

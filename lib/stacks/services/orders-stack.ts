@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
+import { detailTypes, typesOf } from '../../../functions/kernel/events/catalogue.js';
 import { PRICE_LIST_TABLE_ENV } from '../../../functions/orders/handlers/price-list.js';
 import {
   ORDER_VIEW_BY_CUSTOMER,
@@ -63,11 +64,11 @@ export class OrdersStack extends ServiceStack {
     this.grantReadModel(this.priceList, this.projector, 'write');
     this.project('OrderViewRule', projector.queue, {
       source: ['commerceforge.orders'],
-      detailType: ['OrderPlaced', 'OrderConfirmed', 'OrderCancelled', 'OrderShipped', 'OrderDelivered'],
+      detailType: typesOf('orders'),
     });
     this.project('PriceListRule', projector.queue, {
       source: ['commerceforge.inventory'],
-      detailType: ['ProductAdded'],
+      detailType: detailTypes('ProductAdded'),
     });
 
     this.onShipment = this.addFunction('OnShipment', {
@@ -77,7 +78,7 @@ export class OrdersStack extends ServiceStack {
     this.store.grantAppend(this.onShipment);
     this.subscribe('ShipmentRule', this.onShipment, {
       source: ['commerceforge.shipping'],
-      detailType: ['ShipmentDispatched', 'ShipmentDelivered'],
+      detailType: detailTypes('ShipmentDispatched', 'ShipmentDelivered'),
     });
   }
 }

@@ -3,6 +3,7 @@ import { Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
+import { detailTypes } from '../../../functions/kernel/events/catalogue.js';
 import {
   PAYMENT_PROVIDER_TIMEOUT_ENV,
   PAYMENT_PROVIDER_URL_ENV,
@@ -86,7 +87,7 @@ export class PaymentsStack extends ServiceStack {
     this.store.grantRead(projector);
     this.project('ProjectPayments', queue, {
       source: ['commerceforge.payments'],
-      detailType: ['PaymentCharged', 'PaymentDeclined', 'PaymentRefunded'],
+      detailType: detailTypes('PaymentCharged', 'PaymentDeclined', 'PaymentRefunded'),
     });
   }
 

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
+import { detailTypes, typesOf } from '../../../functions/kernel/events/catalogue.js';
 import { REVIEWABLE_ORDERS_TABLE_ENV } from '../../../functions/reviews/handlers/order-facts.js';
 import { PRODUCT_RATING_TABLE_ENV } from '../../../functions/reviews/read-model/product-rating.js';
 import type { ServiceFunction } from '../../constructs/service-function.js';
@@ -51,12 +52,12 @@ export class ReviewsStack extends ServiceStack {
     this.grantReadModel(this.reviewableOrders, this.projector, 'write');
     this.project('ProductRatingRule', projector.queue, {
       source: ['commerceforge.reviews'],
-      detailType: ['ReviewSubmitted'],
+      detailType: detailTypes('ReviewSubmitted'),
     });
     // Every orders event, not only placed and delivered: see ReviewableOrders.
     this.project('ReviewableOrdersRule', projector.queue, {
       source: ['commerceforge.orders'],
-      detailType: ['OrderPlaced', 'OrderConfirmed', 'OrderCancelled', 'OrderShipped', 'OrderDelivered'],
+      detailType: typesOf('orders'),
     });
   }
 }

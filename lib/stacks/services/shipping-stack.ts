@@ -1,13 +1,16 @@
 import { fileURLToPath } from 'node:url';
 import type { Construct } from 'constructs';
+import { detailTypes } from '../../../functions/kernel/events/catalogue.js';
 import { CARRIER_TIMEOUT_ENV, CARRIER_URL_ENV } from '../../../functions/shipping/handlers/carrier-config.js';
+import { SHIPPING_ENV } from '../../../functions/shipping/handlers/config.js';
+import { LocalRole, markLocalRole } from '../../local-roles.js';
 import { SandboxStack } from '../sandbox-stack.js';
 import { ServiceStack, type ServiceStackProps } from '../service-stack.js';
 
 const entry = (file: string) =>
   fileURLToPath(new URL(`../../../functions/shipping/handlers/${file}`, import.meta.url));
 
-/** The countries shipping delivers to unless configured otherwise (DESIGN.md: at least these). */
+/** The countries shipping delivers to unless configured otherwise (the platform promises at least these). */
 export const DEFAULT_SUPPORTED_COUNTRIES = ['US', 'CA', 'GB', 'DE', 'FR', 'NL'] as const;
 
 /** CDK context keys that configure shipping without code: `cdk deploy -c shipping:supportedCountries=US,CA`. */
@@ -55,9 +58,9 @@ export class ShippingStack extends ServiceStack {
     const carrier = props.defaultCarrier ?? context(SHIPPING_CONTEXT.defaultCarrier);
     const warehouseId = props.warehouseId ?? context(SHIPPING_CONTEXT.warehouseId);
     const configuration: Record<string, string> = {
-      SHIPPING_SUPPORTED_COUNTRIES: countries.join(','),
-      ...(carrier ? { SHIPPING_DEFAULT_CARRIER: carrier } : {}),
-      ...(warehouseId ? { SHIPPING_WAREHOUSE_ID: warehouseId } : {}),
+      [SHIPPING_ENV.supportedCountries]: countries.join(','),
+      ...(carrier ? { [SHIPPING_ENV.defaultCarrier]: carrier } : {}),
+      ...(warehouseId ? { [SHIPPING_ENV.warehouseId]: warehouseId } : {}),
     };
 
     const carrierConfig = this.config.providers.carrier;
@@ -71,6 +74,9 @@ export class ShippingStack extends ServiceStack {
       },
     });
     this.store.grantAppend(commands);
+    // The local cloud's simulated warehouse staff sends to this function and reads this store (local-app/).
+    markLocalRole(commands.function, LocalRole.shippingCommands);
+    markLocalRole(this.store.table, LocalRole.shippingEventStore);
     // The carrier: a configured one, or the sandbox's function URL, discovered and called as IAM.
     if (!carrierConfig.url) SandboxStack.grantCall(commands.alias, this, this.config.stage, 'carrier');
     // Its bookings go through the `carrier` circuit breaker, whose state every environment shares.
@@ -84,7 +90,7 @@ export class ShippingStack extends ServiceStack {
     this.store.grantAppend(dispatcher);
     this.subscribe('DispatchOnMissionCompleted', dispatcher, {
       source: ['commerceforge.shipping'],
-      detailType: ['MissionCompleted'],
+      detailType: detailTypes('MissionCompleted'),
     });
   }
 }

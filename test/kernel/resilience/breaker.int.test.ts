@@ -8,7 +8,7 @@ import {
   dynamoCircuitStore,
 } from '../../../functions/kernel/resilience/index.js';
 import { FakeClock, RecordingObserver } from '../../helpers/circuits.js';
-import { type LocalTables, startLocalTables } from '../../store/helpers/local-dynamodb.js';
+import { type LocalTables, startLocalTables } from '../../helpers/local-dynamodb.js';
 
 let tables: LocalTables;
 let store: CircuitStateStore;

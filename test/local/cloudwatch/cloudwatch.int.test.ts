@@ -19,8 +19,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '../../../local/cloud.js';
 import { type CloudWatchPlugin, cloudWatchPlugin } from '../../../local/cloudwatch/index.js';
 import { quietLogger } from '../../../local/core/log.js';
-import { synthesizeFixtureApp } from '../helpers/fixture-app.js';
-import { clientConfig, localClients } from '../helpers/local-clients.js';
+import { synthesizeFixtureApp } from '../../helpers/fixture-app.js';
+import { clientConfig, localClients } from '../../helpers/local-clients.js';
 
 const AWS_CLI = '/usr/bin/aws';
 const run = promisify(execFile);

@@ -5,7 +5,7 @@ import {
   TOO_COMPLEX,
   wildcardComplexity,
 } from '../../../local/eventbridge/pattern-complexity.js';
-import { makeService } from './helpers.js';
+import { makeService } from '../../helpers/local-eventbridge.js';
 
 // Issue 16: fields are named by their path joined with dots (event-ruler), in patterns and in events; a
 // wildcard pattern past the complexity limit is refused as InvalidEventPatternException.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../../local/cloud.js';
 import { eventBridgePlugin } from '../../../local/eventbridge/plugin.js';
-import { ARN, fnArn, queueArn } from './helpers.js';
+import { ARN, fnArn, queueArn } from '../../helpers/local-eventbridge.js';
 
 /** Just enough of the local cloud for the plugin: a model of resolved resources, Lambda and SQS that record. */
 function fakeCloud() {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AwsError } from '../../../local/core/aws-service.js';
 import { EventBridgeService, fromTemplateResources } from '../../../local/eventbridge/index.js';
 import { LocalIdentities } from '../../../local/iam/identities.js';
-import { ARN, FakeDispatcher, request } from './helpers.js';
+import { ARN, FakeDispatcher, request } from '../../helpers/local-eventbridge.js';
 
 const ACCOUNT = '000000000000';
 const BUS_ARN = `${ARN}:event-bus/commerce`;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EventBridgeService } from '../../../local/eventbridge/index.js';
 import { parseSchedule } from '../../../local/eventbridge/schedule.js';
-import { FakeDispatcher, fnArn, request } from './helpers.js';
+import { FakeDispatcher, fnArn, request } from '../../helpers/local-eventbridge.js';
 
 // Issue 16: scheduled rules fire (rate and cron), on a clock tests can speed up.
 

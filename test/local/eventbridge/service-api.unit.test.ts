@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fromTemplateResources } from '../../../local/eventbridge/index.js';
-import { ARN, entry, fnArn, makeService, queueArn } from './helpers.js';
+import { ARN, entry, fnArn, makeService, queueArn } from '../../helpers/local-eventbridge.js';
 
 // Resolved CloudFormation resources, as the core hands them over (intrinsics already resolved).
 const resources = [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DeliveryError, type EventBridgeConfig } from '../../../local/eventbridge/index.js';
-import { ARN, entry, fnArn, makeService, queueArn } from './helpers.js';
+import { ARN, entry, fnArn, makeService, queueArn } from '../../helpers/local-eventbridge.js';
 
 const config: EventBridgeConfig = {
   eventBuses: [{ Name: 'commerce' }],

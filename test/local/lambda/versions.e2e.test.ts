@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '../../../local/cloud.js';
 import { quietLogger } from '../../../local/core/log.js';
 import { awsCli } from '../../helpers/aws-cli.js';
-import { synthesizeFixtureApp } from '../helpers/fixture-app.js';
+import { synthesizeFixtureApp } from '../../helpers/fixture-app.js';
 
 const INVOCATIONS = 300;
 const WEIGHT = 0.3;

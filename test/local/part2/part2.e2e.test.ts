@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '../../../local/cloud.js';
 import { quietLogger } from '../../../local/core/log.js';
 import { defaultPlugins } from '../../../local/plugins.js';
-import { clientConfig } from '../helpers/local-clients.js';
+import { clientConfig } from '../../helpers/local-clients.js';
 import { synthesizePart2App } from './fixture.js';
 
 let cloud: LocalCloud;

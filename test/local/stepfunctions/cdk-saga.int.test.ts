@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { AwsError } from '../../../local/core/aws-service.js';
 import { StepFunctionsService } from '../../../local/stepfunctions/service.js';
 import type { StepFunctionsIntegrations } from '../../../local/stepfunctions/tasks.js';
-import { fakeLambda, fnArn, machine, namedError } from './helpers.js';
+import { fakeLambda, fnArn, machine, namedError } from '../../helpers/local-stepfunctions.js';
 
 /** A saga built with CDK's own task constructs: the ASL the Saga construct will emit runs as in AWS. */
 function sagaDefinition(): object {

@@ -5,7 +5,7 @@ import {
   MAX_TIMEOUT_SECONDS,
   prepareDefinition,
 } from '../../../local/stepfunctions/definition.js';
-import { runMachine } from './helpers.js';
+import { runMachine } from '../../helpers/local-stepfunctions.js';
 
 describe('definition preparation', () => {
   it('polyfills Promise.withResolvers on Node 20 once the engine is loaded', async () => {

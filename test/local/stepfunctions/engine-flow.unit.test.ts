@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { fakeLambda, fnArn, LAMBDA_INVOKE, namedError, runMachine } from './helpers.js';
+import {
+  fakeLambda,
+  fnArn,
+  LAMBDA_INVOKE,
+  namedError,
+  runMachine,
+} from '../../helpers/local-stepfunctions.js';
 
 describe('engine: Parallel and Map', () => {
   it('runs Parallel branches with their Task states wired, in AWS-named history', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AwsError } from '../../../local/core/aws-service.js';
 import type { DynamoDbOperation, StepFunctionsIntegrations } from '../../../local/stepfunctions/tasks.js';
-import { runMachine } from './helpers.js';
+import { runMachine } from '../../helpers/local-stepfunctions.js';
 
 function fakeIntegrations() {
   const published: unknown[] = [];

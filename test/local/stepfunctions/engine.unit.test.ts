@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fakeLambda, LAMBDA_INVOKE, namedError, runMachine } from './helpers.js';
+import { fakeLambda, LAMBDA_INVOKE, namedError, runMachine } from '../../helpers/local-stepfunctions.js';
 
 const invoke = (fn: string, extra: object = {}) => ({
   Type: 'Task',

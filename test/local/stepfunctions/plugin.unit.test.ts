@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../../local/cloud.js';
 import type { AwsJsonService } from '../../../local/core/aws-service.js';
 import { stepFunctionsPlugin } from '../../../local/stepfunctions/plugin.js';
-import { fakeLambda } from './helpers.js';
+import { fakeLambda } from '../../helpers/local-stepfunctions.js';
 
 describe('stepFunctionsPlugin', () => {
   it('builds the service from the model and registers it on the endpoint', async () => {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type AwsRequestContext, LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../../local/core/aws-service.js';
 import { StepFunctionsService } from '../../../local/stepfunctions/service.js';
-import { fakeLambda, LAMBDA_INVOKE, machine } from './helpers.js';
+import { fakeLambda, LAMBDA_INVOKE, machine } from '../../helpers/local-stepfunctions.js';
 
 const ctx: AwsRequestContext = { region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID };
 const ORDERS = 'arn:aws:states:us-east-1:000000000000:stateMachine:Orders';

@@ -8,7 +8,7 @@ import {
   ddbStreamBatchInfo,
   toLambdaRecord,
 } from '../../../local/streams/records.js';
-import { record, SHARD, STREAM_ARN } from './helpers.js';
+import { record, SHARD, STREAM_ARN } from '../../helpers/local-streams.js';
 
 describe('Lambda DynamoDB stream records from DynamoDB Local', () => {
   it('carries the real region and stream ARN, and a creation time to the second', () => {

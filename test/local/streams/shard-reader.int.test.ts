@@ -11,8 +11,8 @@ import { TableWrites } from '../../../local/dynamodb/table-writes.js';
 import type { HttpRequest } from '../../../local/server/router.js';
 import { StreamHub } from '../../../local/streams/hub.js';
 import { StreamReader, type StreamReaderOptions } from '../../../local/streams/shard-reader.js';
-import { type LocalTables, startLocalTables } from '../../store/helpers/local-dynamodb.js';
-import { until } from './helpers.js';
+import { type LocalTables, startLocalTables } from '../../helpers/local-dynamodb.js';
+import { until } from '../../helpers/local-streams.js';
 
 let tables: LocalTables;
 const stops: Array<() => Promise<void>> = [];

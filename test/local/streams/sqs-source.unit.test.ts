@@ -3,7 +3,7 @@ import type { LocalCloud } from '../../../local/cloud.js';
 import { quietLogger } from '../../../local/core/log.js';
 import { SqsQueues } from '../../../local/sqs/queues.js';
 import { SqsEventSource } from '../../../local/streams/sqs-source.js';
-import { until } from './helpers.js';
+import { until } from '../../helpers/local-streams.js';
 
 const sources: SqsEventSource[] = [];
 afterEach(async () => {

@@ -7,7 +7,7 @@ import {
   StreamConsumer,
   type StreamConsumerConfig,
 } from '../../../local/streams/stream-consumer.js';
-import { FakeReader, pkOf, record, until } from './helpers.js';
+import { FakeReader, pkOf, record, until } from '../../helpers/local-streams.js';
 
 const consumers: StreamConsumer[] = [];
 afterEach(async () => {
