@@ -22,6 +22,11 @@ export interface LoadOptions {
   readonly concurrency: number;
   /** How many SKUs the orders spread over (added for the run with ample stock). @default 8 */
   readonly skus?: number;
+  /**
+   * Calls the Step Functions API (action, JSON body); a deployed stage needs a signed client here.
+   * @default an unsigned call to `awsEndpoint` (the local cloud checks no signature)
+   */
+  readonly stepFunctions?: <T>(action: string, body: unknown) => Promise<T>;
   /** How long to wait for every saga to end after the last ack. @default 180_000 */
   readonly settleTimeoutMs?: number;
   readonly log?: (line: string) => void;
@@ -39,6 +44,8 @@ export interface OrderOutcome {
 }
 
 export interface LoadReport {
+  /** The customer every order of the run was placed for. */
+  readonly customerId: string;
   readonly orders: number;
   readonly concurrency: number;
   readonly accepted: number;
@@ -200,8 +207,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   log(`load: all placed in ${(placedMs / 1000).toFixed(1)} s; following the sagas`);
 
   // Follow every accepted order to its saga's end through Step Functions (the saga is named by the order id).
-  const { stateMachines } = await sfn<{ stateMachines: Array<{ stateMachineArn: string; name: string }> }>(
-    options,
+  const call = options.stepFunctions ?? (<T>(action: string, body: unknown) => sfn<T>(options, action, body));
+  const { stateMachines } = await call<{ stateMachines: Array<{ stateMachineArn: string; name: string }> }>(
     'ListStateMachines',
     {},
   );
@@ -214,15 +221,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     executions = [];
     let nextToken: string | undefined;
     do {
-      const page = await sfn<{ executions: typeof executions; nextToken?: string }>(
-        options,
-        'ListExecutions',
-        {
-          stateMachineArn: saga.stateMachineArn,
-          maxResults: 1000,
-          ...(nextToken ? { nextToken } : {}),
-        },
-      );
+      const page = await call<{ executions: typeof executions; nextToken?: string }>('ListExecutions', {
+        stateMachineArn: saga.stateMachineArn,
+        maxResults: 1000,
+        ...(nextToken ? { nextToken } : {}),
+      });
       executions.push(...page.executions);
       nextToken = page.nextToken;
     } while (nextToken);
@@ -288,6 +291,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   const confirmed = accepted.filter((o) => ['CONFIRMED', 'SHIPPED', 'DELIVERED'].includes(o.status ?? ''));
   const ended = accepted.filter((o) => o.sagaMs !== undefined);
   return {
+    customerId: customer,
     orders: options.orders,
     concurrency: options.concurrency,
     accepted: accepted.length,

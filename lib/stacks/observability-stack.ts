@@ -18,6 +18,9 @@ import { METRICS_NAMESPACE, type ServiceFunction } from '../constructs/service-f
 import { observabilityQueries, type QueryName } from './observability/queries.js';
 import type { PlatformStack } from './platform-stack.js';
 
+/** Sagas that ended (succeeded, compensated or failed) in a period; a missing count is 0. */
+const SAGAS_ENDED = '(FILL(succeeded, 0) + FILL(compensated, 0) + FILL(failed, 0))';
+
 /**
  * Which service's functions hold each circuit breaker: the breaker's metrics (functions/kernel/resilience,
  * `CircuitBreakerOpened`: Count, 1 per transition to OPEN, namespace `CommerceForge`) carry the dimensions
@@ -112,12 +115,15 @@ export class ObservabilityStack extends Stack {
         important: true,
         metrics: [
           {
-            // No datapoint (not 0%) while too few sagas started to judge.
+            // Of the sagas that ended in the period, not of those that started: a saga that starts in one period and
+            // ends in the next (slow, not failing: PlaceOrderP99 and the saga duration watch that) must not count as
+            // a failure. No datapoint (not 0%) while too few sagas ended to judge.
             metric: new cloudwatch.MathExpression({
-              expression: `IF(started >= ${slo.sagaMinStarts}, 100 * succeeded / started)`,
+              expression: `IF(${SAGAS_ENDED} >= ${slo.sagaMinStarts}, 100 * FILL(succeeded, 0) / ${SAGAS_ENDED})`,
               usingMetrics: {
-                started: saga.metric('SagaStarted', { period }),
                 succeeded: saga.metric('SagaSucceeded', { period }),
+                compensated: saga.metric('SagaCompensated', { period }),
+                failed: saga.metric('SagaCompensationFailed', { period }),
               },
               label: `${saga.sagaName} success rate`,
               period,
@@ -126,7 +132,7 @@ export class ObservabilityStack extends Stack {
             addAlarm: threshold(
               slo.sagaSuccessRatePercent,
               cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-              `Fewer than ${slo.sagaSuccessRatePercent}% of ${saga.sagaName} sagas succeeded (of at least ${slo.sagaMinStarts} started in 5 minutes).`,
+              `Fewer than ${slo.sagaSuccessRatePercent}% of ${saga.sagaName} sagas succeeded (of at least ${slo.sagaMinStarts} that ended in 5 minutes).`,
             ),
           },
         ],

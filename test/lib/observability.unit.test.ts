@@ -1,6 +1,6 @@
 import type { CfnResource } from 'aws-cdk-lib';
 import { App, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../bin/app.js';
 import { loadConfig } from '../../lib/config.js';
@@ -8,6 +8,7 @@ import { ServiceFunction } from '../../lib/constructs/service-function.js';
 import { CORRELATION_ID_PLACEHOLDER, QUERIES } from '../../lib/stacks/observability/queries.js';
 import { ObservabilityStack } from '../../lib/stacks/observability-stack.js';
 import { PlatformStack } from '../../lib/stacks/platform-stack.js';
+import { evaluateExpression, type Series } from '../../local/cloudwatch/metric-math.js';
 
 type Resources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;
 
@@ -125,12 +126,13 @@ describe('the observability stack', () => {
 
   it('alarms when the saga success rate falls under the stage’s objective, only with enough sagas', () => {
     const { sagaSuccessRatePercent, sagaMinStarts } = loadConfig({ STAGE: 'dev' }).stageDefaults.slo;
+    const successRate = { capture: new Capture() };
     slo().hasResourceProperties('AWS::CloudWatch::Alarm', {
       ComparisonOperator: 'LessThanThreshold',
       Threshold: sagaSuccessRatePercent,
       TreatMissingData: 'notBreaching',
       Metrics: Match.arrayWith([
-        Match.objectLike({ Expression: `IF(started >= ${sagaMinStarts}, 100 * succeeded / started)` }),
+        Match.objectLike({ Expression: successRate.capture }),
         Match.objectLike({
           Id: 'succeeded',
           MetricStat: Match.objectLike({
@@ -140,6 +142,23 @@ describe('the observability stack', () => {
       ]),
       AlarmActions: [{ 'Fn::ImportValue': Match.stringLikeRegexp(topicLogicalId) }],
     });
+    // The rate is of the sagas that ended in the period (as the local CloudWatch evaluates it): sagas that
+    // start in one period and end in the next are slow, not failed.
+    const series = (points: Record<number, number>): Series =>
+      new Map(Object.entries(points).map(([at, value]) => [Number(at), value]));
+    const rate = evaluateExpression(
+      successRate.capture.asString(),
+      new Map([
+        // Period 1: 9 succeeded, 3 compensated. Period 2: 12 succeeded (started earlier), none compensated.
+        // Period 3: too few ended to judge.
+        ['succeeded', series({ 1: 9, 2: 12, 3: sagaMinStarts - 1 })],
+        ['compensated', series({ 1: 3 })],
+        ['failed', series({})],
+      ]),
+    );
+    expect(rate.get(1)).toBe(75);
+    expect(rate.get(2)).toBe(100);
+    expect(rate.get(3)).toBeUndefined();
   });
 
   it('alarms on the p99 of orders’ Commands (placeOrder), a breaker opening, and throttles', () => {
