@@ -6,8 +6,8 @@ import path from 'node:path';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.js';
 import { consoleLogger, quietLogger } from '../../local/core/log.js';
 import { PROJECT_ROOT } from '../../local/lambda/runtime-env.js';
-import { defaultPlugins } from '../../local/plugins.js';
 import { assemblyIsStale, synthesize } from '../../local/synth.js';
+import { commerceForgePlugins } from '../../local-app/plugins.js';
 import { GameDayError } from './errors.js';
 
 export interface CloudHandle {
@@ -63,7 +63,8 @@ export async function ensureLocalCloud(
     cloud = await startLocalCloud({
       assemblyDir,
       port: Number(url.port || 80),
-      plugins: defaultPlugins(),
+      // What npm start runs: the generic plugins and CommerceForge's own (the seed catalogue, the warehouse).
+      plugins: commerceForgePlugins(),
       logger: options.verbose ? consoleLogger : quietLogger,
     });
   } catch (error) {
