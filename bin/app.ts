@@ -166,7 +166,7 @@ export function buildApp(config: PlatformConfig, app = new App()): App {
   // Last: it reads the SLO alarms, and reaches into the participating functions' own stacks without a reference.
   if (config.chaos.enabled) {
     const sandbox = app.node.tryFindChild(`${prefix}-Sandbox`);
-    new ChaosStack(app, `${prefix}-Chaos`, {
+    const chaos = new ChaosStack(app, `${prefix}-Chaos`, {
       config,
       env,
       sloAlarms: observability.sloAlarms,
@@ -182,6 +182,8 @@ export function buildApp(config: PlatformConfig, app = new App()): App {
       description:
         'CommerceForge chaos: FIS experiment templates (the catalogue), their role, log and reports, the chaos monkey',
     });
+    // Its dashboard too (the monkey's state machine): created after the SLO alarms it reads.
+    new StackMonitoring(chaos, 'Monitoring', { alarmTopic: platform.alarmTopic });
   }
 
   Tags.of(app).add('project', 'commerceforge');

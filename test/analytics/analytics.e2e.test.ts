@@ -1,8 +1,8 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SalesSummaryAnswer } from '../../functions/analytics/handlers/query.js';
+import { createSalesProjector } from '../../functions/analytics/handlers/sales-projector.js';
 import { numbersFromCounters } from '../../functions/analytics/read-model/sales-counters.js';
-import { createSalesProjector } from '../../functions/analytics/read-model/sales-projector.js';
 import { SALES_SUMMARY_KEY } from '../../functions/analytics/read-model/sales-summary.js';
 import type { DomainEvent, EventType } from '../../functions/kernel/events/catalogue.js';
 import { createEvent, type NewEvent } from '../../functions/kernel/events/metadata.js';

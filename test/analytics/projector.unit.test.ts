@@ -1,12 +1,12 @@
 import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { factsFromItem, idOf } from '../../functions/analytics/handlers/sales-facts-store.js';
 import {
   CUSTOMER_SUMMARY_KEY,
   customerSummaryProjection,
 } from '../../functions/analytics/read-model/customer-summary.js';
 import { numbersFromCounters } from '../../functions/analytics/read-model/sales-counters.js';
-import { factsFromItem, idOf } from '../../functions/analytics/read-model/sales-facts-store.js';
 import {
   decodeOrder,
   decodeSaga,

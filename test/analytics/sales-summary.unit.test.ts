@@ -3,8 +3,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, describe, expect, it } from 'vitest';
 import { successRate, utcDay } from '../../functions/analytics/domain/index.js';
+import { createSalesProjector } from '../../functions/analytics/handlers/sales-projector.js';
 import { countersOf, numbersFromCounters } from '../../functions/analytics/read-model/sales-counters.js';
-import { createSalesProjector } from '../../functions/analytics/read-model/sales-projector.js';
 import {
   projectSalesEvents,
   projectSalesSummary,

@@ -1,7 +1,7 @@
 import { projectorHandler } from '../../kernel/service/projector-handler.js';
 import { customerSummaryProjection } from '../read-model/customer-summary.js';
-import { createSalesProjector } from '../read-model/sales-projector.js';
 import { SALES_SUMMARY_TABLE_ENV } from '../read-model/sales-summary.js';
+import { createSalesProjector } from './sales-projector.js';
 
 /**
  * SalesSummary from the orders' and the sagas' events on the bus, CustomerSummary (onboarding) from the

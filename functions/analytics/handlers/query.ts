@@ -7,9 +7,9 @@ import { withObservability } from '../../kernel/observability.js';
 import { documentClient } from '../../kernel/store/environment.js';
 import { CUSTOMER_SUMMARY_KEY, type CustomerSummary } from '../read-model/customer-summary.js';
 import { numbersFromCounters } from '../read-model/sales-counters.js';
-import { factsFromItem, idOf, ORDER_PREFIX, SAGA_PREFIX } from '../read-model/sales-facts-store.js';
 import type { OrderFacts, SagaFacts, SalesSummary } from '../read-model/sales-summary.js';
 import { SALES_SUMMARY_KEY, SALES_SUMMARY_TABLE_ENV } from '../read-model/sales-summary.js';
+import { factsFromItem, idOf, ORDER_PREFIX, SAGA_PREFIX } from './sales-facts-store.js';
 
 /** At most this many per-order and per-saga facts in an answer: they are items of their own, one per record. */
 export const DETAILS_LIMIT = 1_000;

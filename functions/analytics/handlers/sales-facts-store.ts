@@ -6,7 +6,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { KernelError } from '../../kernel/errors.js';
-import type { Counters } from './sales-counters.js';
+import type { Counters } from '../read-model/sales-counters.js';
 import {
   decodeOrder,
   decodeSaga,
@@ -15,7 +15,7 @@ import {
   type OrderFacts,
   SALES_SUMMARY_KEY,
   type SagaFacts,
-} from './sales-summary.js';
+} from '../read-model/sales-summary.js';
 
 /**
  * The facts items of SalesSummary, beside its summary item in the same table (partition key `id`):

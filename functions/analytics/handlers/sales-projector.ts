@@ -6,7 +6,8 @@ import type {
   ProjectionOutcome,
   Projector,
 } from '../../kernel/projection/projector.js';
-import { addOrder, addSaga, type Counters, withoutZeros } from './sales-counters.js';
+import { addOrder, addSaga, type Counters, withoutZeros } from '../read-model/sales-counters.js';
+import { type OrderFacts, record, type SagaFacts } from '../read-model/sales-summary.js';
 import {
   advanceUpdatedAt,
   commit,
@@ -20,7 +21,6 @@ import {
   sagaKey,
   storedForm,
 } from './sales-facts-store.js';
-import { type OrderFacts, record, type SagaFacts } from './sales-summary.js';
 
 /**
  * SalesSummary kept by delta (issue 10): per order and per saga run an item of facts, and the published
