@@ -14,6 +14,7 @@ import {
   FIS_CONFIG_PREFIX,
   LambdaFaultExperiment,
 } from '../constructs/chaos/index.js';
+import { nagArnPrefix } from '../constructs/nag-ids.js';
 import type { ServiceFunction } from '../constructs/service-function.js';
 import {
   CHAOS_CATALOGUE,
@@ -206,7 +207,7 @@ export class ChaosStack extends Stack {
         reason: 'FIS writes one report per experiment under FisReports/, named by the experiment id.',
       },
       {
-        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:lambda:<AWS::Region>:<AWS::AccountId>:function:*]',
+        id: `AwsSolutions-IAM5[Resource::${nagArnPrefix(this, 'lambda')}:function:*]`,
         reason: `FIS selects the functions by tag; GetFunction is limited to functions carrying the ${CHAOS_TAG} tag.`,
       },
     );

@@ -6,6 +6,7 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { nagArnPrefix } from '../nag-ids.js';
 
 /** `States.MathRandom` draws integers: the probability is compared in thousandths. */
 const ROLL_SCALE = 1000;
@@ -113,7 +114,7 @@ export class ChaosMonkey extends Construct {
           'Step Functions log delivery (logs:*LogDelivery*, DescribeLogGroups...) and X-Ray PutTraceSegments support no resource-level permissions.',
       },
       {
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:fis:<AWS::Region>:<AWS::AccountId>:experiment/*]`,
+        id: `AwsSolutions-IAM5[Resource::${nagArnPrefix(Stack.of(this), 'fis')}:experiment/*]`,
         reason:
           'fis:StartExperiment is authorized on the experiment it creates, whose id is not known before; the templates it may start are listed one by one.',
       },
