@@ -46,6 +46,10 @@ export const handler = withObservability({ service: 'analytics' }, async (event:
   client ??= documentClient(tools.captureClient(new DynamoDBClient({})));
   const read = (id: string) =>
     client!.send(new GetCommand({ TableName: tableName, Key: { id }, ConsistentRead: true }));
+  // The facts before the counters: a fact and its counts are written in one transaction, so the counters read
+  // after it count at least every fact it returned (read the other way, a transaction between the two reads
+  // would show a fact its counters do not have yet).
+  const details = query.includeDetails ? await readDetails(client, tableName) : {};
   const [sales, customerItem] = await Promise.all([read(SALES_SUMMARY_KEY), read(CUSTOMER_SUMMARY_KEY)]);
   const customers = customerItem.Item as CustomerSummary | undefined;
   const onboarding = customers
@@ -57,7 +61,6 @@ export const handler = withObservability({ service: 'analytics' }, async (event:
         },
       }
     : {};
-  const details = query.includeDetails ? await readDetails(client, tableName) : {};
   if (!sales.Item) return { ...emptySummary, ...onboarding, ...details };
   // The numbers are counters on the summary item (kept by delta); the facts are items of their own.
   return {
@@ -81,6 +84,7 @@ async function readDetails(
     const page = await db.send(
       new ScanCommand({
         TableName: tableName,
+        ConsistentRead: true,
         ExclusiveStartKey: startKey,
         FilterExpression: 'begins_with(id, :o) OR begins_with(id, :s)',
         ExpressionAttributeValues: { ':o': ORDER_PREFIX, ':s': SAGA_PREFIX },
