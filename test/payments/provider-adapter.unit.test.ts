@@ -23,7 +23,7 @@ const respond = (status: number, body: unknown) =>
   });
 
 function provider(
-  answer: (request: Request) => Promise<Response>,
+  answer: (request: Request, signal: AbortSignal) => Promise<Response>,
   options: { signed?: boolean; timeoutMs?: number } = {},
 ) {
   const requests: Request[] = [];
@@ -34,7 +34,7 @@ function provider(
     fetch: (async (input: URL, init: RequestInit) => {
       const request = new Request(input, init);
       requests.push(request);
-      return answer(request);
+      return answer(request, init.signal!);
     }) as typeof fetch,
   });
   return { client, requests };
@@ -81,10 +81,10 @@ describe('the payment provider adapter', () => {
 
   it('throws ProviderUnavailableError when the provider does not answer within the timeout', async () => {
     const { client } = provider(
-      (request) =>
-        new Promise((_resolve, reject) =>
-          request.signal.addEventListener('abort', () => reject(request.signal.reason)),
-        ),
+      // The caller's signal, not the Request's copy: a Request's signal follows the caller's only weakly, and
+      // nothing else holds this fake's Request, so a GC mid-wait let it go and the test hung (CI, 120 s).
+      (_request, signal) =>
+        new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason))),
       { timeoutMs: 50 },
     );
     const error = (await client.charge(call).catch((e: unknown) => e)) as Error;
