@@ -13,7 +13,7 @@ import { documentClient } from '../kernel/store/environment.js';
  * logs. So PlaceOrder (orders) deposits it under the order id, the saga's ChargePayment (payments) reads it by
  * the order id, and once the charge has an outcome (charged or declined) payments deletes it. An outage leaves
  * it for the saga's retry. What nobody takes expires: DynamoDB's TTL deletes it (within days, so reads check
- * the expiry themselves), after an hour — longer than the saga may run (45 min), shorter than anything else.
+ * the expiry themselves), after an hour — longer than the saga may run (50 min), shorter than anything else.
  *
  * The table (PaymentsStack `PaymentTokenVault`): partition `orderId`, TTL `expiresAt` (epoch seconds),
  * encrypted, no stream and no point-in-time recovery (both would keep copies of the tokens).

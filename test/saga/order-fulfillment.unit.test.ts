@@ -279,11 +279,11 @@ describe('the order fulfillment state machine of the real app', () => {
       MaxAttempts: 3,
       JitterStrategy: 'FULL',
     });
-    // While a breaker is open: a budget of its own, about the 60 s the circuit stays open.
+    // While a breaker is open: a budget of its own, that outlasts the 60 s the circuit stays open.
     for (const step of ['ChargePayment', 'CreateShipment']) {
       expect(states[step]?.Retry?.[1]).toEqual({
         ErrorEquals: ['CircuitOpenError'],
-        MaxAttempts: 3,
+        MaxAttempts: 6,
         IntervalSeconds: 20,
         BackoffRate: 2,
         MaxDelaySeconds: 60,

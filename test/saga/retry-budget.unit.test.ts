@@ -4,6 +4,7 @@ import path from 'node:path';
 import { App, type Stack } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../bin/app.js';
+import { BREAKER_KNOBS } from '../../functions/kernel/resilience/settings.js';
 import { TRANSIENT_LAMBDA_ERRORS } from '../../functions/saga/contract.js';
 import { loadConfig } from '../../lib/config.js';
 import { TRANSIENT_RETRY_DEFAULTS } from '../../lib/constructs/saga/index.js';
@@ -242,9 +243,9 @@ describe('the order fulfillment saga retries transient Lambda faults on every ta
     expect(waits(transient!)).toEqual([1, 2, 4, 8, 8, 8]);
     // statemachines/README.md, "Retry budgets": the rows per task.
     expect(worstCase('PlanFulfillment')).toEqual({ attempts: 7, waits: 31, seconds: 101 });
-    // Its outage retrier (14 s), the circuit-open one (120 s, attempts that never call out) and the transient one.
-    expect(worstCase('ChargePayment')).toEqual({ attempts: 13, waits: 165, seconds: 295 });
-    expect(worstCase('CreateShipment')).toEqual({ attempts: 13, waits: 165, seconds: 295 });
+    // Its outage retrier (14 s), the circuit-open one (300 s, attempts that never call out) and the transient one.
+    expect(worstCase('ChargePayment')).toEqual({ attempts: 16, waits: 345, seconds: 505 });
+    expect(worstCase('CreateShipment')).toEqual({ attempts: 16, waits: 345, seconds: 505 });
     expect(worstCase('ReserveStock')).toEqual({ attempts: 10, waits: 38, seconds: 138 });
     expect(worstCase('Undo ChargePayment')).toEqual({ attempts: 12, waits: 62, seconds: 182 });
     expect(worstCase('SagaStarted: build')).toEqual({ attempts: 7, waits: 31, seconds: 101 });
@@ -254,8 +255,31 @@ describe('the order fulfillment saga retries transient Lambda faults on every ta
     const longest = longestPath(definition.StartAt, (task) => worstCase(task).seconds);
     expect(definition.TimeoutSeconds).toBeDefined();
     expect(longest).toBeLessThanOrEqual(definition.TimeoutSeconds!);
-    // The numbers statemachines/README.md gives: ~39 min with timeouts, ~15 min of waits alone.
-    expect(longest).toBe(2343);
-    expect(longestPath(definition.StartAt, (task) => worstCase(task).waits)).toBe(913);
+    // The numbers statemachines/README.md gives: ~46 min with timeouts, ~21 min of waits alone.
+    expect(longest).toBe(2763);
+    expect(longestPath(definition.StartAt, (task) => worstCase(task).waits)).toBe(1273);
+  });
+
+  it('waits out an open circuit: under 1% of the orders refused as it opens give up before it may close', () => {
+    // Full jitter draws each wait from [0, cap]: the chance that all of them together stay under the breaker's
+    // open timeout, by simulation with a seeded generator over the synthesized retrier. With three retries
+    // (20, 40, 60 s caps) it was one in two: a short outage cancelled orders that a wait would have saved.
+    const resetSeconds = BREAKER_KNOBS.resetTimeoutSeconds.fallback;
+    for (const step of ['ChargePayment', 'CreateShipment']) {
+      const retrier = definition.States[step]?.Retry?.find((r) => r.ErrorEquals.includes('CircuitOpenError'));
+      expect(retrier, `${step} retries CircuitOpenError`).toBeDefined();
+      const caps = waits(retrier!);
+      let seed = 42;
+      const random = () => {
+        seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+        return seed / 2 ** 31;
+      };
+      const trials = 100_000;
+      let gaveUp = 0;
+      for (let t = 0; t < trials; t += 1) {
+        if (sum(caps.map((cap) => random() * cap)) < resetSeconds) gaveUp += 1;
+      }
+      expect(gaveUp / trials, `${step}: share giving up inside the open timeout`).toBeLessThan(0.01);
+    }
   });
 });
