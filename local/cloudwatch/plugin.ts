@@ -65,11 +65,26 @@ export function cloudWatchPlugin(options: CloudWatchPluginOptions = {}): CloudWa
     start(cloud: LocalCloud) {
       const periodSeconds = options.periodSeconds ?? periodFromEnv();
       const definitions = alarmsFromModel(cloud.model);
+      // Between OK and INSUFFICIENT_DATA (every alarm's first evaluation after start, an idle metric) the
+      // moves are counted and printed as one line per evaluation: a fresh cloud has ~200 alarms, and a line
+      // each buried what matters. A move into or out of ALARM is printed on its own, with its reason.
+      const quiet = new Map<string, number>();
       const act = (transition: AlarmTransition) => {
-        cloud.logger.info(
-          `  cloudwatch: alarm ${transition.alarm.definition.alarmName} ${transition.oldState} -> ${transition.newState}: ${transition.reason}`,
-        );
+        if (transition.oldState !== 'ALARM' && transition.newState !== 'ALARM') {
+          const move = `${transition.oldState} -> ${transition.newState}`;
+          quiet.set(move, (quiet.get(move) ?? 0) + 1);
+        } else {
+          cloud.logger.info(
+            `  cloudwatch: alarm ${transition.alarm.definition.alarmName} ${transition.oldState} -> ${transition.newState}: ${transition.reason}`,
+          );
+        }
         runActions(cloud, service!, transition, notifications);
+      };
+      const reportQuiet = () => {
+        if (quiet.size === 0) return;
+        const moves = [...quiet].map(([move, n]) => `${n} ${move}`).join(', ');
+        quiet.clear();
+        cloud.logger.info(`  cloudwatch: alarms ${moves}`);
       };
       service = new CloudWatchService(definitions, {
         ...(periodSeconds !== undefined ? { periodSeconds } : {}),
@@ -100,6 +115,7 @@ export function cloudWatchPlugin(options: CloudWatchPluginOptions = {}): CloudWa
         const now = Date.now();
         const fingerprint = sampleQueues(cloud.sqs, running, now) + lambdaMetrics();
         const changes = running.evaluate(now);
+        reportQuiet();
         const idle = fingerprint === last && changes === 0;
         last = fingerprint;
         delay = idle ? Math.min(idleMaxMs, delay * 2) : baseMs;

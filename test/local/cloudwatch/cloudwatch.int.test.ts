@@ -27,6 +27,8 @@ const run = promisify(execFile);
 
 let cloud: LocalCloud;
 let plugin: CloudWatchPlugin;
+/** What the cloud printed (its info lines). */
+const printed: string[] = [];
 let cloudwatch: CloudWatchClient;
 
 const physicalName = (constructPath: string): string => {
@@ -56,7 +58,7 @@ beforeAll(async () => {
   cloud = await startLocalCloud({
     assemblyDir,
     port: 0,
-    logger: quietLogger,
+    logger: { ...quietLogger, info: (line) => printed.push(line) },
     plugins: [plugin],
     warmFunctions: false,
   });
@@ -128,6 +130,13 @@ describe('local CloudWatch', () => {
       .MetricAlarms?.[0];
     expect(alarm?.StateReason).toMatch(/^Threshold Crossed: 1 out of the last 1 datapoint \[1\.0 /);
     expect(JSON.parse(alarm?.StateReasonData ?? '{}')).toMatchObject({ recentDatapoints: [1], threshold: 1 });
+
+    // Into ALARM: a line of its own with the reason; the first evaluation's moves (OK <-> no data) are counted.
+    expect(printed).toContainEqual(
+      expect.stringMatching(new RegExp(`cloudwatch: alarm ${alarmName} OK -> ALARM: Threshold Crossed`)),
+    );
+    expect(printed).toContainEqual(expect.stringMatching(/cloudwatch: alarms 1 INSUFFICIENT_DATA -> OK$/));
+    expect(printed.filter((line) => line.includes(`alarm ${alarmName} INSUFFICIENT_DATA`))).toEqual([]);
 
     expect(plugin.notifications.at(-1)).toMatchObject({ topicArn: alarm?.AlarmActions?.[0] });
     expect(JSON.parse(plugin.notifications.at(-1)?.message ?? '{}')).toMatchObject({
