@@ -20,7 +20,7 @@ import { orderIdFor } from '../../functions/orders/order-id.js';
 import { generateSigningKey, issueTokens, signJwt } from '../../local/cognito/index.js';
 import { TLS_PORT_ENV } from '../../local/server/tls.js';
 import { awsCli } from '../helpers/aws-cli.js';
-import { appUserPool, type PoolUser, poolUser } from '../helpers/cognito.js';
+import { appUserPool, type PoolUser, poolUser, signInWithCli } from '../helpers/cognito.js';
 import { eventually, type LocalApp, startLocalApp } from '../helpers/local-app.js';
 
 // The AppSync links are CommonJS and require Apollo's CommonJS build: take the same one, or two ApolloLink classes meet.
@@ -255,18 +255,12 @@ describe('what a token from the local pool is worth', () => {
   }, 60_000);
 
   it('the AWS CLI signs in with initiate-auth and finds the API and its real-time URL', async () => {
-    const { clientId } = appUserPool(app);
-    const signedIn = (await aws(
-      'cognito-idp',
-      'initiate-auth',
-      '--client-id',
-      clientId,
-      '--auth-flow',
-      'USER_PASSWORD_AUTH',
-      '--auth-parameters',
-      `USERNAME=${bob.email},PASSWORD=${bob.password}`,
-    )) as { AuthenticationResult: { IdToken: string } };
-    const mine = await post(ORDERS, { c: bob.sub }, { authorization: signedIn.AuthenticationResult.IdToken });
+    const signedIn = await signInWithCli(app, bob);
+    const mine = await post(
+      ORDERS,
+      { c: bob.sub },
+      { authorization: signedIn.AuthenticationResult!.IdToken },
+    );
     expect(mine.errors).toBeUndefined();
 
     // This CLI (2.9) predates merged APIs (no apiType): find the merged one by the id the endpoint serves.

@@ -13,6 +13,7 @@ import {
   CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { LocalCloud } from '../../local/cloud.js';
+import { awsCli } from './aws-cli.js';
 
 export interface PoolUserOptions {
   readonly email: string;
@@ -94,4 +95,34 @@ export async function poolUser(cloud: LocalCloud, options: PoolUserOptions): Pro
   } finally {
     client.destroy();
   }
+}
+
+/** What `aws cognito-idp initiate-auth` answers: tokens, or the challenge that stands before them. */
+export interface CliSignIn {
+  readonly AuthenticationResult?: { readonly IdToken: string; readonly AccessToken: string };
+  readonly ChallengeName?: string;
+  readonly Session?: string;
+  readonly ChallengeParameters?: Record<string, string>;
+}
+
+/** A user signs in with the real AWS CLI's password flow against the app's user pool client. */
+export async function signInWithCli(
+  cloud: LocalCloud,
+  user: Pick<PoolUser, 'email' | 'password'>,
+): Promise<CliSignIn> {
+  const { clientId } = appUserPool(cloud);
+  return awsCli<CliSignIn>(
+    cloud.url,
+    [
+      'cognito-idp',
+      'initiate-auth',
+      '--client-id',
+      clientId,
+      '--auth-flow',
+      'USER_PASSWORD_AUTH',
+      '--auth-parameters',
+      `USERNAME=${user.email},PASSWORD=${user.password}`,
+    ],
+    cloud.region,
+  );
 }

@@ -22,7 +22,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedCatalogue } from '../../functions/inventory/seed.js';
 import { totpCode, totpStep } from '../../local/cognito/index.js';
 import { awsCli } from '../helpers/aws-cli.js';
-import { appUserPool, type PoolUser, poolUser } from '../helpers/cognito.js';
+import { appUserPool, type PoolUser, poolUser, signInWithCli } from '../helpers/cognito.js';
 import { eventually, type LocalApp, startLocalApp } from '../helpers/local-app.js';
 
 let app: LocalApp;
@@ -130,16 +130,7 @@ describe("Amplify v6's default signIn (SRP) on the local pool", () => {
     // The AWS CLI: the password flow now stops at the MFA challenge, answered with a code.
     const { clientId } = appUserPool(app);
     const aws = (...args: string[]) => awsCli(app.url, args, app.region);
-    const started = (await aws(
-      'cognito-idp',
-      'initiate-auth',
-      '--client-id',
-      clientId,
-      '--auth-flow',
-      'USER_PASSWORD_AUTH',
-      '--auth-parameters',
-      `USERNAME=${ann.email},PASSWORD=${ann.password}`,
-    )) as { ChallengeName: string; Session: string; ChallengeParameters: { USER_ID_FOR_SRP: string } };
+    const started = await signInWithCli(app, ann);
     expect(started.ChallengeName).toBe('SOFTWARE_TOKEN_MFA');
     const answered = (await aws(
       'cognito-idp',
@@ -149,24 +140,15 @@ describe("Amplify v6's default signIn (SRP) on the local pool", () => {
       '--challenge-name',
       'SOFTWARE_TOKEN_MFA',
       '--session',
-      started.Session,
+      started.Session ?? '',
       '--challenge-responses',
-      `USERNAME=${started.ChallengeParameters.USER_ID_FOR_SRP},SOFTWARE_TOKEN_MFA_CODE=${code(1)}`,
+      `USERNAME=${started.ChallengeParameters?.USER_ID_FOR_SRP},SOFTWARE_TOKEN_MFA_CODE=${code(1)}`,
     )) as { AuthenticationResult?: { IdToken: string } };
     expect(answered.AuthenticationResult?.IdToken).toEqual(expect.any(String));
 
     // A user without MFA still signs in with the password alone.
     const bob = await poolUser(app, { email: `bob-srp-${tag}@example.com` });
-    const signedIn = (await aws(
-      'cognito-idp',
-      'initiate-auth',
-      '--client-id',
-      clientId,
-      '--auth-flow',
-      'USER_PASSWORD_AUTH',
-      '--auth-parameters',
-      `USERNAME=${bob.email},PASSWORD=${bob.password}`,
-    )) as { AuthenticationResult?: { IdToken: string } };
+    const signedIn = await signInWithCli(app, bob);
     expect(signedIn.AuthenticationResult?.IdToken).toEqual(expect.any(String));
   }, 120_000);
 });
