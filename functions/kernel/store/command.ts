@@ -10,7 +10,13 @@ import {
   type IdGenerator,
   type NewEvent,
 } from '../events/metadata.js';
-import type { EventStore, GuardClaim, SnapshotOutcome, SnapshotPolicy } from './event-store.js';
+import type {
+  EventStore,
+  GuardClaim,
+  Rehydrated,
+  SnapshotOutcome,
+  SnapshotPolicy,
+} from './event-store.js';
 
 /**
  * Metadata for each new event: `tools.metadata` from the observability wrapper (fresh eventId and
@@ -48,6 +54,11 @@ export interface CommandOptions<C, S, F extends Fact> {
    * on (e.g. the address an email change leaves).
    */
   readonly releases?: (facts: readonly F[], state: S, before: S) => readonly GuardClaim[];
+  /**
+   * The stream as the caller has just rehydrated it (with this decider): the first attempt decides on it
+   * instead of reading the stream again; a retry after a ConcurrencyError reads afresh. @default read first
+   */
+  readonly loaded?: Rehydrated<S>;
   /** Attempts in all, each a fresh load and decide; a ConcurrencyError after the last one is thrown. @default 3 */
   readonly maxAttempts?: number;
   /**
@@ -82,7 +93,8 @@ export async function handleCommand<C, S, F extends Fact>(
   const { store, decider, streamId, command, snapshots } = options;
   const maxAttempts = Math.max(1, options.maxAttempts ?? 3);
   for (let attempt = 1; ; attempt++) {
-    const current = await store.rehydrate(streamId, decider, snapshots);
+    const current =
+      attempt === 1 && options.loaded ? options.loaded : await store.rehydrate(streamId, decider, snapshots);
     const facts = decider.decide(command, current.state);
     if (facts.length === 0) {
       return {

@@ -44,6 +44,8 @@ export async function sendOnce(
     streamId,
     command,
     metadata: deps.metadata,
+    // Decided on the stream just read (one Query per notification, not two); a clash reads it again.
+    loaded: current,
   });
   return { notificationId, template, outcome: events.length > 0 ? 'sent' : 'already-sent', events };
 }

@@ -277,6 +277,34 @@ describe('handleCommand', () => {
     });
   });
 
+  it('decides first on the stream the caller has just read, and reads it again only after a clash', async () => {
+    const events = productStream('SKU-11', 2);
+    const item = (i: number) => ({
+      streamId: 'SKU-11',
+      version: i + 1,
+      kind: 'event',
+      envelope: JSON.stringify(events[i]),
+    });
+    ddb.on(GetCommand).resolves({});
+    ddb.on(QueryCommand).resolvesOnce({ Items: [item(0)] }).resolvesOnce({ Items: [item(0), item(1)] });
+    ddb.on(PutCommand).rejectsOnce(conditionFailed('another-writer')).resolves({});
+    const loaded = await store.rehydrate('SKU-11', stockDecider);
+    expect(ddb.commandCalls(QueryCommand)).toHaveLength(1);
+    const result = await handleCommand({
+      store,
+      decider: stockDecider,
+      streamId: 'SKU-11',
+      command: { type: 'Restock', quantity: 5 },
+      metadata: testMetadata(),
+      loaded,
+    });
+    // The first append is at the version read by the caller; after the clash, one fresh read.
+    expect(ddb.commandCalls(PutCommand)[0]!.args[0].input.Item).toMatchObject({ version: 2 });
+    expect(ddb.commandCalls(QueryCommand)).toHaveLength(2);
+    expect(result).toMatchObject({ attempts: 2, version: 3 });
+    expect(result.events[0]).toMatchObject({ type: 'StockRestocked', streamVersion: 3 });
+  });
+
   it('appends nothing when the decider decides nothing, and throws a domain refusal as is', async () => {
     ddb.on(GetCommand).resolves({});
     ddb.on(QueryCommand).resolves({ Items: [] });
