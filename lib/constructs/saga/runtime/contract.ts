@@ -1,9 +1,10 @@
 import * as z from 'zod';
-import { traceparentSchema } from '../kernel/events/envelope.js';
+import { traceparentSchema } from '../../../../functions/kernel/events/envelope.js';
 
 /**
- * The contract between the Saga construct (lib/constructs/saga/), the state machines it compiles and the two
- * small functions it deploys (start.ts, events.ts). Pure: zod only, so the CDK app and tests import it too.
+ * The contract between the Saga construct (../saga.ts), the state machines it compiles and the two small
+ * functions it deploys (start.ts, events.ts, beside this file). Pure: zod only, so the CDK app and tests import
+ * it too.
  */
 
 /** The error a saga execution fails with when a compensation keeps failing: the one outcome that needs a human. */
