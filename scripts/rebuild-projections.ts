@@ -22,10 +22,13 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DomainEvent } from '../functions/kernel/events/catalogue.js';
-import { type RebuildResult, rebuildProjection } from '../functions/kernel/projection/rebuild.js';
-import type { Projection } from '../functions/kernel/projection/view.js';
-import { documentClient, EVENT_STORE_TABLE_ENV } from '../functions/kernel/store/environment.js';
-import { createEventStore } from '../functions/kernel/store/event-store.js';
+import { type RebuildResult, rebuildProjection } from '../functions/kernel/projection/dynamodb.js';
+import type { Projection } from '../functions/kernel/projection/index.js';
+import {
+  createEventStore,
+  documentClient,
+  EVENT_STORE_TABLE_ENV,
+} from '../functions/kernel/store/dynamodb.js';
 import { rebuildFromArchive } from './replay-archive.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -51,8 +51,7 @@ describe('tracing behind one kernel module', () => {
 
   const handlers = sources.filter(
     ({ file, text }) =>
-      file !== OBSERVABILITY &&
-      /^export (const handler\b|(async )?function handler\b)/m.test(text),
+      file !== OBSERVABILITY && /^export (const handler\b|(async )?function handler\b)/m.test(text),
   );
 
   it.each(handlers.map((h) => [relative('.', h.file), h.text]))(

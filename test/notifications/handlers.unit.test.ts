@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { DomainEvent } from '../../functions/kernel/events/catalogue.js';
 import type { EventEnvelope } from '../../functions/kernel/events/envelope.js';
-import { metadataFrom } from '../../functions/kernel/store/command.js';
-import type { EventStore } from '../../functions/kernel/store/event-store.js';
+import type { EventStore } from '../../functions/kernel/store/index.js';
+import { metadataFrom } from '../../functions/kernel/store/index.js';
 import { channelFromEnvironment, logChannel } from '../../functions/notifications/channel/index.js';
 import {
   type NotificationChannel,

@@ -1,6 +1,6 @@
 import type { DomainEvent, EventData } from '../../kernel/events/catalogue.js';
 import { orderIdOf } from '../../kernel/events/subjects.js';
-import type { Projection } from '../../kernel/projection/view.js';
+import type { Projection } from '../../kernel/projection/index.js';
 import type { OrderStatus } from '../domain/state.js';
 
 /** The environment variable holding this read model's table name (set by the stack that grants it). */

@@ -1,9 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../../functions/kernel/events/catalogue.js';
-import { createProjector } from '../../../functions/kernel/projection/projector.js';
-import { rebuildProjection, scanViews } from '../../../functions/kernel/projection/rebuild.js';
-import type { Projection, View } from '../../../functions/kernel/projection/view.js';
-import { createEventStore, type EventStore } from '../../../functions/kernel/store/event-store.js';
+import {
+  createProjector,
+  rebuildProjection,
+  scanViews,
+} from '../../../functions/kernel/projection/dynamodb.js';
+import type { Projection, View } from '../../../functions/kernel/projection/index.js';
+import { createEventStore } from '../../../functions/kernel/store/dynamodb.js';
+import type { EventStore } from '../../../functions/kernel/store/index.js';
 import {
   loadProjections,
   parseArgs,
