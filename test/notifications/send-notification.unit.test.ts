@@ -3,13 +3,11 @@ import type { DomainEvent } from '../../functions/kernel/events/catalogue.js';
 import type { EventEnvelope } from '../../functions/kernel/events/envelope.js';
 import type { EventStore } from '../../functions/kernel/store/index.js';
 import { metadataFrom } from '../../functions/kernel/store/index.js';
-import { channelFromEnvironment, logChannel } from '../../functions/notifications/channel/index.js';
 import {
   type NotificationChannel,
   notificationFor,
   sendNotification,
 } from '../../functions/notifications/domain/index.js';
-import { orderCustomerProjection } from '../../functions/notifications/handlers/order-customers.js';
 import { sendOnce } from '../../functions/notifications/handlers/send-notification.js';
 import { anEnvelope, fixedClock, sequentialIds } from '../helpers/events.js';
 
@@ -92,40 +90,5 @@ describe('notifications adapter: sendOnce', () => {
     };
     await expect(sendOnce(command, notification, { store, channel, metadata })).rejects.toThrow('down');
     expect(store.streams.get('evt-user-1')).toBeUndefined();
-  });
-});
-
-describe('notifications adapter: channel and read model', () => {
-  it('the log channel writes one structured line per notification; sns and unknown channels are refused', async () => {
-    const info = vi.fn();
-    await logChannel({ info }).send({ ...notification, notificationId: 'welcome:evt-user-1' });
-    expect(info).toHaveBeenCalledWith('notification sent', {
-      channel: 'log',
-      notification: expect.objectContaining({
-        notificationId: 'welcome:evt-user-1',
-        recipientId: 'u-1',
-        params: ['name'], // names only: the customer's name stays out of the logs
-      }),
-    });
-    expect(channelFromEnvironment({ info }, {}).name).toBe('log');
-    expect(() => channelFromEnvironment({ info }, { NOTIFICATION_CHANNEL: 'sns' })).toThrow(/not built yet/);
-    expect(() => channelFromEnvironment({ info }, { NOTIFICATION_CHANNEL: 'pigeon' })).toThrow(
-      /expected one of/,
-    );
-  });
-
-  it('OrderCustomer keeps the customer of each order from OrderPlaced, ignoring everything else', () => {
-    const placed = anEnvelope({
-      type: 'OrderPlaced',
-      source: 'orders',
-      data: { orderId: 'o-1', customerId: 'c-1' },
-    }) as DomainEvent;
-    expect(orderCustomerProjection.keyOf(placed)).toBe('o-1');
-    expect(orderCustomerProjection.project(undefined, placed)).toEqual({
-      orderId: 'o-1',
-      customerId: 'c-1',
-      placedAt: placed.occurredAt,
-    });
-    expect(orderCustomerProjection.keyOf(created)).toBeUndefined();
   });
 });

@@ -1,0 +1,33 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { DomainEvent } from '../../functions/kernel/events/catalogue.js';
+import { channelFromEnvironment, logChannel } from '../../functions/notifications/channel/index.js';
+import { notificationFor } from '../../functions/notifications/domain/index.js';
+import { anEnvelope } from '../helpers/events.js';
+
+const created = anEnvelope({
+  eventId: 'evt-user-1',
+  type: 'UserCreated',
+  source: 'users',
+  data: { userId: 'u-1', email: 'u@example.com', name: 'U' },
+}) as DomainEvent;
+const notification = notificationFor(created)!;
+
+describe('notifications adapter: channel', () => {
+  it('the log channel writes one structured line per notification; sns and unknown channels are refused', async () => {
+    const info = vi.fn();
+    await logChannel({ info }).send({ ...notification, notificationId: 'welcome:evt-user-1' });
+    expect(info).toHaveBeenCalledWith('notification sent', {
+      channel: 'log',
+      notification: expect.objectContaining({
+        notificationId: 'welcome:evt-user-1',
+        recipientId: 'u-1',
+        params: ['name'], // names only: the customer's name stays out of the logs
+      }),
+    });
+    expect(channelFromEnvironment({ info }, {}).name).toBe('log');
+    expect(() => channelFromEnvironment({ info }, { NOTIFICATION_CHANNEL: 'sns' })).toThrow(/not built yet/);
+    expect(() => channelFromEnvironment({ info }, { NOTIFICATION_CHANNEL: 'pigeon' })).toThrow(
+      /expected one of/,
+    );
+  });
+});
