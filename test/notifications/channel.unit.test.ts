@@ -1,15 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { DomainEvent } from '../../functions/kernel/events/catalogue.js';
 import { channelFromEnvironment, logChannel } from '../../functions/notifications/channel/index.js';
 import { notificationFor } from '../../functions/notifications/domain/index.js';
-import { anEnvelope } from '../helpers/events.js';
+import { userCreated as created } from '../helpers/notifications.js';
 
-const created = anEnvelope({
-  eventId: 'evt-user-1',
-  type: 'UserCreated',
-  source: 'users',
-  data: { userId: 'u-1', email: 'u@example.com', name: 'U' },
-}) as DomainEvent;
 const notification = notificationFor(created)!;
 
 describe('notifications adapter: channel', () => {

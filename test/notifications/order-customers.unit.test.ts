@@ -2,13 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../functions/kernel/events/catalogue.js';
 import { orderCustomerProjection } from '../../functions/notifications/handlers/order-customers.js';
 import { anEnvelope } from '../helpers/events.js';
-
-const created = anEnvelope({
-  eventId: 'evt-user-1',
-  type: 'UserCreated',
-  source: 'users',
-  data: { userId: 'u-1', email: 'u@example.com', name: 'U' },
-}) as DomainEvent;
+import { userCreated as created } from '../helpers/notifications.js';
 
 describe('notifications read model: OrderCustomer', () => {
   it('OrderCustomer keeps the customer of each order from OrderPlaced, ignoring everything else', () => {

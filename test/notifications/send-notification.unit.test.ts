@@ -1,5 +1,4 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { DomainEvent } from '../../functions/kernel/events/catalogue.js';
 import type { EventEnvelope } from '../../functions/kernel/events/envelope.js';
 import type { EventStore } from '../../functions/kernel/store/index.js';
 import { metadataFrom } from '../../functions/kernel/store/index.js';
@@ -9,7 +8,8 @@ import {
   sendNotification,
 } from '../../functions/notifications/domain/index.js';
 import { sendOnce } from '../../functions/notifications/handlers/send-notification.js';
-import { anEnvelope, fixedClock, sequentialIds } from '../helpers/events.js';
+import { fixedClock, sequentialIds } from '../helpers/events.js';
+import { userCreated as created } from '../helpers/notifications.js';
 
 /** Just enough of an event store for sendOnce: rehydrate and append over a map (the e2e test uses the real one). */
 type Folder = { initialState: () => unknown; evolve: (state: unknown, event: never) => unknown };
@@ -37,12 +37,6 @@ function memoryStore(): EventStore & { streams: Map<string, EventEnvelope[]> } {
   } as unknown as EventStore & { streams: Map<string, EventEnvelope[]> };
 }
 
-const created = anEnvelope({
-  eventId: 'evt-user-1',
-  type: 'UserCreated',
-  source: 'users',
-  data: { userId: 'u-1', email: 'u@example.com', name: 'U' },
-}) as DomainEvent;
 const notification = notificationFor(created)!;
 const command = sendNotification(notification, created.eventId, {
   commandId: created.eventId,
