@@ -17,8 +17,8 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DomainEvent } from '../functions/kernel/events/catalogue.js';
-import { documentClient } from '../functions/kernel/store/environment.js';
-import { createEventStore, type EventStore } from '../functions/kernel/store/event-store.js';
+import { createEventStore, documentClient } from '../functions/kernel/store/dynamodb.js';
+import type { EventStore } from '../functions/kernel/store/index.js';
 import {
   type AgentStep,
   createShipmentDecider,

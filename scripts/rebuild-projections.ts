@@ -4,12 +4,13 @@
  *   npm run rebuild-projections -- <service> --store <event store table> [--source <service>=<store table>]...
  *                                  --table <projection>=<table> ...
  *
- * The service's projections come from `functions/<service>/projections.ts` (`export const projections`, and
+ * The service's read models come from `functions/<service>/projections.ts` (`export const readModels`, the
+ * list its projector keeps: each projection with the variable its table's name arrives in, and
  * `export const sources`: the services whose event stores feed them, e.g. orders' PriceList is fed by
- * inventory's events), or else are found among the exports of `functions/<service>/read-model/*.ts` (fed by
- * the service's own store). Table names come from the flags, else from the environment: EVENT_STORE_TABLE_NAME
- * (the service's own store), EVENT_STORE_TABLE_<SERVICE> (another service's) and READ_MODEL_TABLE_<PROJECTION>
- * (`product-stock` → READ_MODEL_TABLE_PRODUCT_STOCK). Every store is read in full and every projection is
+ * inventory's events; the service's own store when absent). Table names come from the flags, else from the
+ * environment: EVENT_STORE_TABLE_NAME (the service's own store), EVENT_STORE_TABLE_<SERVICE> (another
+ * service's) and each read model's own variable, the one its stack sets on the projector (OrderView:
+ * ORDER_VIEW_TABLE). Every store is read in full and every projection is
  * fed all of it (a projection's `keyOf` skips what does not concern it); progress goes to stdout.
  * `--from-archive <archive> --rule <rule>...` rebuilds from the bus archive instead (see replay-archive.ts).
  * Each table is cleared, then filled; `--keep` skips the clearing (a table created fresh for the rebuild).
@@ -17,15 +18,18 @@
  *
  *   AWS_ENDPOINT_URL=http://localhost:4566 npm run rebuild-projections -- inventory --store ... --table ...
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DomainEvent } from '../functions/kernel/events/catalogue.js';
-import { type RebuildResult, rebuildProjection } from '../functions/kernel/projection/rebuild.js';
-import type { Projection } from '../functions/kernel/projection/view.js';
-import { documentClient, EVENT_STORE_TABLE_ENV } from '../functions/kernel/store/environment.js';
-import { createEventStore } from '../functions/kernel/store/event-store.js';
+import { type RebuildResult, rebuildProjection } from '../functions/kernel/projection/dynamodb.js';
+import type { Projection } from '../functions/kernel/projection/index.js';
+import {
+  createEventStore,
+  documentClient,
+  EVENT_STORE_TABLE_ENV,
+} from '../functions/kernel/store/dynamodb.js';
 import { rebuildFromArchive } from './replay-archive.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -110,50 +114,45 @@ export async function rebuildProjections(
 export const storeEnvName = (service: string) =>
   `EVENT_STORE_TABLE_${service.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}`;
 
-/** A service's projections and the services whose stores feed them (see loadProjections). */
-export async function loadRegistry(
-  service: string,
-): Promise<{ projections: readonly AnyProjection[]; sources: readonly string[] }> {
-  const projections = await loadProjections(service);
-  const registry = path.join(ROOT, 'functions', service, 'projections.ts');
-  if (!existsSync(registry)) return { projections, sources: [service] };
-  const module = (await import(pathToFileURL(registry).href)) as { sources?: unknown };
-  const sources = module.sources;
-  if (sources === undefined) return { projections, sources: [service] };
-  if (!Array.isArray(sources) || !sources.every((s) => typeof s === 'string' && /^[a-z][a-z0-9-]*$/.test(s)))
-    throw new Error(`${path.relative(ROOT, registry)}: sources must be service names`);
-  return { projections, sources };
+/** A service's registry, `functions/<service>/projections.ts`. */
+export interface Registry {
+  readonly projections: readonly AnyProjection[];
+  /** The services whose event stores feed the projections. */
+  readonly sources: readonly string[];
+  /** Projection name → the environment variable its table's name arrives in, the one its projector reads. */
+  readonly tableEnvs: Readonly<Record<string, string>>;
 }
 
 /**
- * A service's projections: the `projections` export of functions/<service>/projections.ts when there is one,
- * else every exported Projection (an object with name, keyOf and project) of functions/<service>/read-model/.
+ * A service's read models from its registry, functions/<service>/projections.ts: `readModels`, each a
+ * projection and the variable its table's name arrives in (the list the service's projector keeps), and
+ * `sources`, the services whose stores feed them (default: the service itself).
  */
-export async function loadProjections(service: string): Promise<readonly AnyProjection[]> {
+export async function loadRegistry(service: string): Promise<Registry> {
   if (!/^[a-z][a-z0-9-]*$/.test(service)) throw new Error(`not a service name: ${service}`);
   const registry = path.join(ROOT, 'functions', service, 'projections.ts');
-  if (existsSync(registry)) {
-    const module = (await import(pathToFileURL(registry).href)) as { projections?: readonly AnyProjection[] };
-    if (!Array.isArray(module.projections))
-      throw new Error(`${path.relative(ROOT, registry)} exports no projections`);
-    return module.projections;
-  }
-  const folder = path.join(ROOT, 'functions', service, 'read-model');
-  const files = existsSync(folder)
-    ? readdirSync(folder).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.endsWith('.d.ts'))
-    : [];
-  const found = new Map<string, AnyProjection>();
-  for (const file of files.sort()) {
-    const module = (await import(pathToFileURL(path.join(folder, file)).href)) as Record<string, unknown>;
-    for (const value of Object.values(module)) if (isProjection(value)) found.set(value.name, value);
-  }
-  if (found.size === 0) {
+  if (!existsSync(registry)) {
     throw new Error(
-      `no projections for ${service}: export them from functions/${service}/projections.ts (projections.ts not found) ` +
-        `or from functions/${service}/read-model/`,
+      `no projections for ${service}: functions/${service}/projections.ts not found (export readModels from it)`,
     );
   }
-  return [...found.values()];
+  const module = (await import(pathToFileURL(registry).href)) as { readModels?: unknown; sources?: unknown };
+  const bindings = Array.isArray(module.readModels) ? module.readModels.filter(isBinding) : [];
+  if (bindings.length === 0) throw new Error(`${path.relative(ROOT, registry)} exports no readModels`);
+  const sources = module.sources ?? [service];
+  if (!Array.isArray(sources) || !sources.every((s) => typeof s === 'string' && /^[a-z][a-z0-9-]*$/.test(s)))
+    throw new Error(`${path.relative(ROOT, registry)}: sources must be service names`);
+  return {
+    projections: bindings.map((b) => b.projection),
+    sources,
+    tableEnvs: Object.fromEntries(bindings.map((b) => [b.projection.name, b.tableEnv])),
+  };
+}
+
+function isBinding(value: unknown): value is { projection: AnyProjection; tableEnv: string } {
+  if (typeof value !== 'object' || value === null) return false;
+  const b = value as Record<string, unknown>;
+  return isProjection(b.projection) && typeof b.tableEnv === 'string';
 }
 
 function isProjection(value: unknown): value is AnyProjection {
@@ -161,9 +160,6 @@ function isProjection(value: unknown): value is AnyProjection {
   const p = value as Record<string, unknown>;
   return typeof p.name === 'string' && typeof p.keyOf === 'function' && typeof p.project === 'function';
 }
-
-export const tableEnvName = (projection: string) =>
-  `READ_MODEL_TABLE_${projection.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}`;
 
 export interface CliArgs {
   readonly service: string;
@@ -222,9 +218,9 @@ export function parseArgs(argv: readonly string[]): CliArgs {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const { projections, sources } = await loadRegistry(args.service);
+  const { projections, sources, tableEnvs } = await loadRegistry(args.service);
   const tables = { ...args.tables };
-  for (const p of projections) tables[p.name] ??= process.env[tableEnvName(p.name)] ?? '';
+  for (const p of projections) tables[p.name] ??= process.env[tableEnvs[p.name] ?? ''] ?? '';
   if (args.fromArchive) {
     const missing = projections.filter((p) => !tables[p.name]).map((p) => p.name);
     if (missing.length > 0) throw new Error(`no table given for projection(s): ${missing.join(', ')}`);

@@ -6,7 +6,7 @@ import {
   StartReplayCommand,
 } from '@aws-sdk/client-eventbridge';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { clearTable } from '../functions/kernel/projection/rebuild.js';
+import { clearTable } from '../functions/kernel/projection/dynamodb.js';
 
 /**
  * Rebuilds read models from the bus archive instead of the stores: clears their tables, then replays the

@@ -38,7 +38,7 @@ describe('the domains and read models are pure', () => {
   it.each(files)('%s imports no AWS SDK, Powertools, Node built-in or impure kernel module', (file) => {
     const imports = [...source(file).matchAll(/from '([^']+)'/g)].map((m) => m[1]!);
     const forbidden = imports.filter((s) =>
-      /^(@aws-sdk\/|@aws-lambda-powertools\/|node:|aws-lambda$)|kernel\/(runtime|publisher|observability|store|service|idempotency)/.test(
+      /^(@aws-sdk\/|@aws-lambda-powertools\/|node:|aws-lambda$)|kernel\/(runtime|publisher|observability|store|service|idempotency|projection\/dynamodb)/.test(
         s,
       ),
     );

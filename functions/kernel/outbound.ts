@@ -5,9 +5,8 @@
  * answer — a timeout, a refused connection, a 5xx or a 429 — is thrown as `OutboundUnavailableError`, so a
  * caller (and a circuit breaker wrapped around it) can tell an outage from an answer it does not like.
  */
-import { SignatureV4 } from '@smithy/signature-v4';
 import { KernelError } from './errors.js';
-import { NodeSha256 } from './graphql/iam-client.js';
+import { type Credentials, credentialsFromEnvironment, postSigner } from './sigv4.js';
 
 export class OutboundUnavailableError extends KernelError {
   override readonly name = 'OutboundUnavailableError';
@@ -35,12 +34,6 @@ export interface OutboundRequest {
   /** @default the function's own, from the environment */
   readonly credentials?: Credentials;
   readonly fetch?: typeof fetch;
-}
-
-export interface Credentials {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  readonly sessionToken?: string;
 }
 
 export interface OutboundAnswer {
@@ -100,30 +93,11 @@ async function sign(
   given: Credentials | undefined,
 ) {
   const credentials = given ?? credentialsFromEnvironment();
-  const signer = new SignatureV4({
-    service,
-    region: process.env.AWS_REGION ?? 'us-east-1',
-    sha256: NodeSha256,
-    credentials,
-  });
-  const signed = await signer.sign({
-    method: 'POST',
-    protocol: url.protocol,
-    hostname: url.hostname,
-    ...(url.port ? { port: Number(url.port) } : {}),
-    path: url.pathname,
-    query: {},
-    headers,
-    body,
-  });
-  return signed.headers as Record<string, string>;
-}
-
-function credentialsFromEnvironment(): Credentials {
-  const accessKeyId = process.env.AWS_ACCESS_KEY_ID;
-  const secretAccessKey = process.env.AWS_SECRET_ACCESS_KEY;
-  if (!accessKeyId || !secretAccessKey)
+  if (!credentials)
     throw new OutboundUnavailableError('no AWS credentials in the environment to sign with', 'network');
-  const sessionToken = process.env.AWS_SESSION_TOKEN;
-  return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
+  return postSigner({ service, region: process.env.AWS_REGION ?? 'us-east-1', credentials })({
+    url,
+    body,
+    headers,
+  });
 }

@@ -4,7 +4,7 @@ import { discover } from '../kernel/discovery.js';
 import { KernelConfigurationError } from '../kernel/errors.js';
 import type { Clock } from '../kernel/events/metadata.js';
 import { systemClock } from '../kernel/runtime.js';
-import { documentClient } from '../kernel/store/environment.js';
+import { documentClient } from '../kernel/store/dynamodb.js';
 
 /**
  * Payments' token vault: where an order's payment token waits for the charge, and nowhere else. The token is

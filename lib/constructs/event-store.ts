@@ -13,8 +13,8 @@ import { Construct } from 'constructs';
 import { SOURCE_PREFIX } from '../../functions/kernel/events/envelope.js';
 import { IDEMPOTENCY_TABLE_ENV } from '../../functions/kernel/idempotency.js';
 import { EVENT_BUS_NAME_ENV } from '../../functions/kernel/publisher.js';
-import { EVENT_STORE_TABLE_ENV } from '../../functions/kernel/store/environment.js';
-import { ITEM_KINDS, KEY } from '../../functions/kernel/store/items.js';
+import { EVENT_STORE_TABLE_ENV } from '../../functions/kernel/store/dynamodb.js';
+import { ITEM_KINDS, KEY } from '../../functions/kernel/store/index.js';
 import { grantPublish } from './domain-event-bus.js';
 import { ServiceFunction, type ServiceFunctionProps } from './service-function.js';
 

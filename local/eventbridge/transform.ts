@@ -1,5 +1,6 @@
 import { AwsError } from '../core/aws-service.js';
 import { type PathStep, parseJsonPath, selectPath } from './jsonpath.js';
+import { fillTemplate } from './template.js';
 
 /** A target's input options, as CloudFormation and PutTargets name them. */
 export interface TargetInputConfig {
@@ -114,33 +115,15 @@ function lookup(
  * Unknown placeholders are left as written. A JSON result is minified, as AWS passes it.
  */
 export function renderTemplate(template: string, resolve: Lookup): string {
-  const first = template.trimStart()[0];
-  const jsonMode = first === '{' || first === '[' || first === '"';
-  let out = '';
-  let inString = false;
-  for (let i = 0; i < template.length; i++) {
-    const ch = template[i] ?? '';
-    if (ch === '<') {
-      PLACEHOLDER.lastIndex = i;
-      const m = PLACEHOLDER.exec(template);
-      const resolved = m ? resolve(m[1] ?? '') : { found: false as const };
-      if (m && resolved.found) {
-        out += jsonMode && !inString ? asJsonValue(resolved) : asText(resolved, jsonMode);
-        i += m[0].length - 1;
-        continue;
-      }
-    }
-    if (jsonMode) {
-      if (ch === '\\' && inString) {
-        out += ch + (template[i + 1] ?? '');
-        i++;
-        continue;
-      }
-      if (ch === '"') inString = !inString;
-    }
-    out += ch;
-  }
-  return jsonMode ? minify(out) : out;
+  return fillTemplate(template, {
+    placeholder: PLACEHOLDER,
+    resolve: (name) => {
+      const resolved = resolve(name);
+      return resolved.found ? resolved : undefined;
+    },
+    asJsonValue,
+    asText,
+  });
 }
 
 function asJsonValue(resolved: { value: unknown; json?: string }): string {
@@ -155,12 +138,4 @@ function asText(resolved: { value: unknown; json?: string }, insideJsonString: b
     return insideJsonString && resolved.json !== undefined ? resolved.json.slice(1, -1) : value;
   }
   return JSON.stringify(value);
-}
-
-function minify(text: string): string {
-  try {
-    return JSON.stringify(JSON.parse(text));
-  } catch {
-    return text;
-  }
 }

@@ -11,6 +11,7 @@
  * - a path the event does not have renders as `null` as a whole value and as nothing inside a string.
  */
 import { type PathStep, parseJsonPath, selectPath } from '../eventbridge/jsonpath.js';
+import { fillTemplate } from '../eventbridge/template.js';
 
 export interface PipeVariables {
   readonly pipeArn: string;
@@ -78,31 +79,15 @@ function reserved(name: string, event: unknown, variables: PipeVariables): Resol
 }
 
 function render(template: string, resolve: (name: string) => Resolved): string {
-  const first = template.trimStart()[0];
-  const jsonMode = first === '{' || first === '[' || first === '"';
-  let out = '';
-  let inString = false;
-  for (let i = 0; i < template.length; i++) {
-    const ch = template[i] ?? '';
-    if (ch === '<') {
-      PLACEHOLDER.lastIndex = i;
-      const m = PLACEHOLDER.exec(template);
-      const resolved = m ? resolve(m[1] ?? '') : ({ found: false } as const);
-      if (m && resolved.found) {
-        out += jsonMode && !inString ? wholeValue(resolved.value, false) : inText(resolved.value);
-        i += m[0].length - 1;
-        continue;
-      }
-    }
-    if (jsonMode && inString && ch === '\\') {
-      out += ch + (template[i + 1] ?? '');
-      i++;
-      continue;
-    }
-    if (jsonMode && ch === '"') inString = !inString;
-    out += ch;
-  }
-  return jsonMode ? minify(out) : out;
+  return fillTemplate(template, {
+    placeholder: PLACEHOLDER,
+    resolve: (name) => {
+      const resolved = resolve(name);
+      return resolved.found ? resolved : undefined;
+    },
+    asJsonValue: (resolved) => wholeValue(resolved.value, false),
+    asText: (resolved) => inText(resolved.value),
+  });
 }
 
 /** A placeholder standing as a JSON value: strings quoted (their own quotes removed), the rest as JSON. */
@@ -122,12 +107,4 @@ function inText(value: unknown): string {
 /** Removes double quotes and escapes what would still break a JSON string (backslashes, control characters). */
 function unquoted(text: string): string {
   return JSON.stringify(text.replaceAll('"', '')).slice(1, -1);
-}
-
-function minify(text: string): string {
-  try {
-    return JSON.stringify(JSON.parse(text));
-  } catch {
-    return text;
-  }
 }

@@ -5,7 +5,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, paginateQuery, paginateScan } from '@aws-sdk/lib-dynamodb';
-import { batchGetAll } from '../../functions/kernel/store/batch-get.js';
+import { batchGetAll } from '../../functions/kernel/store/dynamodb.js';
 import { ORDER_VIEW_BY_CUSTOMER } from '../../functions/orders/read-model/order-view.js';
 import type { EffectCounts, OrderRecord, PaymentRecord, StockRecord, WindowCustomer } from './model.js';
 import { clientConfig, type Discovery, type Target } from './target.js';

@@ -6,7 +6,7 @@ import { numbersFromCounters } from '../../functions/analytics/read-model/sales-
 import { SALES_SUMMARY_KEY } from '../../functions/analytics/read-model/sales-summary.js';
 import type { DomainEvent, EventType } from '../../functions/kernel/events/catalogue.js';
 import { createEvent, type NewEvent } from '../../functions/kernel/events/metadata.js';
-import { replayOrder, scanViews } from '../../functions/kernel/projection/rebuild.js';
+import { replayOrder, scanViews } from '../../functions/kernel/projection/dynamodb.js';
 import { toPutEventsEntry } from '../../functions/kernel/publisher.js';
 import { type Clients, clientsFor, createViewTable, invoke } from '../helpers/invoke.js';
 import {

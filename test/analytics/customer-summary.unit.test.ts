@@ -4,7 +4,7 @@ import {
   projectCustomerSummary,
 } from '../../functions/analytics/read-model/customer-summary.js';
 import type { DomainEvent } from '../../functions/kernel/events/catalogue.js';
-import { applyEvents, emptyState } from '../../functions/kernel/projection/view.js';
+import { applyEvents, emptyState } from '../../functions/kernel/projection/index.js';
 import { event, permutations } from '../helpers/events.js';
 
 const created = (userId: string, occurredAt: string) =>

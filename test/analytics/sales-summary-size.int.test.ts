@@ -6,7 +6,7 @@ import { createSalesProjector } from '../../functions/analytics/handlers/sales-p
 import { numbersFromCounters } from '../../functions/analytics/read-model/sales-counters.js';
 import { projectSalesEvents, SALES_SUMMARY_KEY } from '../../functions/analytics/read-model/sales-summary.js';
 import type { DomainEvent } from '../../functions/kernel/events/catalogue.js';
-import { documentClient } from '../../functions/kernel/store/environment.js';
+import { documentClient } from '../../functions/kernel/store/dynamodb.js';
 import { orderLives } from '../helpers/analytics.js';
 import { type LocalTables, startLocalTables } from '../helpers/local-dynamodb.js';
 

@@ -1,12 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { App, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { EventStore, IdempotencyTable } from '../../lib/constructs/event-store.js';
-import { ReadModelTable } from '../../lib/constructs/read-model.js';
 import { ServiceFunction } from '../../lib/constructs/service-function.js';
 
 const entry = fileURLToPath(new URL('../fixtures/handlers/echo.ts', import.meta.url));
@@ -24,17 +22,8 @@ function synth(props: Partial<ConstructorParameters<typeof EventStore>[2]> = {},
   const idempotency = new IdempotencyTable(stack, 'Idempotency');
   idempotency.grant(handler);
   const projector = new ServiceFunction(stack, 'ProductsProjector', { service: 'inventory', entry });
-  const products = new ReadModelTable(stack, 'Products', {
-    name: 'products',
-    keyAttribute: 'sku',
-    globalSecondaryIndexes: [
-      { indexName: 'byName', partitionKey: { name: 'name', type: dynamodb.AttributeType.STRING } },
-    ],
-  });
-  products.grantProject(projector);
-  products.grantQuery(query);
   store.grantRead(projector);
-  return { template: Template.fromStack(stack), stack, store, handler, bus, products, query };
+  return { template: Template.fromStack(stack), stack, store, handler, bus, query };
 }
 
 describe('EventStore', () => {
@@ -171,34 +160,6 @@ describe('EventStore', () => {
       KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
       TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-    });
-  });
-
-  it('makes read-model tables with the same defaults, grants naming each index, and READ_MODEL_TABLE_<NAME>', () => {
-    const { template, stack, products, query } = synth();
-    template.hasResourceProperties('AWS::DynamoDB::Table', {
-      KeySchema: [{ AttributeName: 'sku', KeyType: 'HASH' }],
-      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'byName' })],
-      BillingMode: 'PAY_PER_REQUEST',
-      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-      SSESpecification: { SSEEnabled: true },
-    });
-    const tableArn = stack.resolve(products.table.tableArn);
-    template.hasResourceProperties('AWS::IAM::Policy', {
-      Roles: [stack.resolve(query.function.role!.roleName)],
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Action: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:BatchGetItem'],
-            Resource: [tableArn, { 'Fn::Join': ['', [tableArn, '/index/byName']] }],
-          }),
-        ]),
-      },
-    });
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: {
-        Variables: Match.objectLike({ READ_MODEL_TABLE_PRODUCTS: stack.resolve(products.table.tableName) }),
-      },
     });
   });
 

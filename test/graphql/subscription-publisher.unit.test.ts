@@ -11,11 +11,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../bin/app.js';
 import { parseEvent } from '../../functions/kernel/events/index.js';
-import {
-  GraphQLRequestError,
-  NodeSha256,
-  signedGraphQLClient,
-} from '../../functions/kernel/graphql/iam-client.js';
+import { GraphQLRequestError, signedGraphQLClient } from '../../functions/kernel/graphql/iam-client.js';
+import { NodeSha256 } from '../../functions/kernel/sigv4.js';
 import { statusChangeOf } from '../../functions/orders/handlers/publish-order-update.js';
 import { loadConfig } from '../../lib/config.js';
 import { anEnvelope, FIXED_TIME, orderPlacedV2 } from '../helpers/events.js';

@@ -2,7 +2,7 @@ import { assertNever, type Decider, type Fact } from '../../functions/kernel/dom
 import { BusinessRuleError, NotFoundError } from '../../functions/kernel/domain/errors.js';
 import type { DomainEvent } from '../../functions/kernel/events/catalogue.js';
 import { createEvent } from '../../functions/kernel/events/metadata.js';
-import { type MetadataSource, metadataFrom } from '../../functions/kernel/store/command.js';
+import { type MetadataSource, metadataFrom } from '../../functions/kernel/store/index.js';
 import { fixedClock, sequentialIds } from './events.js';
 
 /**

@@ -6,7 +6,7 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../../functions/kernel/store/environment.js';
+import { documentClient } from '../../functions/kernel/store/dynamodb.js';
 import { type LocalApp, physicalName } from './local-app.js';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };

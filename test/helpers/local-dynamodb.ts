@@ -1,7 +1,7 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../../functions/kernel/store/environment.js';
-import { KEY } from '../../functions/kernel/store/items.js';
+import { documentClient } from '../../functions/kernel/store/dynamodb.js';
+import { KEY } from '../../functions/kernel/store/index.js';
 import { quietLogger } from '../../local/core/log.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../local/dynamodb/dynamodb-local.js';
 

@@ -1,5 +1,5 @@
 import type { DomainEvent } from '../../functions/kernel/events/catalogue.js';
-import type { Projection } from '../../functions/kernel/projection/view.js';
+import type { Projection } from '../../functions/kernel/projection/index.js';
 
 /** Test projections over inventory events (the services' real ones are being written by others). */
 export interface ProductView extends Record<string, unknown> {

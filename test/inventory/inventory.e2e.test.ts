@@ -4,8 +4,9 @@ import type { InventoryResult } from '../../functions/inventory/handlers/command
 import { productViewProjection } from '../../functions/inventory/read-model/product-view.js';
 import { seedCatalogue } from '../../functions/inventory/seed.js';
 import type { DomainEvent } from '../../functions/kernel/events/catalogue.js';
-import { rebuildProjection, scanViews } from '../../functions/kernel/projection/rebuild.js';
-import { createEventStore, type EventStore } from '../../functions/kernel/store/event-store.js';
+import { rebuildProjection, scanViews } from '../../functions/kernel/projection/dynamodb.js';
+import { createEventStore } from '../../functions/kernel/store/dynamodb.js';
+import type { EventStore } from '../../functions/kernel/store/index.js';
 import { type Clients, clientsFor, createViewTable, invoke, succeeded } from '../helpers/invoke.js';
 import { eventually, type LocalApp, physicalName, startLocalApp } from '../helpers/local-app.js';
 

@@ -11,9 +11,8 @@ import { handleReservation } from '../../functions/inventory/handlers/reservatio
 import { ValidationError } from '../../functions/kernel/domain/errors.js';
 import { MAX_ORDER_LINES, MAX_TRANSACTION_ITEMS } from '../../functions/kernel/domain/limits.js';
 import { createEvent } from '../../functions/kernel/events/metadata.js';
-import type { MetadataSource } from '../../functions/kernel/store/command.js';
-import { documentClient } from '../../functions/kernel/store/environment.js';
-import { createEventStore } from '../../functions/kernel/store/event-store.js';
+import { createEventStore, documentClient } from '../../functions/kernel/store/dynamodb.js';
+import type { MetadataSource } from '../../functions/kernel/store/index.js';
 
 /**
  * The one limit on an order's distinct SKUs (kernel/domain/limits.ts MAX_ORDER_LINES) against what the

@@ -11,9 +11,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { StockReservationFailedError } from '../../functions/inventory/handlers/errors.js';
 import { handleReservation } from '../../functions/inventory/handlers/reservations.js';
 import { createEvent } from '../../functions/kernel/events/metadata.js';
-import type { MetadataSource } from '../../functions/kernel/store/command.js';
-import { documentClient } from '../../functions/kernel/store/environment.js';
-import { createEventStore } from '../../functions/kernel/store/event-store.js';
+import { createEventStore, documentClient } from '../../functions/kernel/store/dynamodb.js';
+import type { MetadataSource } from '../../functions/kernel/store/index.js';
 
 /**
  * The reservation adapter against a mocked DynamoDB (aws-sdk-client-mock): what it reads, what it writes in

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { productStreamId } from '../../functions/inventory/domain/index.js';
 import { execute, parseRequest } from '../../functions/inventory/handlers/commands.js';
-import { createEventStore, type EventStore } from '../../functions/kernel/store/event-store.js';
+import { createEventStore } from '../../functions/kernel/store/dynamodb.js';
+import type { EventStore } from '../../functions/kernel/store/index.js';
 import { testMetadata } from '../helpers/inventory.js';
 import { type LocalTables, startLocalTables } from '../helpers/local-dynamodb.js';
 

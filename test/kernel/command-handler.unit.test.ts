@@ -3,7 +3,7 @@ import { ValidationError } from '../../functions/kernel/domain/errors.js';
 import type { DomainEvent } from '../../functions/kernel/events/catalogue.js';
 import type { EventMetadata } from '../../functions/kernel/events/metadata.js';
 import { commandHandler } from '../../functions/kernel/service/command-handler.js';
-import type { EventStore } from '../../functions/kernel/store/event-store.js';
+import type { EventStore } from '../../functions/kernel/store/index.js';
 import { fakeLambdaContext, orderPlacedV2 } from '../helpers/events.js';
 
 /** A handler whose `execute` records what it was given instead of touching a store. */

@@ -10,7 +10,7 @@ import {
   orderLines,
   RESERVATION_TRANSACTION_ITEMS,
 } from '../../functions/kernel/domain/limits.js';
-import { MAX_TRANSACTION_ITEMS as STORE_MAX } from '../../functions/kernel/store/items.js';
+import { MAX_TRANSACTION_ITEMS as STORE_MAX } from '../../functions/kernel/store/index.js';
 
 const skus = (n: number) => Array.from({ length: n }, (_, i) => ({ sku: `SKU-${i}`, quantity: 1 }));
 const issues = (schema: z.ZodType, input: unknown) => {

@@ -7,7 +7,7 @@ import {
   RETRY_MAX_ATTEMPTS_ENV,
   sdkRetryConfig,
 } from '../../functions/kernel/sdk-retry.js';
-import { handler as startHandler } from '../../functions/saga/start.js';
+import { handler as startHandler } from '../../lib/constructs/saga/runtime/start.js';
 import { eventBridgeEvent, fakeLambdaContext, orderPlacedV2 } from '../helpers/events.js';
 
 /**

@@ -8,12 +8,18 @@ import { describe, expect, it } from 'vitest';
  * maintenance since 2026-02-25 (end of support 2027-02-25), so moving to OpenTelemetry must be a change of
  * that file, not of every handler. These checks keep it so.
  */
-const functionsDir = fileURLToPath(new URL('../../functions', import.meta.url));
-const OBSERVABILITY = 'kernel/observability.ts';
-const sources = (readdirSync(functionsDir, { recursive: true, encoding: 'utf8' }) as string[])
-  .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** Where Lambda code lives: the services and the kernel, and the Saga construct's runtime (starter, events). */
+const RUNTIME_FOLDERS = ['functions', 'lib/constructs/saga/runtime'];
+const KERNEL = 'functions/kernel/';
+const OBSERVABILITY = `${KERNEL}observability.ts`;
+const sources = RUNTIME_FOLDERS.flatMap((folder) =>
+  (readdirSync(join(ROOT, folder), { recursive: true, encoding: 'utf8' }) as string[])
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+    .map((f) => join(folder, f)),
+)
   // Comments out: a handler that only mentions withObservability in its docs is not wrapped.
-  .map((f) => ({ file: f, text: withoutComments(readFileSync(join(functionsDir, f), 'utf8')) }));
+  .map((file) => ({ file, text: withoutComments(readFileSync(join(ROOT, file), 'utf8')) }));
 
 function withoutComments(source: string): string {
   return source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
@@ -27,7 +33,7 @@ const WRAPPED = /withObservability\s*(<[^;]*?>)?\s*\(/;
  * withObservability. A file is cut at each top-level `export`, so a helper beside a factory does not count.
  */
 const kernelWrappers = sources
-  .filter(({ file }) => file.startsWith('kernel/') && file !== OBSERVABILITY)
+  .filter(({ file }) => file.startsWith(KERNEL) && file !== OBSERVABILITY)
   .flatMap(({ text }) => text.split(/^(?=export )/m))
   .filter((chunk) => WRAPPED.test(chunk))
   .flatMap((chunk) => /^export (?:async )?function (\w+)/.exec(chunk)?.[1] ?? []);
@@ -45,8 +51,7 @@ describe('tracing behind one kernel module', () => {
 
   const handlers = sources.filter(
     ({ file, text }) =>
-      !file.startsWith('kernel/observability') &&
-      /^export (const handler\b|(async )?function handler\b)/m.test(text),
+      file !== OBSERVABILITY && /^export (const handler\b|(async )?function handler\b)/m.test(text),
   );
 
   it.each(handlers.map((h) => [relative('.', h.file), h.text]))(

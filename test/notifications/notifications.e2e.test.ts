@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent, EventType } from '../../functions/kernel/events/catalogue.js';
 import { createEvent, type NewEvent } from '../../functions/kernel/events/metadata.js';
 import { toPutEventsEntry } from '../../functions/kernel/publisher.js';
-import { createEventStore, type EventStore } from '../../functions/kernel/store/event-store.js';
+import { createEventStore } from '../../functions/kernel/store/dynamodb.js';
+import type { EventStore } from '../../functions/kernel/store/index.js';
 import type { NotificationResult } from '../../functions/notifications/handlers/on-notifying-event.js';
 import { type Clients, clientsFor, invoke } from '../helpers/invoke.js';
 import {

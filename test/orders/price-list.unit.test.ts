@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../functions/kernel/events/catalogue.js';
 import { createEvent } from '../../functions/kernel/events/metadata.js';
-import { documentClient } from '../../functions/kernel/store/environment.js';
+import { documentClient } from '../../functions/kernel/store/dynamodb.js';
 import { lookUpPrices, priceListProjection } from '../../functions/orders/handlers/price-list.js';
 
 const dynamo = mockClient(DynamoDBDocumentClient);

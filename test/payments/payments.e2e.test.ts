@@ -1,8 +1,9 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../functions/kernel/events/catalogue.js';
-import { rebuildProjection, scanViews } from '../../functions/kernel/projection/rebuild.js';
-import { createEventStore, type EventStore } from '../../functions/kernel/store/event-store.js';
+import { rebuildProjection, scanViews } from '../../functions/kernel/projection/dynamodb.js';
+import { createEventStore } from '../../functions/kernel/store/dynamodb.js';
+import type { EventStore } from '../../functions/kernel/store/index.js';
 import type { PaymentResult } from '../../functions/payments/handlers/execute.js';
 import { paymentViewProjection } from '../../functions/payments/read-model/payment-view.js';
 import { type Clients, clientsFor, createViewTable, invoke, succeeded } from '../helpers/invoke.js';

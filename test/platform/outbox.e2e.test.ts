@@ -1,8 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEvent } from '../../functions/kernel/events/metadata.js';
-import { documentClient } from '../../functions/kernel/store/environment.js';
-import { createEventStore } from '../../functions/kernel/store/event-store.js';
+import { createEventStore, documentClient } from '../../functions/kernel/store/dynamodb.js';
 import { eventually, type LocalApp, physicalName, startLocalApp } from '../helpers/local-app.js';
 
 let app: LocalApp;

@@ -12,9 +12,12 @@ import {
   type StoredEvent,
   UnknownOrderError,
 } from '../../functions/order-fulfillment/domain/plan.js';
-import { COMPENSATION_FAILED_ERROR, sagaEventRequestSchema } from '../../functions/saga/contract.js';
-import { buildSagaEvent } from '../../functions/saga/saga-events.js';
 import { loadConfig } from '../../lib/config.js';
+import {
+  COMPENSATION_FAILED_ERROR,
+  sagaEventRequestSchema,
+} from '../../lib/constructs/saga/runtime/contract.js';
+import { buildSagaEvent } from '../../lib/constructs/saga/runtime/saga-events.js';
 import type { ServiceFunction } from '../../lib/constructs/service-function.js';
 import { SagasStack } from '../../lib/stacks/sagas-stack.js';
 import type { ServiceStack } from '../../lib/stacks/service-stack.js';

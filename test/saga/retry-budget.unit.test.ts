@@ -5,9 +5,9 @@ import { App, type Stack } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../bin/app.js';
 import { BREAKER_KNOBS } from '../../functions/kernel/resilience/settings.js';
-import { TRANSIENT_LAMBDA_ERRORS } from '../../functions/saga/contract.js';
 import { loadConfig } from '../../lib/config.js';
 import { TRANSIENT_RETRY_DEFAULTS } from '../../lib/constructs/saga/index.js';
+import { TRANSIENT_LAMBDA_ERRORS } from '../../lib/constructs/saga/runtime/contract.js';
 import { SagasStack } from '../../lib/stacks/sagas-stack.js';
 
 /**

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseEvent } from '../../functions/kernel/events/parse.js';
-import { COMPENSATION_FAILED_ERROR } from '../../functions/saga/contract.js';
+import { COMPENSATION_FAILED_ERROR } from '../../lib/constructs/saga/runtime/contract.js';
 import type { HistoryEvent } from '../../local/stepfunctions/index.js';
 import type { PutEventsEntry } from '../../local/stepfunctions/tasks.js';
 import {

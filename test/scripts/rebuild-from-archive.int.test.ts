@@ -1,7 +1,7 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scanViews } from '../../functions/kernel/projection/rebuild.js';
+import { scanViews } from '../../functions/kernel/projection/dynamodb.js';
 import { quietLogger } from '../../local/core/log.js';
 import { EventBridgeService, fromTemplateResources } from '../../local/eventbridge/index.js';
 import { Router } from '../../local/server/router.js';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../functions/kernel/events/catalogue.js';
 import type { EventEnvelope } from '../../functions/kernel/events/envelope.js';
-import { scanViews } from '../../functions/kernel/projection/rebuild.js';
-import { createEventStore } from '../../functions/kernel/store/event-store.js';
+import { scanViews } from '../../functions/kernel/projection/dynamodb.js';
+import { createEventStore } from '../../functions/kernel/store/dynamodb.js';
 import { loadRegistry, parseArgs, rebuildProjections } from '../../scripts/rebuild-projections.js';
 import { anEnvelope, orderPlacedV2 } from '../helpers/events.js';
 import { type LocalTables, startLocalTables } from '../helpers/local-dynamodb.js';

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../functions/kernel/events/catalogue.js';
 import { createEvent } from '../../functions/kernel/events/metadata.js';
 import { toPutEventsEntry } from '../../functions/kernel/publisher.js';
-import { createEventStore, type EventStore } from '../../functions/kernel/store/event-store.js';
+import { createEventStore } from '../../functions/kernel/store/dynamodb.js';
+import type { EventStore } from '../../functions/kernel/store/index.js';
 import type { AuditResult } from '../../functions/security/handlers/record-audit.js';
 import { type Clients, clientsFor, invoke, succeeded } from '../helpers/invoke.js';
 import {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../functions/kernel/events/catalogue.js';
-import type { EventStore } from '../../functions/kernel/store/event-store.js';
+import type { EventStore } from '../../functions/kernel/store/index.js';
 import type { SandboxMode } from '../../functions/sandbox/contract.js';
 import { simulateShipment } from '../../functions/sandbox/simulate.js';
 import { parseCommand } from '../../functions/shipping/domain/index.js';

@@ -2,7 +2,8 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../functions/kernel/events/catalogue.js';
 import { toPutEventsEntry } from '../../functions/kernel/publisher.js';
-import { createEventStore, type EventStore } from '../../functions/kernel/store/event-store.js';
+import { createEventStore } from '../../functions/kernel/store/dynamodb.js';
+import type { EventStore } from '../../functions/kernel/store/index.js';
 import type { ShipmentResult } from '../../functions/shipping/handlers/results.js';
 import type { WarehouseAgentPlugin } from '../../local-app/warehouse-agent.js';
 import { type Clients, clientsFor, invoke, succeeded } from '../helpers/invoke.js';

@@ -1,10 +1,9 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConcurrencyError } from '../../functions/kernel/domain/errors.js';
-import { handleCommand } from '../../functions/kernel/store/command.js';
-import { EventStoreError } from '../../functions/kernel/store/errors.js';
-import { createEventStore, type EventStore } from '../../functions/kernel/store/event-store.js';
-import { META_VERSION } from '../../functions/kernel/store/items.js';
+import { createEventStore } from '../../functions/kernel/store/dynamodb.js';
+import type { EventStore } from '../../functions/kernel/store/index.js';
+import { EventStoreError, handleCommand, META_VERSION } from '../../functions/kernel/store/index.js';
 import {
   emailGuardKey,
   parseCommand,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GuardConflictError } from '../../functions/kernel/store/errors.js';
+import { GuardConflictError } from '../../functions/kernel/store/index.js';
 import { emailGuardKey } from '../../functions/users/domain/index.js';
 import { emailClaims, emailReleases } from '../../functions/users/handlers/email-guard.js';
 import { EmailTakenError, translateGuardConflict } from '../../functions/users/handlers/errors.js';

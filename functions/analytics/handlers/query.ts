@@ -4,7 +4,7 @@ import * as z from 'zod';
 import { parseWith } from '../../kernel/domain/commands.js';
 import { KernelConfigurationError } from '../../kernel/errors.js';
 import { withObservability } from '../../kernel/observability.js';
-import { documentClient } from '../../kernel/store/environment.js';
+import { documentClient } from '../../kernel/store/dynamodb.js';
 import { CUSTOMER_SUMMARY_KEY, type CustomerSummary } from '../read-model/customer-summary.js';
 import { numbersFromCounters } from '../read-model/sales-counters.js';
 import type { OrderFacts, SagaFacts, SalesSummary } from '../read-model/sales-summary.js';

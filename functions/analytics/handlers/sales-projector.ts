@@ -5,7 +5,7 @@ import type {
   BatchOptions,
   ProjectionOutcome,
   Projector,
-} from '../../kernel/projection/projector.js';
+} from '../../kernel/projection/index.js';
 import { addOrder, addSaga, type Counters, withoutZeros } from '../read-model/sales-counters.js';
 import { type OrderFacts, record, type SagaFacts } from '../read-model/sales-summary.js';
 import {

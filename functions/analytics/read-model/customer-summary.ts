@@ -1,6 +1,6 @@
 import type { DomainEvent } from '../../kernel/events/catalogue.js';
 import type { EventSource } from '../../kernel/events/envelope.js';
-import type { Projection } from '../../kernel/projection/view.js';
+import type { Projection } from '../../kernel/projection/index.js';
 import { utcDay } from '../domain/metrics.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { DomainEvent, EventType } from '../../kernel/events/catalogue.js';
-import type { Projection, View, ViewCodec } from '../../kernel/projection/view.js';
+import type { Projection, View, ViewCodec } from '../../kernel/projection/index.js';
 import {
   earnsRevenue,
   type OrderStatus,

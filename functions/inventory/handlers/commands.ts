@@ -4,9 +4,8 @@ import { parseWith } from '../../kernel/domain/commands.js';
 import { assertNever } from '../../kernel/domain/decider.js';
 import { id } from '../../kernel/events/primitives.js';
 import { type CommandContext, commandHandler } from '../../kernel/service/command-handler.js';
-import { handleCommand } from '../../kernel/store/command.js';
-import { GuardConflictError } from '../../kernel/store/errors.js';
-import type { GuardClaim } from '../../kernel/store/event-store.js';
+import type { GuardClaim } from '../../kernel/store/index.js';
+import { GuardConflictError, handleCommand } from '../../kernel/store/index.js';
 import {
   AddProduct,
   type ProductState,

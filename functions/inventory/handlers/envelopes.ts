@@ -1,8 +1,7 @@
 import type { Fact } from '../../kernel/domain/decider.js';
 import type { DomainEvent, EventType } from '../../kernel/events/catalogue.js';
 import { createEvent, type NewEvent } from '../../kernel/events/metadata.js';
-import type { MetadataSource } from '../../kernel/store/command.js';
-import type { StreamWrite } from '../../kernel/store/event-store.js';
+import type { MetadataSource, StreamWrite } from '../../kernel/store/index.js';
 
 /** Facts decided for one stream → the envelopes to append after `version` (what handleCommand does for one). */
 export function streamWrite(

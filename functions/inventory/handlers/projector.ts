@@ -1,5 +1,5 @@
 import { projectorHandler } from '../../kernel/service/projector-handler.js';
-import { PRODUCT_VIEW_TABLE_ENV, productViewProjection } from '../read-model/product-view.js';
+import { readModels } from '../projections.js';
 
 /**
  * Inventory's projector. ProductView folds the product streams only: the reservation stream's StockReserved /
@@ -8,5 +8,5 @@ import { PRODUCT_VIEW_TABLE_ENV, productViewProjection } from '../read-model/pro
  */
 export const handler = projectorHandler({
   service: 'inventory',
-  readModels: [{ projection: productViewProjection, tableEnv: PRODUCT_VIEW_TABLE_ENV }],
+  readModels,
 });

@@ -1,7 +1,6 @@
 import { ConcurrencyError } from '../../kernel/domain/errors.js';
 import type { DomainEvent } from '../../kernel/events/catalogue.js';
-import type { MetadataSource } from '../../kernel/store/command.js';
-import type { EventStore, Rehydrated, SnapshotPolicy } from '../../kernel/store/event-store.js';
+import type { EventStore, MetadataSource, Rehydrated, SnapshotPolicy } from '../../kernel/store/index.js';
 import {
   evolveProduct,
   mergeLines,

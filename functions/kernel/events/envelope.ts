@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { id } from './primitives.js';
 import { isValidTraceparent } from './trace-context.js';
 
 /**
@@ -34,26 +35,24 @@ export const traceparentSchema = z
   .refine(isValidTraceparent, 'trace id and span id must not be all zeros')
   .describe('W3C trace context: 00-<32 hex trace id>-<16 hex span id>-<2 hex flags>');
 
-const idSchema = z.string().min(1).max(128);
-
 /**
  * The metadata every event carries, whatever its type. `data` is typed per (type, version) in the catalogue.
  * Unknown extra keys are stripped, not rejected, so adding an optional envelope field later is not a
  * breaking change for running consumers.
  */
 export const envelopeMetaShape = {
-  eventId: idSchema.describe('Unique id of this event; consumers deduplicate on it'),
+  eventId: id.describe('Unique id of this event; consumers deduplicate on it'),
   type: z
     .string()
     .regex(/^[A-Z][A-Za-z0-9]*$/)
     .describe('Past-tense event name, also the EventBridge DetailType'),
   version: z.number().int().min(1).describe('Schema version of this event type'),
   source: z.enum(eventSources).describe('Publishing service; EventBridge Source is commerceforge.<source>'),
-  streamId: idSchema.describe('Stream (aggregate) the event was appended to'),
+  streamId: id.describe('Stream (aggregate) the event was appended to'),
   streamVersion: z.number().int().min(1).describe('Position of the event in its stream'),
   occurredAt: z.iso.datetime({ offset: true }).describe('When it happened, ISO 8601'),
-  correlationId: idSchema.describe('Shared by every event of one business transaction'),
-  causationId: idSchema.describe('eventId (or command id) of what caused this event'),
+  correlationId: id.describe('Shared by every event of one business transaction'),
+  causationId: id.describe('eventId (or command id) of what caused this event'),
   traceparent: traceparentSchema,
   actor: actorSchema,
   causationDepth: z

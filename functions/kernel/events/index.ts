@@ -4,5 +4,4 @@ export * from './define.js';
 export * from './envelope.js';
 export * from './metadata.js';
 export * from './parse.js';
-export * from './subjects.js';
 export * from './trace-context.js';

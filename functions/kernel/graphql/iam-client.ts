@@ -1,39 +1,9 @@
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
-import { SignatureV4 } from '@smithy/signature-v4';
-import type { Checksum, SourceData } from '@smithy/types';
-import { KernelError } from '../errors.js';
-
 /**
- * A service calling an AppSync API as IAM: the request is signed with SigV4 (service `appsync`) with the
- * function's own credentials. `@smithy/signature-v4` is bundled (only `@aws-sdk/*` is external), so the
- * signer does not depend on the runtime's SDK version; SHA-256 comes from node:crypto instead of
- * `@aws-crypto/sha256-js`, which is not a dependency here.
+ * A service calling an AppSync API as IAM: each request is signed with SigV4 (service `appsync`) with the
+ * function's own credentials (../sigv4.ts).
  */
-export class NodeSha256 implements Checksum {
-  private hash: Hash | Hmac;
-  constructor(private readonly secret?: SourceData) {
-    this.hash = this.fresh();
-  }
-  update(chunk: Uint8Array): void {
-    this.hash.update(chunk);
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
-  reset(): void {
-    this.hash = this.fresh();
-  }
-  private fresh(): Hash | Hmac {
-    if (this.secret === undefined) return createHash('sha256');
-    const key =
-      typeof this.secret === 'string'
-        ? this.secret
-        : ArrayBuffer.isView(this.secret)
-          ? new Uint8Array(this.secret.buffer, this.secret.byteOffset, this.secret.byteLength)
-          : new Uint8Array(this.secret);
-    return createHmac('sha256', key);
-  }
-}
+import { KernelError } from '../errors.js';
+import { type Credentials, credentialsFromEnvironment, postSigner } from '../sigv4.js';
 
 /** The API answered with an HTTP error or GraphQL errors: thrown so the caller's retry policy applies. */
 export class GraphQLRequestError extends KernelError {
@@ -57,7 +27,7 @@ export interface SignedGraphQLOptions {
   /** @default process.env.AWS_REGION */
   readonly region?: string;
   /** @default the function's credentials from the environment */
-  readonly credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  readonly credentials?: Credentials;
   /** @default globalThis.fetch */
   readonly fetch?: typeof fetch;
 }
@@ -72,25 +42,15 @@ export function signedGraphQLClient(options: SignedGraphQLOptions): SignedGraphQ
   const url = new URL(options.url);
   const region = options.region ?? process.env.AWS_REGION ?? 'us-east-1';
   const send = options.fetch ?? fetch;
-  const signer = new SignatureV4({
+  const sign = postSigner({
     service: 'appsync',
     region,
-    sha256: NodeSha256,
-    credentials: async () => options.credentials ?? credentialsFromEnvironment(),
+    credentials: async () => options.credentials ?? environmentCredentials(),
   });
   return async <T>(query: string, variables: Record<string, unknown> = {}) => {
     const body = JSON.stringify({ query, variables });
-    const signed = await signer.sign({
-      method: 'POST',
-      protocol: url.protocol,
-      hostname: url.hostname,
-      ...(url.port ? { port: Number(url.port) } : {}),
-      path: url.pathname,
-      query: {},
-      headers: { 'content-type': 'application/json', host: url.host },
-      body,
-    });
-    const response = await send(url, { method: 'POST', headers: signed.headers, body });
+    const headers = await sign({ url, body, headers: { 'content-type': 'application/json' } });
+    const response = await send(url, { method: 'POST', headers, body });
     const text = await response.text();
     let answer: { data?: T | null; errors?: unknown[] } = {};
     try {
@@ -109,11 +69,8 @@ export function signedGraphQLClient(options: SignedGraphQLOptions): SignedGraphQ
   };
 }
 
-function credentialsFromEnvironment() {
-  const accessKeyId = process.env.AWS_ACCESS_KEY_ID;
-  const secretAccessKey = process.env.AWS_SECRET_ACCESS_KEY;
-  if (!accessKeyId || !secretAccessKey)
-    throw new GraphQLRequestError('no AWS credentials in the environment to sign with', 0);
-  const sessionToken = process.env.AWS_SESSION_TOKEN;
-  return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
+function environmentCredentials(): Credentials {
+  const credentials = credentialsFromEnvironment();
+  if (!credentials) throw new GraphQLRequestError('no AWS credentials in the environment to sign with', 0);
+  return credentials;
 }

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { KernelConfigurationError } from '../errors.js';
-import { documentClient } from '../store/environment.js';
+import { documentClient } from '../store/dynamodb.js';
 
 /** Read-model access for resolvers: queries read views, never event stores. */
 let client: DynamoDBDocumentClient | undefined;

@@ -1,6 +1,15 @@
-// CQRS read side: projections into read-model tables, idempotent by stream version, order-proof, rebuildable.
+// CQRS read side, its part without the AWS SDK: views and projections (pure), the EventBridge and SQS batch
+// entry points of a projector, the projector's interfaces and errors. Read models (pure) import this; the
+// DynamoDB projector and the rebuild are `./dynamodb.js`.
 export * from './batch.js';
+export * from './errors.js';
 export * from './handler.js';
-export * from './projector.js';
-export * from './rebuild.js';
+export type {
+  BatchItemResult,
+  BatchOptions,
+  ProjectionOutcome,
+  Projector,
+  ProjectorOptions,
+  StreamReader,
+} from './projector.js';
 export * from './view.js';

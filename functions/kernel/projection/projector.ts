@@ -1,8 +1,8 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { KernelError } from '../errors.js';
 import type { DomainEvent } from '../events/catalogue.js';
 import { parseEvent } from '../events/parse.js';
-import type { ReadRange } from '../store/event-store.js';
+import type { ReadRange } from '../store/index.js';
+import { ProjectionError } from './errors.js';
 import {
   type Applied,
   applyEvents,
@@ -83,19 +83,6 @@ export interface Projector<E extends DomainEvent = DomainEvent> {
    * gets the error. Nothing throws.
    */
   projectBatch(events: readonly E[], options?: BatchOptions): Promise<BatchItemResult[]>;
-}
-
-export type ProjectionErrorCode = 'WRITE_CONTENTION' | 'GAP_NOT_IN_STORE';
-
-export class ProjectionError extends KernelError {
-  override readonly name = 'ProjectionError';
-  constructor(
-    readonly code: ProjectionErrorCode,
-    message: string,
-    readonly details: Record<string, unknown> = {},
-  ) {
-    super(message);
-  }
 }
 
 /**

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { EventTooLargeError, PublishError } from '../errors.js';
 import { type EventEnvelope, eventEnvelopeSchema } from '../events/envelope.js';
 import type { EventPublisher } from '../publisher.js';
-import { ITEM_KINDS } from '../store/items.js';
+import { ITEM_KINDS } from '../store/index.js';
 
 /**
  * The outbox relay: the event store's DynamoDB stream → the bus. A command handler only appends; this

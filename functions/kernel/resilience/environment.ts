@@ -2,7 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KernelConfigurationError } from '../errors.js';
-import { documentClient } from '../store/environment.js';
+import { documentClient } from '../store/dynamodb.js';
 import { CircuitBreaker } from './breaker.js';
 import { powertoolsObserver } from './observability.js';
 import {

@@ -1,8 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { batchGetAll } from '../store/batch-get.js';
-import { documentClient } from '../store/environment.js';
+import { batchGetAll, documentClient } from '../store/dynamodb.js';
 import { CircuitStateError } from './errors.js';
 
 export const CIRCUIT_STATES = ['CLOSED', 'OPEN', 'HALF_OPEN'] as const;

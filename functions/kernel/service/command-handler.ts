@@ -5,9 +5,8 @@ import type { DomainEvent } from '../events/catalogue.js';
 import { type Actor, actorSchema } from '../events/envelope.js';
 import { id } from '../events/primitives.js';
 import { type HandlerTools, withObservability } from '../observability.js';
-import type { MetadataSource } from '../store/command.js';
-import { eventStoreFromEnvironment } from '../store/environment.js';
-import type { EventStore } from '../store/event-store.js';
+import { eventStoreFromEnvironment } from '../store/dynamodb.js';
+import type { EventStore, MetadataSource } from '../store/index.js';
 
 /**
  * How a command reaches a service: `{ command: { type, data }, actor?, commandId? }` — a Lambda Invoke from

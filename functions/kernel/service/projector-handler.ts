@@ -5,16 +5,16 @@ import { KernelConfigurationError } from '../errors.js';
 import type { DomainEvent } from '../events/catalogue.js';
 import { parseEventBridgeEvent } from '../events/parse.js';
 import { type HandlerTools, withObservability } from '../observability.js';
+import { createProjector } from '../projection/dynamodb.js';
+import type { Projection, ProjectionOutcome, Projector } from '../projection/index.js';
 import {
   isSqsEvent,
   projectQueuedEvents,
   type QueuedProjector,
   type SqsBatchResponse,
-} from '../projection/batch.js';
-import { createProjector, type ProjectionOutcome, type Projector } from '../projection/projector.js';
-import type { Projection } from '../projection/view.js';
-import { documentClient, EVENT_STORE_TABLE_ENV, eventStoreFromEnvironment } from '../store/environment.js';
-import type { EventStore } from '../store/event-store.js';
+} from '../projection/index.js';
+import { documentClient, EVENT_STORE_TABLE_ENV, eventStoreFromEnvironment } from '../store/dynamodb.js';
+import type { EventStore } from '../store/index.js';
 
 export type ReadModelBinding = ProjectionBinding | ProjectorBinding;
 

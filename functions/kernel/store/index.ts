@@ -1,8 +1,23 @@
-// The event store: append with optimistic concurrency, load and rehydrate, snapshots, the command helper.
+// The event store, its part without the AWS SDK: the command helper (decide → append, retried on a clash), the
+// store's errors, the item layout the outbox relay reads, and the store's interfaces. A caller that holds an
+// `EventStore` (or only reads item kinds) imports this; the DynamoDB implementation is `./dynamodb.js`.
 export * from './command.js';
-export * from './environment.js';
 export * from './errors.js';
-export * from './event-store.js';
+export type {
+  Appended,
+  AppendOptions,
+  EventStore,
+  EventStoreOptions,
+  GuardClaim,
+  LoadedStream,
+  ReadRange,
+  Rehydrated,
+  Snapshot,
+  SnapshotOutcome,
+  SnapshotPolicy,
+  StoredEventRef,
+  StreamWrite,
+} from './event-store.js';
 export {
   ITEM_KINDS,
   KEY,
@@ -11,4 +26,5 @@ export {
   MAX_TRANSACTION_BYTES,
   MAX_TRANSACTION_ITEMS,
   META_VERSION,
+  toEventItem,
 } from './items.js';

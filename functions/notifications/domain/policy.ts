@@ -1,6 +1,6 @@
 import { NotFoundError } from '../../kernel/domain/errors.js';
 import type { DomainEvent } from '../../kernel/events/catalogue.js';
-import { orderIdOf } from '../../kernel/events/subjects.js';
+import { orderIdOf } from '../../orders/events.js';
 import type { Notification } from './notification.js';
 
 /**

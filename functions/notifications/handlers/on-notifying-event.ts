@@ -5,8 +5,8 @@ import type { DomainEvent } from '../../kernel/events/catalogue.js';
 import { parseEventBridgeEvent } from '../../kernel/events/parse.js';
 import { withIdempotency } from '../../kernel/idempotency.js';
 import { type HandlerTools, withObservability } from '../../kernel/observability.js';
-import { documentClient, eventStoreFromEnvironment } from '../../kernel/store/environment.js';
-import type { EventStore } from '../../kernel/store/event-store.js';
+import { documentClient, eventStoreFromEnvironment } from '../../kernel/store/dynamodb.js';
+import type { EventStore } from '../../kernel/store/index.js';
 import { channelFromEnvironment } from '../channel/index.js';
 import {
   type NotificationChannel,

@@ -1,5 +1,5 @@
 import type { DomainEvent } from '../../kernel/events/catalogue.js';
-import type { Projection } from '../../kernel/projection/view.js';
+import type { Projection } from '../../kernel/projection/index.js';
 
 /**
  * OrderCustomer — the notifications service's own copy of "whose order is this", from OrderPlaced (the

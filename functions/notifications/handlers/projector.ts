@@ -1,8 +1,8 @@
 import { projectorHandler } from '../../kernel/service/projector-handler.js';
-import { ORDER_CUSTOMER_TABLE_ENV, orderCustomerProjection } from './order-customers.js';
+import { readModels } from '../projections.js';
 
 /** OrderCustomer from OrderPlaced (another service's events: a gap is parked, not read from our store). */
 export const handler = projectorHandler({
   service: 'notifications',
-  readModels: [{ projection: orderCustomerProjection, tableEnv: ORDER_CUSTOMER_TABLE_ENV }],
+  readModels,
 });

@@ -1,6 +1,6 @@
 import type { DomainEvent } from '../../kernel/events/catalogue.js';
-import { handleCommand, type MetadataSource } from '../../kernel/store/command.js';
-import type { EventStore } from '../../kernel/store/event-store.js';
+import type { EventStore } from '../../kernel/store/index.js';
+import { handleCommand, type MetadataSource } from '../../kernel/store/index.js';
 import {
   type Notification,
   type NotificationChannel,

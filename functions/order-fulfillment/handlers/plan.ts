@@ -1,6 +1,6 @@
 import { withObservability } from '../../kernel/observability.js';
-import { eventStoreFromEnvironment } from '../../kernel/store/environment.js';
-import type { EventStore } from '../../kernel/store/event-store.js';
+import { eventStoreFromEnvironment } from '../../kernel/store/dynamodb.js';
+import type { EventStore } from '../../kernel/store/index.js';
 import {
   type FulfillmentPlan,
   parsePlanRequest,

@@ -6,8 +6,8 @@ import { assertNever } from '../../kernel/domain/decider.js';
 import { KernelConfigurationError } from '../../kernel/errors.js';
 import type { DomainEvent } from '../../kernel/events/catalogue.js';
 import { type CommandContext, commandHandler } from '../../kernel/service/command-handler.js';
-import { handleCommand } from '../../kernel/store/command.js';
-import { documentClient } from '../../kernel/store/environment.js';
+import { documentClient } from '../../kernel/store/dynamodb.js';
+import { handleCommand } from '../../kernel/store/index.js';
 import { type TokenVault, tokenVaultFromDiscovery, withDepositedToken } from '../../payments/token-vault.js';
 import {
   CancelOrder,

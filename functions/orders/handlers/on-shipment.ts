@@ -1,8 +1,8 @@
 import { parseEventBridgeEvent } from '../../kernel/events/parse.js';
 import { withObservability } from '../../kernel/observability.js';
-import { handleCommand } from '../../kernel/store/command.js';
-import { eventStoreFromEnvironment } from '../../kernel/store/environment.js';
-import type { EventStore } from '../../kernel/store/event-store.js';
+import { eventStoreFromEnvironment } from '../../kernel/store/dynamodb.js';
+import type { EventStore } from '../../kernel/store/index.js';
+import { handleCommand } from '../../kernel/store/index.js';
 import { type OrderCommand, orderDecider, parseCommand } from '../domain/index.js';
 
 let store: EventStore | undefined;

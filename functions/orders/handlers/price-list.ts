@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DomainEvent } from '../../kernel/events/catalogue.js';
-import type { Projection } from '../../kernel/projection/view.js';
-import { batchGetAll } from '../../kernel/store/batch-get.js';
+import type { Projection } from '../../kernel/projection/index.js';
+import { batchGetAll } from '../../kernel/store/dynamodb.js';
 import type { CatalogueProduct } from '../domain/commands.js';
 
 /** The environment variable holding this read model's table name (set by the stack that grants it). */

@@ -1,6 +1,5 @@
 import { projectorHandler } from '../../kernel/service/projector-handler.js';
-import { ORDER_VIEW_TABLE_ENV, orderViewProjection } from '../read-model/order-view.js';
-import { PRICE_LIST_TABLE_ENV, priceListProjection } from './price-list.js';
+import { readModels } from '../projections.js';
 
 /**
  * Orders' projector: OrderView from orders' own events (gaps caught up from orders' store), PriceList from
@@ -8,8 +7,5 @@ import { PRICE_LIST_TABLE_ENV, priceListProjection } from './price-list.js';
  */
 export const handler = projectorHandler({
   service: 'orders',
-  readModels: [
-    { projection: orderViewProjection, tableEnv: ORDER_VIEW_TABLE_ENV },
-    { projection: priceListProjection, tableEnv: PRICE_LIST_TABLE_ENV },
-  ],
+  readModels,
 });

@@ -1,7 +1,7 @@
 import type { DomainEvent, EventData } from '../../kernel/events/catalogue.js';
-import { orderIdOf } from '../../kernel/events/subjects.js';
-import type { Projection } from '../../kernel/projection/view.js';
+import type { Projection } from '../../kernel/projection/index.js';
 import type { OrderStatus } from '../domain/state.js';
+import { orderIdOf } from '../events.js';
 
 /** The environment variable holding this read model's table name (set by the stack that grants it). */
 export const ORDER_VIEW_TABLE_ENV = 'ORDER_VIEW_TABLE';

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { parseWith } from '../../kernel/domain/commands.js';
 import type { DomainEvent } from '../../kernel/events/catalogue.js';
 import type { CommandContext } from '../../kernel/service/command-handler.js';
-import { handleCommand } from '../../kernel/store/command.js';
+import { handleCommand } from '../../kernel/store/index.js';
 import {
   ChargePayment,
   createPaymentDecider,

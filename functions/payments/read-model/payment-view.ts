@@ -1,5 +1,5 @@
 import type { DomainEvent } from '../../kernel/events/catalogue.js';
-import type { Projection } from '../../kernel/projection/view.js';
+import type { Projection } from '../../kernel/projection/index.js';
 import { paymentStreamId } from '../domain/decider.js';
 
 /** The environment variable holding this read model's table name (set by the stack that grants it). */

@@ -6,8 +6,8 @@ import { KernelConfigurationError } from '../../kernel/errors.js';
 import type { DomainEvent } from '../../kernel/events/catalogue.js';
 import { id } from '../../kernel/events/primitives.js';
 import { type CommandContext, commandHandler } from '../../kernel/service/command-handler.js';
-import { handleCommand } from '../../kernel/store/command.js';
-import { documentClient } from '../../kernel/store/environment.js';
+import { documentClient } from '../../kernel/store/dynamodb.js';
+import { handleCommand } from '../../kernel/store/index.js';
 import { parseCommand, reviewDecider, reviewStreamId, SubmitReview } from '../domain/index.js';
 import { lookUpOrderFacts, REVIEWABLE_ORDERS_TABLE_ENV } from './order-facts.js';
 

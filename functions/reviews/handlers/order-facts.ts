@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { DomainEvent } from '../../kernel/events/catalogue.js';
-import { orderIdOf } from '../../kernel/events/subjects.js';
-import type { Projection } from '../../kernel/projection/view.js';
+import type { Projection } from '../../kernel/projection/index.js';
+import { orderIdOf } from '../../orders/events.js';
 import type { OrderFacts } from '../domain/commands.js';
 
 /** The environment variable holding this read model's table name (set by the stack that grants it). */

@@ -1,8 +1,8 @@
 import { parseEventBridgeEvent } from '../../kernel/events/parse.js';
 import { withIdempotency } from '../../kernel/idempotency.js';
 import { withObservability } from '../../kernel/observability.js';
-import { eventStoreFromEnvironment } from '../../kernel/store/environment.js';
-import type { EventStore } from '../../kernel/store/event-store.js';
+import { eventStoreFromEnvironment } from '../../kernel/store/dynamodb.js';
+import type { EventStore } from '../../kernel/store/index.js';
 import { parseCommand } from '../domain/index.js';
 import { adminAuditFor } from './admin-actions.js';
 import { type AuditResult, recordAudit } from './record-audit.js';

@@ -1,6 +1,6 @@
 import type { DomainEvent } from '../../kernel/events/catalogue.js';
-import { handleCommand, type MetadataSource } from '../../kernel/store/command.js';
-import type { EventStore } from '../../kernel/store/event-store.js';
+import type { EventStore } from '../../kernel/store/index.js';
+import { handleCommand, type MetadataSource } from '../../kernel/store/index.js';
 import { auditDecider, auditStreamId, type RecordAudit } from '../domain/index.js';
 
 /** What RecordAudit answers: where the record is, and whether this call wrote it (false: seen before). */

@@ -2,8 +2,8 @@ import { ConcurrencyError } from '../../kernel/domain/errors.js';
 import type { DomainEvent } from '../../kernel/events/catalogue.js';
 import { createEvent, type NewEvent } from '../../kernel/events/metadata.js';
 import type { CommandContext } from '../../kernel/service/command-handler.js';
-import { handleCommand, type MetadataSource } from '../../kernel/store/command.js';
-import type { EventStore } from '../../kernel/store/event-store.js';
+import type { EventStore } from '../../kernel/store/index.js';
+import { handleCommand, type MetadataSource } from '../../kernel/store/index.js';
 import {
   aggregateOf,
   type CarrierBooking,

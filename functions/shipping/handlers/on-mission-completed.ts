@@ -1,8 +1,8 @@
 import { BusinessRuleError } from '../../kernel/domain/errors.js';
 import { parseEventBridgeEvent } from '../../kernel/events/parse.js';
 import { withObservability } from '../../kernel/observability.js';
-import { eventStoreFromEnvironment } from '../../kernel/store/environment.js';
-import type { EventStore } from '../../kernel/store/event-store.js';
+import { eventStoreFromEnvironment } from '../../kernel/store/dynamodb.js';
+import type { EventStore } from '../../kernel/store/index.js';
 import { parseCommand } from '../domain/index.js';
 import { shippingConfigFrom } from './config.js';
 import { shippingExecutor } from './execute.js';

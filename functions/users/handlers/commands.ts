@@ -1,6 +1,6 @@
 import { BusinessRuleError } from '../../kernel/domain/errors.js';
 import { type CommandContext, commandHandler } from '../../kernel/service/command-handler.js';
-import { handleCommand } from '../../kernel/store/command.js';
+import { handleCommand } from '../../kernel/store/index.js';
 import {
   type DeleteUser,
   parseCommand as parseUserCommand,

@@ -1,4 +1,4 @@
-import type { GuardClaim } from '../../kernel/store/event-store.js';
+import type { GuardClaim } from '../../kernel/store/index.js';
 import { emailGuardKey, type UserFact, type UserState } from '../domain/index.js';
 
 export const EMAIL_UNIQUE_RULE = 'email-unique';

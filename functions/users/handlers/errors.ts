@@ -1,5 +1,5 @@
 import { DomainError } from '../../kernel/domain/errors.js';
-import { GuardConflictError } from '../../kernel/store/errors.js';
+import { GuardConflictError } from '../../kernel/store/index.js';
 import { EMAIL_UNIQUE_RULE } from './email-guard.js';
 
 /**

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { ValidationError } from '../../kernel/domain/errors.js';
+import { id } from '../../kernel/events/primitives.js';
 import {
   actorOf,
   type FieldContext,
@@ -74,7 +75,7 @@ export const handler = graphqlHandler({
         return fromResult(result.user);
       },
     ),
-    'Query.user': field(z.strictObject({ id: z.string().min(1).max(128) }), async ({ id }, ctx) => {
+    'Query.user': field(z.strictObject({ id }), async ({ id }, ctx) => {
       await ctx.requireSelfOrAdmin(id, `user/${id}`);
       const found = await profile(ctx, id);
       return found ? toUser(found) : null;

@@ -4,8 +4,8 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
-import { COMPENSATION_FAILED_ERROR, TRANSIENT_LAMBDA_ERRORS } from '../../../functions/saga/contract.js';
 import type { SagaCompensation, SagaPayload, SagaProps, SagaStep } from './props.js';
+import { COMPENSATION_FAILED_ERROR, TRANSIENT_LAMBDA_ERRORS } from './runtime/contract.js';
 
 /**
  * Compiles a list of steps to a JSONPath state machine (the local engine ignores JSONata):

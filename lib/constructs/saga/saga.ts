@@ -7,7 +7,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { STEP_NAME } from '../../../functions/saga/contract.js';
 import {
   type DomainEventBus,
   type Subscription,
@@ -18,9 +17,10 @@ import { stateMachineDeploymentPreference } from '../live-deployment.js';
 import { LIVE_ALIAS, METRICS_NAMESPACE, ServiceFunction } from '../service-function.js';
 import { sagaDefinition } from './definition.js';
 import type { SagaProps } from './props.js';
+import { STEP_NAME } from './runtime/contract.js';
 
-const runtimeEntry = (file: string) =>
-  fileURLToPath(new URL(`../../../functions/saga/${file}`, import.meta.url));
+/** The saga's own functions (starter, event builder) live beside the construct that deploys them: generic too. */
+const runtimeEntry = (file: string) => fileURLToPath(new URL(`./runtime/${file}`, import.meta.url));
 
 /** The saga metrics the event builder records (EMF, dimensions `service: saga` and `SagaName`). */
 export type SagaMetricName =

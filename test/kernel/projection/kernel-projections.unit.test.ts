@@ -6,7 +6,7 @@ import {
   emptyState,
   type Projection,
   type View,
-} from '../../../functions/kernel/projection/view.js';
+} from '../../../functions/kernel/projection/index.js';
 import { orderViewProjection } from '../../../functions/orders/read-model/order-view.js';
 import { productRatingProjection } from '../../../functions/reviews/read-model/product-rating.js';
 import { userProfileProjection } from '../../../functions/users/read-model/user-profile.js';

@@ -4,9 +4,13 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { EventValidationError } from '../../../functions/kernel/errors.js';
 import type { DomainEvent } from '../../../functions/kernel/events/catalogue.js';
-import { isSqsEvent, projectQueuedEvents } from '../../../functions/kernel/projection/batch.js';
-import { createProjector, ProjectionError } from '../../../functions/kernel/projection/projector.js';
-import type { Projection } from '../../../functions/kernel/projection/view.js';
+import { createProjector } from '../../../functions/kernel/projection/dynamodb.js';
+import type { Projection } from '../../../functions/kernel/projection/index.js';
+import {
+  isSqsEvent,
+  ProjectionError,
+  projectQueuedEvents,
+} from '../../../functions/kernel/projection/index.js';
 import { eventBridgeEvent, sqsEvent } from '../../helpers/events.js';
 import { productStream } from '../../helpers/inventory.js';
 import { productView } from '../../helpers/projections.js';

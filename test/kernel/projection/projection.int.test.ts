@@ -1,15 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../../functions/kernel/events/catalogue.js';
-import { createProjector } from '../../../functions/kernel/projection/projector.js';
-import { rebuildProjection, scanViews } from '../../../functions/kernel/projection/rebuild.js';
-import type { Projection, View } from '../../../functions/kernel/projection/view.js';
-import { createEventStore, type EventStore } from '../../../functions/kernel/store/event-store.js';
 import {
-  loadProjections,
-  parseArgs,
-  rebuildProjections,
-  tableEnvName,
-} from '../../../scripts/rebuild-projections.js';
+  createProjector,
+  rebuildProjection,
+  scanViews,
+} from '../../../functions/kernel/projection/dynamodb.js';
+import type { Projection, View } from '../../../functions/kernel/projection/index.js';
+import { createEventStore } from '../../../functions/kernel/store/dynamodb.js';
+import type { EventStore } from '../../../functions/kernel/store/index.js';
+import { PRICE_LIST_TABLE_ENV } from '../../../functions/orders/handlers/price-list.js';
+import { ORDER_VIEW_TABLE_ENV } from '../../../functions/orders/read-model/order-view.js';
+import { loadRegistry, parseArgs, rebuildProjections } from '../../../scripts/rebuild-projections.js';
 import { productStream, testMetadata } from '../../helpers/inventory.js';
 import { type LocalTables, startLocalTables } from '../../helpers/local-dynamodb.js';
 import { productView, reservationsByOrder } from '../../helpers/projections.js';
@@ -208,10 +209,15 @@ describe('npm run rebuild-projections', () => {
       tables: { 'orders-view': 't' },
       keep: true,
     });
-    expect(tableEnvName('product-stock')).toBe('READ_MODEL_TABLE_PRODUCT_STOCK');
-    await expect(loadProjections('no-such-service')).rejects.toThrow(/projections.ts not found/);
-    // A service's read-model folder is where the script finds projections when there is no registry.
-    const found = await loadProjections('inventory').catch(() => []);
+    // A read model's table arrives in the variable its projector reads (one name: the read model's own).
+    expect((await loadRegistry('orders')).tableEnvs).toEqual({
+      OrderView: ORDER_VIEW_TABLE_ENV,
+      PriceList: PRICE_LIST_TABLE_ENV,
+    });
+    await expect(loadRegistry('no-such-service')).rejects.toThrow(/projections.ts not found/);
+    // Every service's registry is where the script finds its projections.
+    const found = (await loadRegistry('inventory')).projections;
+    expect(found.length).toBeGreaterThan(0);
     for (const p of found) expect(typeof p.keyOf).toBe('function');
   });
 });

@@ -5,7 +5,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../../../functions/kernel/events/envelope.js';
 import { createPublisher } from '../../../functions/kernel/publisher.js';
 import { relayRecords } from '../../../functions/kernel/relay/relay.js';
-import { toEventItem } from '../../../functions/kernel/store/items.js';
+import { toEventItem } from '../../../functions/kernel/store/index.js';
 import { fakeLambdaContext } from '../../helpers/events.js';
 import { productStream } from '../../helpers/inventory.js';
 

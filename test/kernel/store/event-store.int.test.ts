@@ -2,9 +2,9 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fold } from '../../../functions/kernel/domain/decider.js';
 import { ConcurrencyError } from '../../../functions/kernel/domain/errors.js';
-import { handleCommand } from '../../../functions/kernel/store/command.js';
-import { GuardConflictError } from '../../../functions/kernel/store/errors.js';
-import { createEventStore, type EventStore } from '../../../functions/kernel/store/event-store.js';
+import { createEventStore } from '../../../functions/kernel/store/dynamodb.js';
+import type { EventStore } from '../../../functions/kernel/store/index.js';
+import { GuardConflictError, handleCommand } from '../../../functions/kernel/store/index.js';
 import {
   CAUSATION,
   productStream,

@@ -4,10 +4,13 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { COMPENSATION_FAILED_ERROR, TRANSIENT_LAMBDA_ERRORS } from '../../functions/saga/contract.js';
-import { DomainEventBus } from '../../lib/constructs/domain-event-bus.js';
-import { Saga } from '../../lib/constructs/saga/index.js';
-import { fulfillmentStack, orderFulfillmentSteps, serviceFunctions } from '../helpers/saga.js';
+import { DomainEventBus } from '../../../lib/constructs/domain-event-bus.js';
+import { Saga } from '../../../lib/constructs/saga/index.js';
+import {
+  COMPENSATION_FAILED_ERROR,
+  TRANSIENT_LAMBDA_ERRORS,
+} from '../../../lib/constructs/saga/runtime/contract.js';
+import { fulfillmentStack, orderFulfillmentSteps, serviceFunctions } from '../../helpers/saga.js';
 
 /** The definition as the template holds it: `Fn::Join` of strings and tokens, joined with placeholders. */
 function definitionOf(template: Template): Record<string, unknown> {

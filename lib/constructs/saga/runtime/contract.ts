@@ -1,9 +1,11 @@
 import * as z from 'zod';
-import { traceparentSchema } from '../kernel/events/envelope.js';
+import { traceparentSchema } from '../../../../functions/kernel/events/envelope.js';
+import { id } from '../../../../functions/kernel/events/primitives.js';
 
 /**
- * The contract between the Saga construct (lib/constructs/saga/), the state machines it compiles and the two
- * small functions it deploys (start.ts, events.ts). Pure: zod only, so the CDK app and tests import it too.
+ * The contract between the Saga construct (../saga.ts), the state machines it compiles and the two small
+ * functions it deploys (start.ts, events.ts, beside this file). Pure: zod only, so the CDK app and tests import
+ * it too.
  */
 
 /** The error a saga execution fails with when a compensation keeps failing: the one outcome that needs a human. */
@@ -31,8 +33,6 @@ export const TRANSIENT_LAMBDA_ERRORS = [...LAMBDA_SERVICE_ERRORS, ...LAMBDA_TIME
 
 /** Step names become state names and event fields: short, PascalCase-ish, no spaces (saga states have spaces). */
 export const STEP_NAME = /^[A-Za-z][A-Za-z0-9]{0,47}$/;
-
-const id = z.string().min(1).max(128);
 
 /**
  * What a saga execution is started with (the starter function builds it from the triggering event). A

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { DomainEventOf } from '../kernel/events/catalogue.js';
-import { createEvent } from '../kernel/events/metadata.js';
-import { childTraceparent } from '../kernel/events/trace-context.js';
+import type { DomainEventOf } from '../../../../functions/kernel/events/catalogue.js';
+import { createEvent } from '../../../../functions/kernel/events/metadata.js';
+import { childTraceparent } from '../../../../functions/kernel/events/trace-context.js';
 import type { CompensationFailure, SagaContext, SagaEventRequest, StepFailure } from './contract.js';
 
 /**

@@ -1,17 +1,15 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { DomainEvent } from '../../functions/kernel/events/catalogue.js';
 import type { EventEnvelope } from '../../functions/kernel/events/envelope.js';
-import { metadataFrom } from '../../functions/kernel/store/command.js';
-import type { EventStore } from '../../functions/kernel/store/event-store.js';
-import { channelFromEnvironment, logChannel } from '../../functions/notifications/channel/index.js';
+import type { EventStore } from '../../functions/kernel/store/index.js';
+import { metadataFrom } from '../../functions/kernel/store/index.js';
 import {
   type NotificationChannel,
   notificationFor,
   sendNotification,
 } from '../../functions/notifications/domain/index.js';
-import { orderCustomerProjection } from '../../functions/notifications/handlers/order-customers.js';
 import { sendOnce } from '../../functions/notifications/handlers/send-notification.js';
-import { anEnvelope, fixedClock, sequentialIds } from '../helpers/events.js';
+import { fixedClock, sequentialIds } from '../helpers/events.js';
+import { userCreated as created } from '../helpers/notifications.js';
 
 /** Just enough of an event store for sendOnce: rehydrate and append over a map (the e2e test uses the real one). */
 type Folder = { initialState: () => unknown; evolve: (state: unknown, event: never) => unknown };
@@ -39,12 +37,6 @@ function memoryStore(): EventStore & { streams: Map<string, EventEnvelope[]> } {
   } as unknown as EventStore & { streams: Map<string, EventEnvelope[]> };
 }
 
-const created = anEnvelope({
-  eventId: 'evt-user-1',
-  type: 'UserCreated',
-  source: 'users',
-  data: { userId: 'u-1', email: 'u@example.com', name: 'U' },
-}) as DomainEvent;
 const notification = notificationFor(created)!;
 const command = sendNotification(notification, created.eventId, {
   commandId: created.eventId,
@@ -92,40 +84,5 @@ describe('notifications adapter: sendOnce', () => {
     };
     await expect(sendOnce(command, notification, { store, channel, metadata })).rejects.toThrow('down');
     expect(store.streams.get('evt-user-1')).toBeUndefined();
-  });
-});
-
-describe('notifications adapter: channel and read model', () => {
-  it('the log channel writes one structured line per notification; sns and unknown channels are refused', async () => {
-    const info = vi.fn();
-    await logChannel({ info }).send({ ...notification, notificationId: 'welcome:evt-user-1' });
-    expect(info).toHaveBeenCalledWith('notification sent', {
-      channel: 'log',
-      notification: expect.objectContaining({
-        notificationId: 'welcome:evt-user-1',
-        recipientId: 'u-1',
-        params: ['name'], // names only: the customer's name stays out of the logs
-      }),
-    });
-    expect(channelFromEnvironment({ info }, {}).name).toBe('log');
-    expect(() => channelFromEnvironment({ info }, { NOTIFICATION_CHANNEL: 'sns' })).toThrow(/not built yet/);
-    expect(() => channelFromEnvironment({ info }, { NOTIFICATION_CHANNEL: 'pigeon' })).toThrow(
-      /expected one of/,
-    );
-  });
-
-  it('OrderCustomer keeps the customer of each order from OrderPlaced, ignoring everything else', () => {
-    const placed = anEnvelope({
-      type: 'OrderPlaced',
-      source: 'orders',
-      data: { orderId: 'o-1', customerId: 'c-1' },
-    }) as DomainEvent;
-    expect(orderCustomerProjection.keyOf(placed)).toBe('o-1');
-    expect(orderCustomerProjection.project(undefined, placed)).toEqual({
-      orderId: 'o-1',
-      customerId: 'c-1',
-      placedAt: placed.occurredAt,
-    });
-    expect(orderCustomerProjection.keyOf(created)).toBeUndefined();
   });
 });

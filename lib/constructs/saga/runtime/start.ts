@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { ValidationError } from '../kernel/domain/errors.js';
-import type { EventEnvelope } from '../kernel/events/envelope.js';
-import type { CausalMetadata } from '../kernel/events/metadata.js';
-import { parseEventBridgeEvent } from '../kernel/events/parse.js';
-import { withObservability } from '../kernel/observability.js';
-import { sdkRetryConfig } from '../kernel/sdk-retry.js';
+import { ValidationError } from '../../../../functions/kernel/domain/errors.js';
+import type { EventEnvelope } from '../../../../functions/kernel/events/envelope.js';
+import type { CausalMetadata } from '../../../../functions/kernel/events/metadata.js';
+import { parseEventBridgeEvent } from '../../../../functions/kernel/events/parse.js';
+import { withObservability } from '../../../../functions/kernel/observability.js';
+import { sdkRetryConfig } from '../../../../functions/kernel/sdk-retry.js';
 import type { SagaInput } from './contract.js';
 
 /**

@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { parseWith } from '../kernel/domain/commands.js';
-import { withObservability } from '../kernel/observability.js';
+import { parseWith } from '../../../../functions/kernel/domain/commands.js';
+import { withObservability } from '../../../../functions/kernel/observability.js';
 import { type SagaEventRequest, sagaEventRequestSchema } from './contract.js';
 import { type BuiltSagaEvent, buildSagaEvent, sagaMetrics } from './saga-events.js';
 

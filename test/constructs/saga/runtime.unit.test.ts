@@ -1,13 +1,17 @@
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseEvent } from '../../functions/kernel/events/parse.js';
-import type { SagaContext, SagaEventRequest } from '../../functions/saga/contract.js';
-import { handler as buildEventHandler } from '../../functions/saga/events.js';
-import { buildSagaEvent, sagaMetrics, uuidFrom } from '../../functions/saga/saga-events.js';
-import { businessKeyOf, executionName, handler as startHandler } from '../../functions/saga/start.js';
-import { eventBridgeEvent, fakeLambdaContext, orderPlacedV2 } from '../helpers/events.js';
-import { TRACEPARENT } from '../helpers/saga.js';
+import { parseEvent } from '../../../functions/kernel/events/parse.js';
+import type { SagaContext, SagaEventRequest } from '../../../lib/constructs/saga/runtime/contract.js';
+import { handler as buildEventHandler } from '../../../lib/constructs/saga/runtime/events.js';
+import { buildSagaEvent, sagaMetrics, uuidFrom } from '../../../lib/constructs/saga/runtime/saga-events.js';
+import {
+  businessKeyOf,
+  executionName,
+  handler as startHandler,
+} from '../../../lib/constructs/saga/runtime/start.js';
+import { eventBridgeEvent, fakeLambdaContext, orderPlacedV2 } from '../../helpers/events.js';
+import { TRACEPARENT } from '../../helpers/saga.js';
 
 const saga: SagaContext = {
   name: 'OrderFulfillment',
