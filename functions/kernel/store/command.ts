@@ -10,13 +10,7 @@ import {
   type IdGenerator,
   type NewEvent,
 } from '../events/metadata.js';
-import type {
-  EventStore,
-  GuardClaim,
-  Rehydrated,
-  SnapshotOutcome,
-  SnapshotPolicy,
-} from './event-store.js';
+import type { EventStore, GuardClaim, Rehydrated, SnapshotOutcome, SnapshotPolicy } from './event-store.js';
 
 /**
  * Metadata for each new event: `tools.metadata` from the observability wrapper (fresh eventId and

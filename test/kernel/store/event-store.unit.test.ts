@@ -285,7 +285,10 @@ describe('handleCommand', () => {
       envelope: JSON.stringify(events[i]),
     });
     ddb.on(GetCommand).resolves({});
-    ddb.on(QueryCommand).resolvesOnce({ Items: [item(0)] }).resolvesOnce({ Items: [item(0), item(1)] });
+    ddb
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [item(0)] })
+      .resolvesOnce({ Items: [item(0), item(1)] });
     ddb.on(PutCommand).rejectsOnce(conditionFailed('another-writer')).resolves({});
     const loaded = await store.rehydrate('SKU-11', stockDecider);
     expect(ddb.commandCalls(QueryCommand)).toHaveLength(1);
