@@ -17,6 +17,7 @@ import { DYNAMODB_STREAMS_TARGET, DYNAMODB_TARGET, dynamoDbProxy } from './dynam
 import { TableWrites } from './dynamodb/table-writes.js';
 import { createTables, dynamoDbCaller } from './dynamodb/tables.js';
 import { LocalIdentities } from './iam/identities.js';
+import { BACKGROUND_NICE_ENV, backgroundFunctions, backgroundNice } from './lambda/background.js';
 import { readFunctions } from './lambda/functions.js';
 import { registerLambdaApi } from './lambda/lambda-api.js';
 import { LambdaService } from './lambda/lambda-service.js';
@@ -110,6 +111,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
 
     const iam = LocalIdentities.fromModel(model);
     const { functions, notRunnable } = readFunctions(model);
+    const background = backgroundFunctions(
+      model,
+      functions.map((fn) => fn.name),
+    );
+    const nice = backgroundNice();
     const usage = new UsageMeter();
     const writes = new TableWrites();
     const dataPlane = await startDynamoDbDataPlane({ dynamoDbEndpoint: dynamo.endpoint, writes, usage });
@@ -121,6 +127,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     );
     const lambda: LambdaService = new LambdaService(functions, {
       usage,
+      niceOf: (fn) => (background.has(fn.name) ? nice : 0),
       // Each function calls as its execution role, as in Lambda.
       accessKeyIdOf: (fn) => (fn.roleArn === undefined ? undefined : iam.accessKeyIdOf(fn.roleArn)),
       dynamoDbEndpoint: dataPlane.endpoint,
@@ -142,6 +149,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     log.info(
       `  lambda: ${functions.length} function(s)${functions.length ? `: ${functions.map((f) => f.name).join(', ')}` : ''}`,
     );
+    if (background.size > 0 && nice > 0) {
+      log.info(
+        `  lambda: ${background.size} background function(s) (invoked by event sources only, nobody waits on them) run at nice ${nice} (${BACKGROUND_NICE_ENV})`,
+      );
+    }
     for (const { resource, reason } of notRunnable) {
       log.warn(`  lambda: ${resource.stackName}/${resource.logicalId} cannot run locally: ${reason}`);
     }

@@ -93,6 +93,19 @@ function schedstatPath() {
   }
 }
 
+// A background function's environment runs at a lower priority (local/lambda/background.ts), init included.
+// Linux takes a thread id for a nice value; elsewhere, or refused, the thread keeps its priority.
+if (workerData.nice > 0) {
+  try {
+    require('node:os').setPriority(
+      Number(fs.readlinkSync('/proc/thread-self').split('/').pop()),
+      workerData.nice,
+    );
+  } catch {
+    // the priority is an optimisation, not a contract
+  }
+}
+
 const started = performance.now();
 const handlerReady = loadHandler().then(
   (fn) => {

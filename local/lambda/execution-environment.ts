@@ -22,6 +22,8 @@ export interface EnvironmentConfig {
   readonly handler: string;
   readonly env: Readonly<Record<string, string>>;
   readonly memoryMb: number;
+  /** The nice value of the environment's thread (Linux): above 0 for a background function (background.ts). */
+  readonly nice?: number;
   /** Lambda's log stream name of this environment (one per sandbox). */
   readonly logStreamName: string;
   /** A line of the function's console output. */
@@ -73,7 +75,7 @@ export class ExecutionEnvironment {
 
   constructor(private readonly config: EnvironmentConfig) {
     this.worker = new Worker(BOOTSTRAP, {
-      workerData: { assetDir: config.assetDir, handler: config.handler },
+      workerData: { assetDir: config.assetDir, handler: config.handler, nice: config.nice ?? 0 },
       env: config.env,
       // Not the parent's flags: the cloud runs under tsx, whose loader hooks would transform every module the
       // function loads (measured: a third of a cold start's CPU). NODE_OPTIONS is honoured by the bootstrap.

@@ -45,6 +45,11 @@ export interface LambdaServiceOptions {
   /** Meters requests, GB-seconds and log bytes, as Lambda and CloudWatch Logs bill them. */
   readonly usage?: UsageMeter;
   /**
+   * The nice value a function's environments run at (its scheduling tier, `schedulingTiers`), so under load
+   * what a client waits on gets the cores first. @default 0 for every function
+   */
+  readonly niceOf?: (fn: LocalFunction) => number;
+  /**
    * The account's concurrency, shared by the functions without reserved concurrency (less what the others
    * reserve), as in AWS. @default 1000
    */
@@ -476,6 +481,7 @@ export class LambdaService implements LambdaInvoker {
             assetDir: code.assetDir,
             handler: fn.handler,
             memoryMb: fn.memoryMb,
+            nice: this.options.niceOf?.(fn) ?? 0,
             logStreamName: stream,
             env: runtimeEnvironment(
               { ...fn, ...code },
