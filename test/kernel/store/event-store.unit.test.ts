@@ -239,10 +239,14 @@ describe('load', () => {
 });
 
 describe('handleCommand', () => {
-  it('re-loads and re-decides after a ConcurrencyError, then snapshots when the append crosses the threshold', async () => {
-    const events = productStream('SKU-8', 2);
+  /**
+   * A stream read twice: one event, then two (another writer's landed between); the append (one event at a
+   * version just read: a PutItem) clashes once with that writer's event.
+   */
+  function streamWithAClash(streamId: string) {
+    const events = productStream(streamId, 2);
     const item = (i: number) => ({
-      streamId: 'SKU-8',
+      streamId,
       version: i + 1,
       kind: 'event',
       envelope: JSON.stringify(events[i]),
@@ -252,8 +256,11 @@ describe('handleCommand', () => {
       .on(QueryCommand)
       .resolvesOnce({ Items: [item(0)] })
       .resolvesOnce({ Items: [item(0), item(1)] });
-    // The append (one event at a version just read: a PutItem) clashes once with another writer's event.
     ddb.on(PutCommand).rejectsOnce(conditionFailed('another-writer')).resolves({});
+  }
+
+  it('re-loads and re-decides after a ConcurrencyError, then snapshots when the append crosses the threshold', async () => {
+    streamWithAClash('SKU-8');
     const result = await handleCommand({
       store,
       decider: stockDecider,
@@ -277,19 +284,7 @@ describe('handleCommand', () => {
   });
 
   it('decides first on the stream the caller has just read, and reads it again only after a clash', async () => {
-    const events = productStream('SKU-11', 2);
-    const item = (i: number) => ({
-      streamId: 'SKU-11',
-      version: i + 1,
-      kind: 'event',
-      envelope: JSON.stringify(events[i]),
-    });
-    ddb.on(GetCommand).resolves({});
-    ddb
-      .on(QueryCommand)
-      .resolvesOnce({ Items: [item(0)] })
-      .resolvesOnce({ Items: [item(0), item(1)] });
-    ddb.on(PutCommand).rejectsOnce(conditionFailed('another-writer')).resolves({});
+    streamWithAClash('SKU-11');
     const loaded = await store.rehydrate('SKU-11', stockDecider);
     expect(ddb.commandCalls(QueryCommand)).toHaveLength(1);
     const result = await handleCommand({
