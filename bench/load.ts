@@ -29,6 +29,8 @@ export interface LoadOptions {
   readonly stepFunctions?: <T>(action: string, body: unknown) => Promise<T>;
   /** How long to wait for every saga to end after the last ack. @default 180_000 */
   readonly settleTimeoutMs?: number;
+  /** How long, after the sagas ended, the orders' views may take to show them terminal. @default 60 s */
+  readonly readModelGraceMs?: number;
   readonly log?: (line: string) => void;
 }
 
@@ -61,6 +63,11 @@ export interface LoadReport {
   readonly ackMs: Percentiles;
   readonly sagaMs: Percentiles;
   readonly sagaExecutions: number;
+  /**
+   * From the last saga's end until every order's view showed its terminal status (read models are fed by
+   * events, behind the saga): how far the read side lagged at the end of the run.
+   */
+  readonly readModelLagMs: number;
   /** Sagas that ended SUCCEEDED (the read model may still show PENDING while its projector catches up). */
   readonly sagasSucceeded: number;
   readonly duplicateSagas: number;
@@ -134,6 +141,10 @@ async function products(options: LoadOptions, skus: readonly string[]): Promise<
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** How long an ended saga's order may take to show its terminal status in OrderView (a read model). */
+const READ_MODEL_GRACE_MS = 60_000;
+const TERMINAL_VIEW = ['CONFIRMED', 'SHIPPED', 'DELIVERED', 'CANCELLED'];
 
 export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   const log = options.log ?? (() => {});
@@ -248,20 +259,32 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     if (execution?.stopDate) outcome.sagaMs = (execution.stopDate - execution.startDate) * 1000;
   }
 
-  // The order's own view: its status and failure reason.
-  for (let i = 0; i < accepted.length; i += 16) {
-    await Promise.all(
-      accepted.slice(i, i + 16).map(async (outcome) => {
-        const { data } = await graphql<{ order: { status: string; failureReason: string | null } | null }>(
-          options,
-          'query($id: ID!) { order(id: $id) { status failureReason } }',
-          { id: outcome.orderId },
-        );
-        outcome.status = data?.order?.status ?? 'MISSING';
-        outcome.failureReason = data?.order?.failureReason ?? null;
-      }),
-    );
+  // The order's own view: its status and failure reason. The view is a read model, fed by events after the
+  // saga's steps: read until every order whose saga ended shows a terminal status there, for up to
+  // READ_MODEL_GRACE_MS; how long that took is the run's read-model lag (an order still PENDING then is a
+  // violation: a read model behind, silently).
+  const sagasEndedAt = Date.now();
+  const viewDeadline = sagasEndedAt + (options.readModelGraceMs ?? READ_MODEL_GRACE_MS);
+  let unsettled = accepted;
+  for (;;) {
+    for (let i = 0; i < unsettled.length; i += 16) {
+      await Promise.all(
+        unsettled.slice(i, i + 16).map(async (outcome) => {
+          const { data } = await graphql<{ order: { status: string; failureReason: string | null } | null }>(
+            options,
+            'query($id: ID!) { order(id: $id) { status failureReason } }',
+            { id: outcome.orderId },
+          );
+          outcome.status = data?.order?.status ?? 'MISSING';
+          outcome.failureReason = data?.order?.failureReason ?? null;
+        }),
+      );
+    }
+    unsettled = unsettled.filter((o) => o.sagaMs !== undefined && !TERMINAL_VIEW.includes(o.status ?? ''));
+    if (unsettled.length === 0 || Date.now() > viewDeadline) break;
+    await sleep(250);
   }
+  const readModelLagMs = Date.now() - sagasEndedAt;
 
   // Stock conservation once the read model has caught up with every reservation and release.
   const stockViolations: string[] = [];
@@ -309,6 +332,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     ordersPerSecond: (confirmed.length / wallMs) * 1000,
     ackMs: percentiles(outcomes.map((o) => o.ackMs)),
     sagaMs: percentiles(ended.map((o) => o.sagaMs as number)),
+    readModelLagMs,
     sagaExecutions: ours.length,
     sagasSucceeded: ours.filter((execution) => execution.status === 'SUCCEEDED').length,
     duplicateSagas: [...byName.values()].filter((list) => list.length > 1).length,

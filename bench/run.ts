@@ -456,6 +456,7 @@ function toMarkdown(r: BenchResult): string {
     ],
     ['placeOrder ack p50 / p99 at the concurrency', `${ms(r.load.ackMs.p50)} / ${ms(r.load.ackMs.p99)}`],
     ['saga p50 / p99 at the concurrency', `${ms(r.load.sagaMs.p50)} / ${ms(r.load.sagaMs.p99)}`],
+    ['read models caught up, after the last saga ended', ms(r.load.readModelLagMs)],
     [
       'placeOrder ack p50, saga p50, one at a time (warm, before the load)',
       `${ms(r.single.ackMs.p50)}, ${ms(r.single.sagaMs.p50)}`,

@@ -90,13 +90,23 @@ async function placeOrder(key: string): Promise<string> {
   return placeOrder.id;
 }
 
+/**
+ * The order once its saga has ended and both read models it joins have caught up: OrderView terminal, and
+ * PaymentView past the charge's outcome (each fed by events, after the saga's steps; a background projector
+ * on a busy machine can trail the other by seconds).
+ */
 const orderEnded = (id: string) =>
   eventually(async () => {
     const { order } = await gql<{ order: OrderSeen | null }>(
       'query($id: ID!) { order(id: $id) { status failureReason payment { status amount refundedAmount } } }',
       { id },
     );
-    return order && TERMINAL.includes(order.status) ? order : undefined;
+    if (!order || !TERMINAL.includes(order.status)) return undefined;
+    const paymentSettled =
+      order.status === 'CANCELLED'
+        ? order.payment === null || order.payment.status !== 'CHARGED'
+        : order.payment !== null;
+    return paymentSettled ? order : undefined;
   }, 240_000);
 
 const stock = async () =>
