@@ -5,6 +5,7 @@ import type { DomainEvent } from '../../kernel/events/catalogue.js';
 import { parseEventBridgeEvent } from '../../kernel/events/parse.js';
 import { withIdempotency } from '../../kernel/idempotency.js';
 import { type HandlerTools, withObservability } from '../../kernel/observability.js';
+import { remembered } from '../../kernel/remembered.js';
 import { documentClient, eventStoreFromEnvironment } from '../../kernel/store/dynamodb.js';
 import type { EventStore } from '../../kernel/store/index.js';
 import { channelFromEnvironment } from '../channel/index.js';
@@ -85,9 +86,14 @@ async function customerOf(event: DomainEvent, tools: HandlerTools): Promise<stri
       `${ORDER_CUSTOMER_TABLE_ENV} is not set: grant the OrderCustomer read model`,
     );
   }
-  views ??= documentClient(tools.captureClient(new DynamoDBClient({})));
-  const { Item } = await views.send(
-    new GetCommand({ TableName: tableName, Key: { orderId }, ConsistentRead: true }),
-  );
-  return typeof Item?.customerId === 'string' ? Item.customerId : undefined;
+  return customers.get(orderId, async () => {
+    views ??= documentClient(tools.captureClient(new DynamoDBClient({})));
+    const { Item } = await views.send(
+      new GetCommand({ TableName: tableName, Key: { orderId }, ConsistentRead: true }),
+    );
+    return typeof Item?.customerId === 'string' ? Item.customerId : undefined;
+  });
 }
+
+/** An order's customer never changes: a warm environment reads it once per order. */
+const customers = remembered<string, string>();

@@ -4,6 +4,7 @@ import { parseEventBridgeEvent } from '../../kernel/events/parse.js';
 import { GRAPHQL_URL_ENV, signedGraphQLClient } from '../../kernel/graphql/iam-client.js';
 import { getView, readClient, tableFromEnv } from '../../kernel/graphql/read.js';
 import { withObservability } from '../../kernel/observability.js';
+import { remembered } from '../../kernel/remembered.js';
 import { ORDER_VIEW_TABLE_ENV } from '../read-model/order-view.js';
 
 /** What `publishOrderUpdate` takes, less the customer (only OrderPlaced carries it). */
@@ -59,7 +60,7 @@ export const handler = withObservability({ service: 'orders' }, async (event, _c
     tools.logger.warn('not an order status change: ignored', { type: envelope.type });
     return { ignored: envelope.type };
   }
-  const customerId = change.customerId ?? (await customerOf(change.id, tools.captureClient));
+  const customerId = await customerOf(change, tools.captureClient);
   const url = process.env[GRAPHQL_URL_ENV];
   if (!url)
     throw new KernelConfigurationError(`${GRAPHQL_URL_ENV} is not set: give the function the API URL`);
@@ -76,11 +77,20 @@ export const handler = withObservability({ service: 'orders' }, async (event, _c
   return { orderId: change.id, status: change.status };
 });
 
-async function customerOf(orderId: string, capture: <C>(c: C) => C): Promise<string> {
-  const view = await getView(readClient(capture), tableFromEnv(ORDER_VIEW_TABLE_ENV), { id: orderId });
-  const customerId = view?.customerId;
-  if (typeof customerId !== 'string')
-    throw new OrderNotProjectedError(`order ${orderId} is not in OrderView yet: the rule retries`);
+/** An order's customer never changes: a warm environment reads it once (or learns it from OrderPlaced). */
+const customers = remembered<string, string>();
+
+async function customerOf(change: StatusChange, capture: <C>(c: C) => C): Promise<string> {
+  if (change.customerId !== undefined) {
+    customers.set(change.id, change.customerId);
+    return change.customerId;
+  }
+  const customerId = await customers.get(change.id, async (orderId) => {
+    const view = await getView(readClient(capture), tableFromEnv(ORDER_VIEW_TABLE_ENV), { id: orderId });
+    return typeof view?.customerId === 'string' ? view.customerId : undefined;
+  });
+  if (customerId === undefined)
+    throw new OrderNotProjectedError(`order ${change.id} is not in OrderView yet: the rule retries`);
   return customerId;
 }
 
