@@ -17,7 +17,13 @@ import { DYNAMODB_STREAMS_TARGET, DYNAMODB_TARGET, dynamoDbProxy } from './dynam
 import { TableWrites } from './dynamodb/table-writes.js';
 import { createTables, dynamoDbCaller } from './dynamodb/tables.js';
 import { LocalIdentities } from './iam/identities.js';
-import { BACKGROUND_NICE_ENV, backgroundFunctions, backgroundNice } from './lambda/background.js';
+import {
+  BACKGROUND_ENVIRONMENTS_ENV,
+  BACKGROUND_NICE_ENV,
+  backgroundEnvironments,
+  backgroundFunctions,
+  backgroundNice,
+} from './lambda/background.js';
 import { readFunctions } from './lambda/functions.js';
 import { registerLambdaApi } from './lambda/lambda-api.js';
 import { LambdaService } from './lambda/lambda-service.js';
@@ -116,6 +122,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       functions.map((fn) => fn.name),
     );
     const nice = backgroundNice();
+    const backgroundEnvironmentCount = backgroundEnvironments();
     const usage = new UsageMeter();
     const writes = new TableWrites();
     const dataPlane = await startDynamoDbDataPlane({ dynamoDbEndpoint: dynamo.endpoint, writes, usage });
@@ -128,6 +135,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const lambda: LambdaService = new LambdaService(functions, {
       usage,
       niceOf: (fn) => (background.has(fn.name) ? nice : 0),
+      maxEnvironmentsOf: (fn) => (background.has(fn.name) ? backgroundEnvironmentCount : undefined),
       // Each function calls as its execution role, as in Lambda.
       accessKeyIdOf: (fn) => (fn.roleArn === undefined ? undefined : iam.accessKeyIdOf(fn.roleArn)),
       dynamoDbEndpoint: dataPlane.endpoint,
@@ -151,7 +159,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     );
     if (background.size > 0 && nice > 0) {
       log.info(
-        `  lambda: ${background.size} background function(s) (invoked by event sources only, nobody waits on them) run at nice ${nice} (${BACKGROUND_NICE_ENV})`,
+        `  lambda: ${background.size} background function(s) (invoked by event sources only, nobody waits on them) run at nice ${nice} (${BACKGROUND_NICE_ENV}), at most ${backgroundEnvironmentCount} environment(s) each (${BACKGROUND_ENVIRONMENTS_ENV})`,
       );
     }
     for (const { resource, reason } of notRunnable) {

@@ -23,6 +23,26 @@ import type { CloudModel } from '../assembly/model.js';
 export const BACKGROUND_NICE_ENV = 'LOCAL_LAMBDA_BACKGROUND_NICE';
 const DEFAULT_BACKGROUND_NICE = 10;
 
+export const BACKGROUND_ENVIRONMENTS_ENV = 'LOCAL_LAMBDA_BACKGROUND_ENVIRONMENTS';
+
+/**
+ * How many environments a background function may have at once: LOCAL_LAMBDA_BACKGROUND_ENVIRONMENTS (1 to
+ * 16), default 1. One is enough for work nobody waits on: a second batch waits for the first and comes
+ * bigger, read and written once per view. Measured on 2 cores, 300 orders at 16, runs alternated against the
+ * per-function share (2 here): 5.8 and 6.0 orders/s against 5.1 and 4.9, saga p99 7.3 and 8.5 s against 15.0
+ * and 16.9, ack p99 3.3 and 3.2 s against 3.6 and 3.8, the cloud's RSS 1.53-1.61 GB against 1.69-1.70; the
+ * price, read models catching up 8-11 s after the last saga instead of 4-4.5 s.
+ */
+export function backgroundEnvironments(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env[BACKGROUND_ENVIRONMENTS_ENV];
+  if (raw === undefined || raw === '') return 1;
+  const count = Number(raw);
+  if (!Number.isInteger(count) || count < 1 || count > 16) {
+    throw new Error(`${BACKGROUND_ENVIRONMENTS_ENV} must be an integer from 1 to 16, not ${raw}`);
+  }
+  return count;
+}
+
 /** The nice value of background functions: LOCAL_LAMBDA_BACKGROUND_NICE (0 to 19), default 10. */
 export function backgroundNice(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env[BACKGROUND_NICE_ENV];

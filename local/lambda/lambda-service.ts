@@ -49,6 +49,8 @@ export interface LambdaServiceOptions {
    * what a client waits on gets the cores first. @default 0 for every function
    */
   readonly niceOf?: (fn: LocalFunction) => number;
+  /** At most this many environments of the function, when lower than the per-function share. @default the share */
+  readonly maxEnvironmentsOf?: (fn: LocalFunction) => number | undefined;
   /**
    * The account's concurrency, shared by the functions without reserved concurrency (less what the others
    * reserve), as in AWS. @default 1000
@@ -473,7 +475,11 @@ export class LambdaService implements LambdaInvoker {
         functionName: fn.name,
         concurrency,
         gate: this.gate,
-        makeRoom: (environments) => this.makeRoom(environments),
+        makeRoom: (environments) =>
+          this.makeRoom(
+            environments,
+            Math.min(this.maxPerFunction, this.options.maxEnvironmentsOf?.(fn) ?? this.maxPerFunction),
+          ),
         create: () => {
           const stream = logStreamName();
           return new ExecutionEnvironment({
@@ -505,8 +511,8 @@ export class LambdaService implements LambdaInvoker {
    * flooded function cannot take every environment and make the others churn), and
    * under the budget, ending the least recently used idle environment if need be.
    */
-  private makeRoom(environments: number): boolean {
-    if (environments >= this.maxPerFunction) return false;
+  private makeRoom(environments: number, cap = this.maxPerFunction): boolean {
+    if (environments >= cap) return false;
     const pools = [...this.pools.values()];
     if (pools.reduce((sum, pool) => sum + pool.size, 0) < this.maxEnvironments) return true;
     let oldest: FunctionPool | undefined;

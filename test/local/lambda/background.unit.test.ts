@@ -18,7 +18,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readCloudAssembly } from '../../../local/assembly/cloud-assembly.js';
 import { CloudModel } from '../../../local/assembly/model.js';
 import {
+  BACKGROUND_ENVIRONMENTS_ENV,
   BACKGROUND_NICE_ENV,
+  backgroundEnvironments,
   backgroundFunctions,
   backgroundNice,
 } from '../../../local/lambda/background.js';
@@ -77,5 +79,12 @@ describe('background functions', () => {
     expect(backgroundNice({ [BACKGROUND_NICE_ENV]: '19' })).toBe(19);
     expect(() => backgroundNice({ [BACKGROUND_NICE_ENV]: '-5' })).toThrow(/from 0 to 19/);
     expect(() => backgroundNice({ [BACKGROUND_NICE_ENV]: 'high' })).toThrow(/from 0 to 19/);
+  });
+
+  it(`keep one environment each unless ${BACKGROUND_ENVIRONMENTS_ENV} says otherwise, from 1 to 16`, () => {
+    expect(backgroundEnvironments({})).toBe(1);
+    expect(backgroundEnvironments({ [BACKGROUND_ENVIRONMENTS_ENV]: '2' })).toBe(2);
+    expect(() => backgroundEnvironments({ [BACKGROUND_ENVIRONMENTS_ENV]: '0' })).toThrow(/from 1 to 16/);
+    expect(() => backgroundEnvironments({ [BACKGROUND_ENVIRONMENTS_ENV]: 'many' })).toThrow(/from 1 to 16/);
   });
 });
