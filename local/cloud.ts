@@ -157,7 +157,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     log.info(
       `  lambda: ${functions.length} function(s)${functions.length ? `: ${functions.map((f) => f.name).join(', ')}` : ''}`,
     );
-    if (background.size > 0 && nice > 0) {
+    if (background.size > 0) {
       log.info(
         `  lambda: ${background.size} background function(s) (invoked by event sources only, nobody waits on them) run at nice ${nice} (${BACKGROUND_NICE_ENV}), at most ${backgroundEnvironmentCount} environment(s) each (${BACKGROUND_ENVIRONMENTS_ENV})`,
       );

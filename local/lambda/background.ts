@@ -77,12 +77,12 @@ export function backgroundFunctions(model: CloudModel, names: readonly string[])
     ),
   ];
   const sources = texts(['AWS::Lambda::EventSourceMapping', 'AWS::Events::Rule', 'AWS::Pipes::Pipe']);
-  const named = (text: string, name: string) =>
-    new RegExp(`(^|[:"/])${escapeRegExp(name)}($|[:"/])`).test(text);
   return new Set(
-    names.filter(
-      (name) => sources.some((text) => named(text, name)) && !waitedOn.some((text) => named(text, name)),
-    ),
+    names.filter((name) => {
+      // The name as a whole segment of an ARN, a path or a JSON string (not a prefix of a longer name).
+      const named = new RegExp(`(^|[:"/])${escapeRegExp(name)}($|[:"/])`);
+      return sources.some((text) => named.test(text)) && !waitedOn.some((text) => named.test(text));
+    }),
   );
 }
 

@@ -471,15 +471,12 @@ export class LambdaService implements LambdaInvoker {
         concurrency = this.reserved.get(fn.name) ?? new Concurrency(fn.reservedConcurrency, 'reserved');
         this.reserved.set(fn.name, concurrency);
       }
+      const cap = Math.min(this.maxPerFunction, this.options.maxEnvironmentsOf?.(fn) ?? this.maxPerFunction);
       pool = new FunctionPool({
         functionName: fn.name,
         concurrency,
         gate: this.gate,
-        makeRoom: (environments) =>
-          this.makeRoom(
-            environments,
-            Math.min(this.maxPerFunction, this.options.maxEnvironmentsOf?.(fn) ?? this.maxPerFunction),
-          ),
+        makeRoom: (environments) => this.makeRoom(environments, cap),
         create: () => {
           const stream = logStreamName();
           return new ExecutionEnvironment({
