@@ -7,26 +7,21 @@
 export interface Remembered<K, V> {
   /** The value known for `key`, or what `read` finds (remembered when it finds one: undefined is not). */
   get(key: K, read: (key: K) => Promise<V | undefined>): Promise<V | undefined>;
-  /** Remembers a value learned another way (from an event that carries it). */
-  set(key: K, value: V): void;
   readonly size: number;
 }
 
 export function remembered<K, V>(capacity = 10_000): Remembered<K, V> {
   const values = new Map<K, V>();
-  const set = (key: K, value: V) => {
-    values.delete(key);
-    values.set(key, value);
-    if (values.size > capacity) values.delete(values.keys().next().value as K);
-  };
   return {
     async get(key, read) {
       if (values.has(key)) return values.get(key);
       const value = await read(key);
-      if (value !== undefined) set(key, value);
+      if (value !== undefined) {
+        values.set(key, value);
+        if (values.size > capacity) values.delete(values.keys().next().value as K);
+      }
       return value;
     },
-    set,
     get size() {
       return values.size;
     },

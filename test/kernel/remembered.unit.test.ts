@@ -16,21 +16,15 @@ describe('remembered facts', () => {
     expect(reads).toEqual(['o-1', 'o-missing', 'o-missing']);
   });
 
-  it('takes a value learned from an event without reading', async () => {
-    const customers = remembered<string, string>();
-    customers.set('o-2', 'ann');
-    expect(await customers.get('o-2', async () => 'never read')).toBe('ann');
-  });
-
   it('keeps at most its capacity, forgetting the oldest first', async () => {
     const customers = remembered<string, number>(2);
-    customers.set('a', 1);
-    customers.set('b', 2);
-    customers.set('a', 1); // used again: now the newest
-    customers.set('c', 3);
+    const value = (n: number) => async () => n;
+    await customers.get('a', value(1));
+    await customers.get('b', value(2));
+    await customers.get('c', value(3)); // a, the oldest, goes
     expect(customers.size).toBe(2);
+    expect(await customers.get('b', async () => -1)).toBe(2);
     expect(await customers.get('c', async () => -1)).toBe(3);
-    expect(await customers.get('a', async () => -1)).toBe(1);
-    expect(await customers.get('b', async () => -1)).toBe(-1); // the oldest, forgotten: read again
+    expect(await customers.get('a', async () => -1)).toBe(-1); // forgotten: read again
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The onOrderUpdated publisher's handler over a mocked DynamoDB and a stubbed fetch: it publishes each status
- * change, and reads an order's customer from OrderView once per warm environment at most — not at all when the
- * environment saw the order's OrderPlaced, which carries it.
+ * change, and reads an order's customer from OrderView once per warm environment at most; an OrderPlaced's
+ * customer is used for that event alone, never remembered for the order's later statuses.
  */
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -44,16 +44,17 @@ const confirmed = (orderId: string) =>
   );
 
 describe('the order update publisher', () => {
-  it('learns the customer from OrderPlaced and does not read OrderView for the order’s next status', async () => {
+  it('takes the customer of OrderPlaced for PENDING only: the next status reads OrderView', async () => {
+    ddb.on(GetCommand).resolves({ Item: { id: 'order-77', customerId: 'user-from-view' } });
     const placed = orderPlacedV2({ streamId: 'order-77' });
     (placed.data as { orderId: string }).orderId = 'order-77';
     await handler(eventBridgeEvent(placed), fakeLambdaContext());
     await handler(confirmed('order-77'), fakeLambdaContext());
     expect(published.map(({ id, customerId, status }) => [id, customerId, status])).toEqual([
       ['order-77', 'user-1', 'PENDING'],
-      ['order-77', 'user-1', 'CONFIRMED'],
+      ['order-77', 'user-from-view', 'CONFIRMED'],
     ]);
-    expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(1);
   });
 
   it('reads the customer of an order it has not seen once, then remembers it', async () => {

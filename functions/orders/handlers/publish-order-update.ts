@@ -77,14 +77,15 @@ export const handler = withObservability({ service: 'orders' }, async (event, _c
   return { orderId: change.id, status: change.status };
 });
 
-/** An order's customer never changes: a warm environment reads it once (or learns it from OrderPlaced). */
+/**
+ * An order's customer never changes: a warm environment reads it from OrderView once per order. Only what
+ * the view says is remembered, never an event's word: a forged OrderPlaced would otherwise send the order's
+ * later updates to the customer it names.
+ */
 const customers = remembered<string, string>();
 
 async function customerOf(change: StatusChange, capture: <C>(c: C) => C): Promise<string> {
-  if (change.customerId !== undefined) {
-    customers.set(change.id, change.customerId);
-    return change.customerId;
-  }
+  if (change.customerId !== undefined) return change.customerId;
   const customerId = await customers.get(change.id, async (orderId) => {
     const view = await getView(readClient(capture), tableFromEnv(ORDER_VIEW_TABLE_ENV), { id: orderId });
     return typeof view?.customerId === 'string' ? view.customerId : undefined;
