@@ -235,7 +235,11 @@ export class LambdaService implements LambdaInvoker {
    * An asynchronous invocation as Lambda runs it: a function error is retried (the EventInvokeConfig's
    * MaximumRetryAttempts, 2 by default), then the event goes to the on-failure destination with Lambda's
    * record (`requestContext.condition: RetriesExhausted`, the request and response payloads). Lambda waits
-   * 1 min and then 2 min between attempts; locally `asyncRetryDelayMs` (1 s) and twice that.
+   * 1 min and then 2 min between attempts; locally `asyncRetryDelayMs` (1 s) and twice that. An event older
+   * than MaximumEventAgeInSeconds (6 h by default) when an attempt is due is not run: it goes to the
+   * on-failure destination as `EventAgeExceeded`. Its age counts each wait as the wait Lambda would have made
+   * (1 min, 2 min), the attempts at their real duration, so an age set against Lambda's schedule decides the
+   * same here.
    */
   private async runAsync(
     fn: LocalFunction,
@@ -249,22 +253,34 @@ export class LambdaService implements LambdaInvoker {
     const retries = config?.maximumRetryAttempts ?? 2;
     const delayMs =
       this.options.asyncRetryDelayMs ?? (Number(process.env.LOCAL_LAMBDA_ASYNC_RETRY_DELAY_MS) || 1_000);
+    const maxAgeMs = (config?.maximumEventAgeSeconds ?? 21_600) * 1000;
+    const queuedAt = Date.now();
+    let lambdaWaitsMs = 0;
+    let localWaitsMs = 0;
     let result: RawResult | undefined;
     let attempts = 0;
+    let expired = false;
     for (let attempt = 0; attempt <= retries; attempt++) {
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, delayMs * attempt));
+      if (attempt > 0) {
+        await new Promise((resolve) => setTimeout(resolve, delayMs * attempt));
+        localWaitsMs += delayMs * attempt;
+        lambdaWaitsMs += 60_000 * attempt;
+      }
       if (this.stopped) return;
+      if (Date.now() - queuedAt - localWaitsMs + lambdaWaitsMs > maxAgeMs) {
+        expired = true;
+        break;
+      }
       attempts += 1;
       result = await this.run(fn, version, event, requestId, 'Event', traceHeader, qualifier);
       if (!result.functionError) break;
     }
-    if (!result) return;
-    const failed = Boolean(result.functionError);
+    const failed = expired || Boolean(result?.functionError);
     const destination = failed ? config?.onFailure : config?.onSuccess;
     if (!destination) {
       if (failed) {
         this.options.log.warn(
-          `[${fn.name}] asynchronous invocation ${requestId} failed ${attempts} time(s) and has no on-failure destination: the event is dropped`,
+          `[${fn.name}] asynchronous invocation ${requestId} ${expired ? 'passed its maximum event age' : 'failed'} after ${attempts} attempt(s) and has no on-failure destination: the event is dropped`,
         );
       }
       return;
@@ -275,16 +291,20 @@ export class LambdaService implements LambdaInvoker {
       requestContext: {
         requestId,
         functionArn: `${fn.arn}:${qualifier}`,
-        condition: failed ? 'RetriesExhausted' : 'Success',
+        condition: expired ? 'EventAgeExceeded' : failed ? 'RetriesExhausted' : 'Success',
         approximateInvokeCount: attempts,
       },
       requestPayload: event,
-      responseContext: {
-        statusCode: result.statusCode,
-        executedVersion: result.executedVersion,
-        ...(failed ? { functionError: result.functionError } : {}),
-      },
-      responsePayload: result.payloadText === '' ? null : JSON.parse(result.payloadText),
+      ...(result
+        ? {
+            responseContext: {
+              statusCode: result.statusCode,
+              executedVersion: result.executedVersion,
+              ...(result.functionError ? { functionError: result.functionError } : {}),
+            },
+            responsePayload: result.payloadText === '' ? null : JSON.parse(result.payloadText),
+          }
+        : {}),
     };
     try {
       await this.options.deliverDestination?.(destination, JSON.stringify(record));

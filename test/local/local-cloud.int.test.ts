@@ -225,6 +225,29 @@ describe('Lambda', () => {
     expect(cloud.lambda.invocations(thrower).filter((r) => r.invocationType === 'Event')).toHaveLength(2);
   });
 
+  it('sends an Event invocation older than its maximum event age to the on-failure queue instead of retrying it', async () => {
+    const expiring = physicalName('LocalCoreStack/Expiring');
+    const response = await clients.lambda.send(
+      new InvokeCommand({
+        FunctionName: expiring,
+        InvocationType: 'Event',
+        Payload: JSON.stringify({ reason: 'aged-1' }),
+      }),
+    );
+    expect(response.StatusCode).toBe(202);
+    const queue = cloud.sqs.get(physicalName('LocalCoreStack/ThrowerFailures'));
+    const aged = () =>
+      queue.messages.map((m) => JSON.parse(m.body)).filter((r) => r.requestPayload?.reason === 'aged-1');
+    await expect.poll(() => aged().length, { timeout: 10_000 }).toBe(1);
+    // Two retries allowed, but the first was due after Lambda's 1 min wait, past the 60 s maximum age.
+    expect(aged()[0]).toMatchObject({
+      requestContext: { condition: 'EventAgeExceeded', approximateInvokeCount: 1 },
+      responseContext: { functionError: 'Unhandled' },
+      responsePayload: { errorType: 'PaymentDeclinedError', errorMessage: 'aged-1' },
+    });
+    expect(cloud.lambda.invocations(expiring).filter((r) => r.invocationType === 'Event')).toHaveLength(1);
+  });
+
   it('runs an Event invocation in the background', async () => {
     const writer = String(cloud.model.outputs('LocalCoreStack').WriterName);
     const response = await clients.lambda.send(
