@@ -4,7 +4,13 @@
  * refusals Cognito gives (policy, wrong password, disabled flow, unconfirmed user, unknown client).
  */
 import { describe, expect, it } from 'vitest';
-import { CognitoService, UserPool, verifyJwtSignature, verifyToken } from '../../../local/cognito/index.js';
+import {
+  CognitoService,
+  signJwt,
+  UserPool,
+  verifyJwtSignature,
+  verifyToken,
+} from '../../../local/cognito/index.js';
 
 const POOL = 'us-east-1_Unit';
 const CLIENT = 'web-client';
@@ -247,5 +253,38 @@ describe('the local Cognito user pool', () => {
     expect(verifyToken(pools, token, Date.now() + 3601_000)).toEqual({ ok: false, reason: 'EXPIRED' });
     expect(verifyToken(pools, `${head}.${body}`)).toEqual({ ok: false, reason: 'MALFORMED' });
     expect(verifyJwtSignature(token, () => pool.key.publicKey)).toHaveProperty('payload');
+  });
+
+  it("refuses a token its pool signed for another use or for a client the pool doesn't have", async () => {
+    const { cognito, pool } = service();
+    await ann(cognito);
+    const { AuthenticationResult } = (await cognito.handle('InitiateAuth', {
+      ClientId: CLIENT,
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: 'ann@example.com', PASSWORD },
+    })) as { AuthenticationResult: { IdToken: string; AccessToken: string } };
+    const pools = new Map([[POOL, pool]]);
+    // Re-signed with the pool's own key: only the claims decide.
+    const resigned = (token: string, change: Record<string, unknown>) =>
+      signJwt(pool.key, { ...claimsOf(token), ...change });
+    const { IdToken, AccessToken } = AuthenticationResult;
+    expect(verifyToken(pools, resigned(IdToken, {}))).toMatchObject({ ok: true });
+    expect(verifyToken(pools, resigned(AccessToken, {}))).toMatchObject({ ok: true });
+    expect(verifyToken(pools, resigned(IdToken, { token_use: 'refresh' }))).toEqual({
+      ok: false,
+      reason: 'WRONG_TOKEN_USE',
+    });
+    expect(verifyToken(pools, resigned(IdToken, { token_use: undefined }))).toEqual({
+      ok: false,
+      reason: 'WRONG_TOKEN_USE',
+    });
+    expect(verifyToken(pools, resigned(IdToken, { aud: 'another-client' }))).toEqual({
+      ok: false,
+      reason: 'UNKNOWN_CLIENT',
+    });
+    expect(verifyToken(pools, resigned(AccessToken, { client_id: 'another-client' }))).toEqual({
+      ok: false,
+      reason: 'UNKNOWN_CLIENT',
+    });
   });
 });
