@@ -248,6 +248,26 @@ describe('Lambda', () => {
     expect(cloud.lambda.invocations(expiring).filter((r) => r.invocationType === 'Event')).toHaveLength(1);
   });
 
+  it("sends a successful Event invocation's record, with the function's answer, to the on-success destination", async () => {
+    const greeter = physicalName('LocalCoreStack/Greeter');
+    const response = await clients.lambda.send(
+      new InvokeCommand({
+        FunctionName: greeter,
+        InvocationType: 'Event',
+        Payload: JSON.stringify({ name: 'ann' }),
+      }),
+    );
+    expect(response.StatusCode).toBe(202);
+    const queue = cloud.sqs.get(physicalName('LocalCoreStack/Greetings'));
+    await expect.poll(() => queue.messages.length, { timeout: 10_000 }).toBe(1);
+    expect(JSON.parse(queue.messages[0]?.body ?? '{}')).toMatchObject({
+      requestContext: { condition: 'Success', approximateInvokeCount: 1 },
+      requestPayload: { name: 'ann' },
+      responseContext: { statusCode: 200 },
+      responsePayload: { greeting: expect.stringContaining('ann') },
+    });
+  });
+
   it('runs an Event invocation in the background', async () => {
     const writer = String(cloud.model.outputs('LocalCoreStack').WriterName);
     const response = await clients.lambda.send(
@@ -398,8 +418,8 @@ describe('SQS', () => {
     const { QueueUrls } = await clients.sqs.send(
       new ListQueuesCommand({ QueueNamePrefix: 'LocalCoreStack' }),
     );
-    // Work, its dead-letter queue, and the Thrower's on-failure destination.
-    expect(QueueUrls).toHaveLength(3);
+    // Work, its dead-letter queue, the Thrower's on-failure destination and the Greeter's on-success one.
+    expect(QueueUrls).toHaveLength(4);
     const queue = physicalName('LocalCoreStack/WorkDlq');
     cloud.sqs.send(queue, 'from inside');
     const [message] = await cloud.sqs.receive(queue, { waitSeconds: 1 });

@@ -105,7 +105,7 @@ describe('npm start (local/main.ts)', () => {
           },
         });
       expect(JSON.parse(aws('dynamodb', 'list-tables')).TableNames).toHaveLength(1);
-      expect(JSON.parse(aws('sqs', 'list-queues')).QueueUrls).toHaveLength(3);
+      expect(JSON.parse(aws('sqs', 'list-queues')).QueueUrls).toHaveLength(4);
       const functions = JSON.parse(aws('lambda', 'list-functions')).Functions as { FunctionName: string }[];
       const thrower = functions.find((fn) => fn.FunctionName.includes('Thrower'))!.FunctionName;
       const invoked = JSON.parse(
