@@ -82,6 +82,28 @@ describe('rebuild-projections from other services’ stores', () => {
     ]);
   });
 
+  it("rebuilds reviews' ReviewableOrders from orders' store beside ProductRating from its own", async () => {
+    const reviewsStore = await tables.eventStoreTable();
+    const reviewableOrders = await tables.keyedTable(undefined, 'orderId');
+    const productRating = await tables.keyedTable(undefined, 'sku');
+    const results = await rebuildProjections({
+      service: 'reviews',
+      eventStoreTable: reviewsStore,
+      storeTables: { orders: ordersStore },
+      tables: { ReviewableOrders: reviewableOrders, ProductRating: productRating },
+      client: tables.doc,
+    });
+    expect(results.ReviewableOrders).toMatchObject({ views: 2 });
+    const views = Object.values(await scanViews(tables.doc, reviewableOrders, 'orderId'));
+    const { items } = orderPlacedV2().data as { items: Array<{ sku: string }> };
+    const skus = [...new Set(items.map((line) => line.sku))];
+    expect(skus.length).toBeGreaterThan(0);
+    expect(views.map((v) => [v.orderId, v.customerId, v.skus, v.delivered]).sort()).toEqual([
+      ['order-1', 'cust-1', skus, false],
+      ['order-2', 'cust-2', skus, false],
+    ]);
+  });
+
   it("rebuilds notifications' OrderCustomer from orders' store, and refuses to start without every store", async () => {
     const orderCustomer = await tables.keyedTable(undefined, 'orderId');
     await expect(
