@@ -7,7 +7,8 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ExecutionEnvironment } from '../local/lambda/execution-environment.js';
-import { PROJECT_ROOT } from '../local/lambda/runtime-env.js';
+import { modulePaths } from '../local/lambda/runtime-env.js';
+import { publicLayerDir, runtimeModulesDir } from '../local/lambda/runtime-modules.js';
 
 const SAMPLES = 7;
 
@@ -29,7 +30,7 @@ export async function coldStartRatio(endpoint: string, assemblyDir: string): Pro
       'exports.handler = async () => ({ hello: typeof client.send });\n',
   );
   const base = {
-    NODE_PATH: path.join(PROJECT_ROOT, 'node_modules'),
+    NODE_PATH: runtimeModulesDir(),
     AWS_ENDPOINT_URL: endpoint,
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'bench',
@@ -56,7 +57,12 @@ export async function coldStartRatio(endpoint: string, assemblyDir: string): Pro
   const helloTimes: number[] = [];
   for (let i = 0; i < SAMPLES; i++) {
     helloTimes.push(await time(hello, {}));
-    serviceTimes.push(await time(service.assetDir, service.environment));
+    serviceTimes.push(
+      await time(service.assetDir, {
+        ...service.environment,
+        NODE_PATH: modulePaths('nodejs24.x', service.layerDirs),
+      }),
+    );
   }
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
   const serviceMs = median(serviceTimes);
@@ -75,12 +81,13 @@ function ordersCommands(assemblyDir: string) {
   const file = readdirSync(assemblyDir).find((name) => /-Orders\.template\.json$/.test(name));
   if (!file) throw new Error('no Orders stack in the assembly');
   const template = JSON.parse(readFileSync(path.join(assemblyDir, file), 'utf8')) as {
+    Parameters?: Record<string, { Default?: string }>;
     Resources: Record<
       string,
       {
         Type: string;
         Metadata?: Record<string, string>;
-        Properties?: { Environment?: { Variables?: object } };
+        Properties?: { Environment?: { Variables?: object }; Layers?: Array<{ Ref?: string }> };
       }
     >;
   };
@@ -98,5 +105,11 @@ function ordersCommands(assemblyDir: string) {
       typeof value === 'string' ? value : 'bench',
     ]),
   );
-  return { name: 'orders Commands', assetDir: path.join(assemblyDir, asset), environment };
+  // Its layers as the local cloud runs them: the public ones it stands in for (Powertools), by their parameter.
+  const layerDirs = (found.Properties?.Layers ?? []).flatMap((layer) => {
+    const parameter = layer.Ref ? template.Parameters?.[layer.Ref]?.Default : undefined;
+    const dir = parameter ? publicLayerDir(`local-ssm:${parameter}`) : undefined;
+    return dir ? [dir] : [];
+  });
+  return { name: 'orders Commands', assetDir: path.join(assemblyDir, asset), environment, layerDirs };
 }

@@ -1,10 +1,10 @@
-import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Tags, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { powertoolsLayer } from './powertools-layer.js';
 
 /** The tag AWS FIS experiment templates select Lambda targets by. */
 export const CHAOS_TARGET_TAG = 'commerceforge:chaos-target';
@@ -14,25 +14,20 @@ export const METRICS_NAMESPACE = 'CommerceForge';
 export const LIVE_ALIAS = 'live';
 
 /**
- * How every function is bundled: minified, with source maps, the AWS SDK v3 left to the runtime. Two choices
- * keep bundles small without changing what runs:
- * - `mainFields: ['module', 'main']`: a package that has no `exports` map and ships both builds is bundled
- *   from its ES modules, which esbuild can tree-shake. Today that changes only `@smithy/*` packages (their
- *   `dist-es` is the same code as `dist-cjs`); for `@smithy/signature-v4` it is the difference between all of
- *   `@smithy/core` (~130 KB) and the few functions the signer uses.
- * - `semver` is aliased to `bundling/semver.ts`, `gte` alone: aws-xray-sdk-core (under Powertools Tracer)
- *   requires the whole package (~29 KB) for one version check in its SDK v2 patcher (see that file).
+ * How every function is bundled: minified, with source maps, the AWS SDK v3 left to the runtime and Powertools
+ * (with the X-Ray SDK under its Tracer) left to its layer (`powertools-layer.ts`), as Powertools documents for
+ * its layer. `mainFields: ['module', 'main']`: a package that has no `exports` map and ships both builds is
+ * bundled from its ES modules, which esbuild can tree-shake. Today that changes only `@smithy/*` packages (their
+ * `dist-es` is the same code as `dist-cjs`); for `@smithy/signature-v4` it is the difference between all of
+ * `@smithy/core` (~130 KB) and the few functions the signer uses.
  */
 export const SERVICE_FUNCTION_BUNDLING: nodejs.BundlingOptions = {
   minify: true,
   sourceMap: true,
   sourcesContent: false,
   target: 'node24',
-  externalModules: ['@aws-sdk/*'],
+  externalModules: ['@aws-sdk/*', '@aws-lambda-powertools/*'],
   mainFields: ['module', 'main'],
-  esbuildArgs: {
-    '--alias': [`semver=${fileURLToPath(new URL('./bundling/semver.ts', import.meta.url))}`],
-  },
 };
 
 export interface ServiceFunctionProps {
@@ -92,7 +87,7 @@ export interface ServiceFunctionProps {
 
 /**
  * A Lambda function with the platform's defaults: the newest Node.js runtime aws-cdk-lib knows, arm64,
- * esbuild bundling with source maps and the AWS SDK v3 left to the runtime, Powertools environment, X-Ray
+ * esbuild bundling with source maps and the AWS SDK v3 left to the runtime, Powertools from its layer, X-Ray
  * tracing, a log group with retention, and a `live` alias that every caller uses.
  */
 export class ServiceFunction extends Construct {
@@ -136,6 +131,7 @@ export class ServiceFunction extends Construct {
       tracing: tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
       logGroup: this.logGroup,
       bundling: SERVICE_FUNCTION_BUNDLING,
+      layers: [powertoolsLayer(this)],
       environment: {
         // sourceMap alone does not make Node read the maps: Node needs --enable-source-maps to apply them.
         NODE_OPTIONS: '--enable-source-maps',

@@ -42,10 +42,18 @@ function assetIsModule(assetDir) {
   }
 }
 
-function loadCommonJs(file) {
+/**
+ * In Lambda the bundle sits in /var/task: `require` finds the asset's own node_modules, then NODE_PATH (the
+ * layers, the runtime's modules). Locally the asset sits in cdk.out, inside the project: the folders above the
+ * asset (the project's node_modules) must not answer what Lambda could not.
+ */
+function loadCommonJs(file, assetDir) {
   const loaded = new Module(file, module);
   loaded.filename = file;
-  loaded.paths = Module._nodeModulePaths(path.dirname(file));
+  const root = path.resolve(assetDir);
+  loaded.paths = Module._nodeModulePaths(path.dirname(file)).filter(
+    (dir) => dir === path.join(root, 'node_modules') || dir.startsWith(root + path.sep),
+  );
   loaded._compile(fs.readFileSync(file, 'utf8'), file);
   loaded.loaded = true;
   return loaded.exports;
@@ -66,7 +74,7 @@ async function loadHandler() {
   let loaded;
   if (file.endsWith('.mjs') || (file.endsWith('.js') && assetIsModule(assetDir)))
     loaded = await import(pathToFileURL(file).href);
-  else if (file.endsWith('.js')) loaded = loadCommonJs(file);
+  else if (file.endsWith('.js')) loaded = loadCommonJs(file, assetDir);
   else {
     try {
       loaded = require(file);

@@ -4,6 +4,7 @@
  * cannot run (no bundled asset, not a Node.js runtime) is returned with the reason, so start-up can say so.
  */
 import type { CloudModel, LocalResource } from '../assembly/model.js';
+import { publicLayerDir } from './runtime-modules.js';
 
 export interface LocalFunction {
   readonly name: string;
@@ -16,8 +17,9 @@ export interface LocalFunction {
   assetDir: string;
   /**
    * The asset folders of the function's layers (AWS::Lambda::LayerVersion from an asset), in the template's
-   * order; Lambda merges them into /opt, a later layer's files over an earlier one's. A layer the app does not
-   * build (a public ARN such as the FIS extension's) has no local files and is left out.
+   * order; Lambda merges them into /opt, a later layer's files over an earlier one's. A public layer the local
+   * cloud stands in for (Powertools, from the project's install: runtime-modules.ts) has its stand-in's folder;
+   * another public layer (the FIS extension's) has no local files and is left out.
    */
   layerDirs?: readonly string[];
   readonly memoryMb: number;
@@ -106,7 +108,7 @@ export function readFunctions(model: CloudModel): { functions: LocalFunction[]; 
       handler: String(props.Handler ?? 'index.handler'),
       assetDir: resource.assetPath,
       layerDirs: (Array.isArray(props.Layers) ? props.Layers : [])
-        .map((layer) => layerAssets.get(String(layer)))
+        .map((layer) => layerAssets.get(String(layer)) ?? publicLayerDir(String(layer)))
         .filter((dir): dir is string => dir !== undefined),
       memoryMb: Number(props.MemorySize ?? 128),
       ...(typeof props.Role === 'string' ? { roleArn: props.Role } : {}),

@@ -1,13 +1,13 @@
 /**
  * The environment variables a function sees, as in Lambda: the template's own, then the runtime's reserved
  * ones (which a template cannot override), pointed at the local cloud: the endpoint, fake credentials, the
- * X-Ray daemon, and the project's node_modules for externals such as `@aws-sdk/*`.
+ * X-Ray daemon, and the runtime's modules (the AWS SDK v3, from the project's install: runtime-modules.ts).
  */
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { LocalFunction } from './functions.js';
+import { runtimeModulesDir } from './runtime-modules.js';
 
-export const PROJECT_ROOT = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
+export { PROJECT_ROOT } from './runtime-modules.js';
 
 /**
  * The key of a caller the local cloud does not know (the account's root). DynamoDB Local refuses keys with `_`
@@ -68,15 +68,20 @@ export function runtimeEnvironment(
 /**
  * Where `require` looks besides the asset, as Lambda's NODE_PATH does (/opt/nodejs/node24/node_modules,
  * /opt/nodejs/node_modules, then the runtime's own modules): each layer's folders, the last layer first (its
- * files win in Lambda's merged /opt), then the project's node_modules standing in for the runtime's (the AWS SDK).
+ * files win in Lambda's merged /opt), then the runtime's own modules (the AWS SDK), nothing else of the project.
  */
 function nodePath(fn: LocalFunction): string {
-  const major = /^nodejs(\d+)/.exec(fn.runtime)?.[1];
-  const layers = [...(fn.layerDirs ?? [])]
+  return modulePaths(fn.runtime, fn.layerDirs ?? []);
+}
+
+/** NODE_PATH for a runtime (`nodejs24.x`) and a function's layer folders, in the template's order. */
+export function modulePaths(runtime: string, layerDirs: readonly string[]): string {
+  const major = /^nodejs(\d+)/.exec(runtime)?.[1];
+  const layers = [...layerDirs]
     .reverse()
     .flatMap((dir) => [
       ...(major ? [path.join(dir, 'nodejs', `node${major}`, 'node_modules')] : []),
       path.join(dir, 'nodejs', 'node_modules'),
     ]);
-  return [...layers, path.join(PROJECT_ROOT, 'node_modules')].join(path.delimiter);
+  return [...layers, runtimeModulesDir()].join(path.delimiter);
 }

@@ -36,6 +36,9 @@ const tags = (r: Resource) =>
   );
 /** An experiment template's `Name` tag (the L1 writes FIS's tags as a map). */
 const nameOf = (r: Resource) => (r.Properties?.Tags as Record<string, string> | undefined)?.Name;
+/** The logical ids of the parameters a function's layers are named by. */
+const layerRefs = (r: Resource) =>
+  ((r.Properties?.Layers ?? []) as Array<{ Ref?: string }>).map((layer) => String(layer.Ref));
 const variables = (r: Resource) =>
   ((r.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ??
     {}) as Record<string, unknown>;
@@ -75,10 +78,15 @@ describe('the chaos stack in the app', () => {
     for (const fn of participants) {
       expect(variables(fn).AWS_LAMBDA_EXEC_WRAPPER).toBe(FIS_EXEC_WRAPPER);
       expect(JSON.stringify(variables(fn).AWS_FIS_CONFIGURATION_LOCATION)).toContain('/FisConfigs/');
-      expect(fn.Properties?.Layers).toHaveLength(1);
+      // The FIS extension beside Powertools' layer (each named by its public parameter's logical id).
+      expect(layerRefs(fn)).toEqual([
+        expect.stringMatching(/^SsmParameterValueawsservicepowertools/),
+        expect.stringMatching(/^SsmParameterValueawsservicefislambdaextension/),
+      ]);
     }
     for (const fn of functions.filter((f) => !tags(f)[CHAOS_TAG])) {
       expect(variables(fn).AWS_LAMBDA_EXEC_WRAPPER).toBeUndefined();
+      expect(layerRefs(fn).filter((ref) => /fislambdaextension/.test(ref))).toEqual([]);
     }
 
     // No stack references the chaos stack: it comes last, and a reference back would be a cycle.
@@ -102,7 +110,7 @@ describe('the chaos stack in the app', () => {
     for (const fn of resources(templates, 'AWS::Lambda::Function')) {
       expect(variables(fn).AWS_LAMBDA_EXEC_WRAPPER).toBeUndefined();
       expect(variables(fn).AWS_FIS_CONFIGURATION_LOCATION).toBeUndefined();
-      expect(fn.Properties?.Layers).toBeUndefined();
+      expect(layerRefs(fn).filter((ref) => /fislambdaextension/.test(ref))).toEqual([]);
       expect(tags(fn)[CHAOS_TAG]).toBeUndefined();
     }
     expect(JSON.stringify(templates)).not.toContain('aws-fis');

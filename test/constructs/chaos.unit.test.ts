@@ -154,7 +154,10 @@ describe('fault injection on a function', () => {
       '/aws/service/fis/lambda-extension/AWS-FIS-extension-arm64/1.x.x',
     );
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Layers: [{ Ref: Match.stringLikeRegexp('SsmParameterValue') }],
+      Layers: [
+        { Ref: Match.stringLikeRegexp('^SsmParameterValueawsservicepowertools') },
+        { Ref: Match.stringLikeRegexp('^SsmParameterValueawsservicefislambdaextension') },
+      ],
       Environment: {
         Variables: Match.objectLike({
           AWS_LAMBDA_EXEC_WRAPPER: FIS_EXEC_WRAPPER,

@@ -1,9 +1,14 @@
 import { fileURLToPath } from 'node:url';
+import { PT_VERSION } from '@aws-lambda-powertools/commons';
 import { App, type CfnElement, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { describe, expect, it } from 'vitest';
-import { CHAOS_TARGET_TAG, ServiceFunction } from '../../lib/constructs/service-function.js';
+import {
+  CHAOS_TARGET_TAG,
+  SERVICE_FUNCTION_BUNDLING,
+  ServiceFunction,
+} from '../../lib/constructs/service-function.js';
 
 const entry = fileURLToPath(new URL('../fixtures/handlers/echo.ts', import.meta.url));
 
@@ -41,6 +46,27 @@ describe('ServiceFunction', () => {
         }),
       },
     });
+  });
+
+  it('takes Powertools from the layer of the installed version, named by its public SSM parameter, once per stack', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'Test');
+    new ServiceFunction(stack, 'Orders', { service: 'orders', entry });
+    new ServiceFunction(stack, 'Payments', { service: 'payments', entry });
+    const template = Template.fromStack(stack);
+    const parameters = template.findParameters('*', {
+      Type: 'AWS::SSM::Parameter::Value<String>',
+      Default: `/aws/service/powertools/typescript/generic/all/${PT_VERSION}`,
+    });
+    expect(Object.keys(parameters)).toHaveLength(1);
+    const both = template.findResources('AWS::Lambda::Function');
+    expect(Object.values(both).map((fn) => fn.Properties.Layers)).toEqual([
+      [{ Ref: Object.keys(parameters)[0] }],
+      [{ Ref: Object.keys(parameters)[0] }],
+    ]);
+    expect(SERVICE_FUNCTION_BUNDLING.externalModules).toEqual(
+      expect.arrayContaining(['@aws-sdk/*', '@aws-lambda-powertools/*']),
+    );
   });
 
   it('turns tracing off when asked', () => {

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { StackArtifact } from '../../../local/assembly/cloud-assembly.js';
 import type { CfnResource } from '../../../local/assembly/template.js';
 import type { LocalFunction } from '../../../local/lambda/functions.js';
+import { publicLayerDir } from '../../../local/lambda/runtime-modules.js';
 import { changesNeedingRestart, codeChanges } from '../../../local/watch/assembly-diff.js';
 
 function stack(directory: string, resources: Record<string, CfnResource>): StackArtifact {
@@ -55,6 +56,44 @@ describe('codeChanges', () => {
     expect(codeChanges([running], [app('/watch-1', 'aaaa')])).toEqual([]);
     const [change] = codeChanges([running], [app('/watch-2', 'bbbb')]);
     expect(change?.code).toEqual({ assetDir: '/watch-2/asset.bbbb', layerDirs: ['/watch-2/asset.layer'] });
+  });
+});
+
+describe('codeChanges with the public Powertools layer', () => {
+  const PARAMETER = '/aws/service/powertools/typescript/generic/all/2.35.0';
+  const powertools = publicLayerDir(`local-ssm:${PARAMETER}`) as string;
+  const withPowertools = (directory: string, code: string): StackArtifact => {
+    const base = app(directory, code);
+    const fn = base.template.Resources?.Fn as CfnResource;
+    return {
+      ...base,
+      template: {
+        Parameters: {
+          PowertoolsParameter: { Type: 'AWS::SSM::Parameter::Value<String>', Default: PARAMETER },
+        },
+        Resources: {
+          ...base.template.Resources,
+          Fn: {
+            ...fn,
+            Properties: { ...fn.Properties, Layers: [{ Ref: 'PowertoolsParameter' }, { Ref: 'Layer' }] },
+          },
+        },
+      },
+    };
+  };
+  const runningWithPowertools = {
+    ...running,
+    layerDirs: [powertools, '/cdk.out/asset.layer'],
+  } as unknown as LocalFunction;
+
+  it('keeps the layer a template parameter names: same bundle, no change; a new bundle keeps Powertools', () => {
+    expect(powertools).toBeDefined();
+    expect(codeChanges([runningWithPowertools], [withPowertools('/watch-1', 'aaaa')])).toEqual([]);
+    const [change] = codeChanges([runningWithPowertools], [withPowertools('/watch-2', 'bbbb')]);
+    expect(change?.code).toEqual({
+      assetDir: '/watch-2/asset.bbbb',
+      layerDirs: [powertools, '/watch-2/asset.layer'],
+    });
   });
 });
 
