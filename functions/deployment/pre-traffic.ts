@@ -9,19 +9,21 @@
  * comma-separated error types that count as a healthy answer (e.g. `ValidationError`).
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import * as z from 'zod';
 import { withObservability } from '../kernel/observability.js';
+import * as z from '../kernel/zod.js';
 import { putLifecycleEventHookExecutionStatus } from './codedeploy.js';
 
 const hookEvent = z.object({
-  DeploymentId: z.string().regex(/^d-[A-Z0-9]{9}$/),
-  LifecycleEventHookExecutionId: z.string().min(1).max(2048),
+  DeploymentId: z.string().check(z.regex(/^d-[A-Z0-9]{9}$/)),
+  LifecycleEventHookExecutionId: z.string().check(z.minLength(1), z.maxLength(2048)),
 });
 
 const settings = z.object({
-  SMOKE_TARGET_ARN: z.string().regex(/^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[\w-]+:\d+$/),
-  SMOKE_PAYLOAD: z.string().default('{}'),
-  SMOKE_ACCEPTED_ERRORS: z.string().default(''),
+  SMOKE_TARGET_ARN: z
+    .string()
+    .check(z.regex(/^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[\w-]+:\d+$/)),
+  SMOKE_PAYLOAD: z._default(z.string(), '{}'),
+  SMOKE_ACCEPTED_ERRORS: z._default(z.string(), ''),
 });
 
 let lambda: LambdaClient | undefined;

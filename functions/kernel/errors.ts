@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from './zod.js';
 
 /**
  * Base of every error the kernel throws. `code` is stable (clients and alarms match on it, never on the

@@ -5,7 +5,7 @@ import {
   type MetricDataQuery,
   paginateListMetrics,
 } from '@aws-sdk/client-cloudwatch';
-import * as z from 'zod';
+import * as z from '../kernel/zod.js';
 
 /**
  * The platform's health over the last `minutes`, read through the CloudWatch API (ListMetrics, then
@@ -32,7 +32,7 @@ export const DEAD_LETTER_QUEUE_NAME = /DeadLetter|Failures|dlq/i;
 export const CHAOS_METRICS = { completed: 'ChaosExperimentCompleted', validated: 'ChaosExperimentValidated' };
 
 export const platformMetricsArgs = z.strictObject({
-  minutes: z.number().int().min(1).max(1440).nullish(),
+  minutes: z.nullish(z.number().check(z.int(), z.gte(1), z.lte(1440))),
 });
 
 export interface PlatformMetrics {

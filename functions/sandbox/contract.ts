@@ -3,7 +3,7 @@
  * sandbox (handler.ts) serves and what a real provider put behind the adapters by configuration must speak.
  * One schema per body, used by both sides.
  */
-import * as z from 'zod';
+import * as z from '../kernel/zod.js';
 
 /** The dependencies the sandbox simulates: the names of their SSM parameters and of their breakers. */
 export const SANDBOX_PROVIDERS = ['payment-provider', 'carrier'] as const;
@@ -18,47 +18,50 @@ export const sandboxParameter = (provider: SandboxProvider, name: 'mode' | 'url'
 
 /** The header a caller names its attempt with: the same key is the same charge or booking, answered once. */
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
-const idempotencyKey = z.string().regex(/^[A-Za-z0-9:_#-]{1,255}$/);
+const idempotencyKey = z.string().check(z.regex(/^[A-Za-z0-9:_#-]{1,255}$/));
 
 export const CHARGES_PATH = '/v1/charges';
 export const SHIPMENTS_PATH = '/v1/shipments';
 
 export const ChargeRequestBody = z.strictObject({
-  orderId: z.string().min(1).max(128),
-  amount: z.number().int().min(1).max(2_147_483_647),
-  currency: z.string().regex(/^[A-Z]{3}$/),
-  paymentToken: z.string().min(1).max(255),
+  orderId: z.string().check(z.minLength(1), z.maxLength(128)),
+  amount: z.number().check(z.int(), z.gte(1), z.lte(2_147_483_647)),
+  currency: z.string().check(z.regex(/^[A-Z]{3}$/)),
+  paymentToken: z.string().check(z.minLength(1), z.maxLength(255)),
 });
 export type ChargeRequestBody = z.infer<typeof ChargeRequestBody>;
 
 export const ChargeResponseBody = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('approved'), providerReference: z.string().min(1).max(255) }),
+  z.object({
+    status: z.literal('approved'),
+    providerReference: z.string().check(z.minLength(1), z.maxLength(255)),
+  }),
   z.object({
     status: z.literal('declined'),
-    declineCode: z.string().min(1).max(64),
-    reason: z.string().max(500),
+    declineCode: z.string().check(z.minLength(1), z.maxLength(64)),
+    reason: z.string().check(z.maxLength(500)),
   }),
 ]);
 export type ChargeResponseBody = z.infer<typeof ChargeResponseBody>;
 
 export const ShipmentRequestBody = z.strictObject({
-  shipmentId: z.string().min(1).max(128),
-  orderId: z.string().min(1).max(128),
-  country: z.string().regex(/^[A-Z]{2}$/),
-  parcels: z.number().int().min(1).max(1000),
+  shipmentId: z.string().check(z.minLength(1), z.maxLength(128)),
+  orderId: z.string().check(z.minLength(1), z.maxLength(128)),
+  country: z.string().check(z.regex(/^[A-Z]{2}$/)),
+  parcels: z.number().check(z.int(), z.gte(1), z.lte(1000)),
 });
 export type ShipmentRequestBody = z.infer<typeof ShipmentRequestBody>;
 
 export const ShipmentResponseBody = z.discriminatedUnion('status', [
   z.object({
     status: z.literal('accepted'),
-    carrier: z.string().min(1).max(64),
-    reference: z.string().min(1).max(255),
+    carrier: z.string().check(z.minLength(1), z.maxLength(64)),
+    reference: z.string().check(z.minLength(1), z.maxLength(255)),
   }),
   z.object({
     status: z.literal('rejected'),
     code: z.enum(['UNSUPPORTED_COUNTRY', 'INVALID_ADDRESS']),
-    reason: z.string().max(500),
+    reason: z.string().check(z.maxLength(500)),
   }),
 ]);
 export type ShipmentResponseBody = z.infer<typeof ShipmentResponseBody>;

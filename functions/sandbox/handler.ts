@@ -12,9 +12,9 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type * as z from 'zod';
 import { discoveryParameterName } from '../kernel/discovery-names.js';
 import { withObservability } from '../kernel/observability.js';
+import type * as z from '../kernel/zod.js';
 import {
   ANSWER_STATUS,
   CHARGES_PATH,
@@ -89,7 +89,8 @@ export async function serveSandbox(
       : event.isBase64Encoded
         ? Buffer.from(event.body, 'base64').toString('utf8')
         : event.body;
-  const schema: z.ZodType = deps.provider === 'payment-provider' ? ChargeRequestBody : ShipmentRequestBody;
+  const schema: z.ZodMiniType =
+    deps.provider === 'payment-provider' ? ChargeRequestBody : ShipmentRequestBody;
   let parsed: unknown;
   try {
     parsed = schema.parse(JSON.parse(text));

@@ -45,6 +45,27 @@ const budgets = {
   'functions/orders/handlers/publish-order-update.ts': 150_000,
 };
 
+/**
+ * Handlers whose bundles carry the most schemas: a command handler, shipping's (the largest bundle), and an
+ * event handler. Classic zod hangs its methods on prototypes, so none of it tree-shakes: 96 KB of each bundle
+ * was zod before functions/kernel/zod.ts gave every Lambda module zod/mini (37 KB with the same schemas).
+ */
+const ZOD_ENTRIES = [
+  'functions/orders/handlers/commands.ts',
+  'functions/shipping/handlers/commands.ts',
+  'functions/notifications/handlers/on-notifying-event.ts',
+];
+const ZOD_BUDGET = 45_000;
+
+/** Bytes each input matching `pattern` puts in the bundle. */
+const bytesByInput = (metafile: Metafile, pattern: RegExp): Record<string, number> =>
+  Object.fromEntries(
+    Object.values(metafile.outputs)
+      .flatMap((output) => Object.entries(output.inputs))
+      .filter(([path]) => pattern.test(path))
+      .map(([path, input]) => [path, input.bytesInOutput]),
+  );
+
 describe('ServiceFunction bundles', () => {
   it.each(Object.entries(budgets))('%s stays within its budget', async (entry, budget) => {
     const { size } = await bundle(entry);
@@ -64,6 +85,22 @@ describe('ServiceFunction bundles', () => {
         input.imports.filter((i) => i.external).map((i) => i.path),
       );
       expect(required).toEqual(expect.arrayContaining(['@aws-lambda-powertools/logger']));
+    },
+  );
+
+  it.each(ZOD_ENTRIES)(
+    '%s bundles zod/mini with the English locale alone, never classic zod (issue 10)',
+    async (entry) => {
+      const { metafile } = await bundle(entry);
+      const zod = bytesByInput(metafile, /node_modules\/zod\//);
+      expect(Object.keys(zod).filter((p) => p.includes('/zod/v4/mini/'))).not.toEqual([]);
+      expect(
+        Object.keys(zod).filter((p) => /\/zod\/(index\.js|v4\/index\.js|v4\/classic\/)/.test(p)),
+      ).toEqual([]);
+      expect(Object.keys(zod).filter((p) => p.includes('/zod/v4/locales/'))).toEqual([
+        expect.stringMatching(/\/zod\/v4\/locales\/en\.js$/),
+      ]);
+      expect(Object.values(zod).reduce((sum, bytes) => sum + bytes, 0)).toBeLessThan(ZOD_BUDGET);
     },
   );
 

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type * as z from 'zod';
 import {
   MAX_MONEY,
   MAX_ORDER_LINES,
@@ -11,9 +10,10 @@ import {
   RESERVATION_TRANSACTION_ITEMS,
 } from '../../functions/kernel/domain/limits.js';
 import { MAX_TRANSACTION_ITEMS as STORE_MAX } from '../../functions/kernel/store/index.js';
+import type * as z from '../../functions/kernel/zod.js';
 
 const skus = (n: number) => Array.from({ length: n }, (_, i) => ({ sku: `SKU-${i}`, quantity: 1 }));
-const issues = (schema: z.ZodType, input: unknown) => {
+const issues = (schema: z.ZodMiniType, input: unknown) => {
   const result = schema.safeParse(input);
   expect(result.success, 'the input should have been refused').toBe(false);
   return result.error!.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import * as z from 'zod';
 import { normalizeText, text } from '../../functions/kernel/domain/text.js';
+import * as z from '../../functions/kernel/zod.js';
 
-const issues = (schema: z.ZodType, input: unknown) => {
+const issues = (schema: z.ZodMiniType, input: unknown) => {
   const result = schema.safeParse(input);
   expect(result.success, 'the input should have been refused').toBe(false);
   return result.error!.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
 };
 
 describe('text', () => {
-  const name = text(z.string().min(1).max(10));
-  const comment = text(z.string().max(50), { multiline: true });
+  const name = text(z.string().check(z.minLength(1), z.maxLength(10)));
+  const comment = text(z.string().check(z.maxLength(50)), { multiline: true });
 
   it('normalizes to NFC and trims before checking lengths', () => {
     expect(name.parse('  Ame\u0301lie ')).toBe('Amélie');

@@ -1,10 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import { parseWith } from '../../kernel/domain/commands.js';
 import { KernelConfigurationError } from '../../kernel/errors.js';
 import { withObservability } from '../../kernel/observability.js';
 import { documentClient } from '../../kernel/store/dynamodb.js';
+import * as z from '../../kernel/zod.js';
 import { CUSTOMER_SUMMARY_KEY, type CustomerSummary } from '../read-model/customer-summary.js';
 import { numbersFromCounters } from '../read-model/sales-counters.js';
 import type { OrderFacts, SagaFacts, SalesSummary } from '../read-model/sales-summary.js';
@@ -18,7 +18,7 @@ export const DETAILS_LIMIT = 1_000;
  * `{}` for the published numbers; `{ includeDetails: true }` adds the per-order and per-saga facts (the first
  * DETAILS_LIMIT the table yields: for looking into a few, not for exporting them).
  */
-export const salesSummaryQuerySchema = z.strictObject({ includeDetails: z.boolean().optional() });
+export const salesSummaryQuerySchema = z.strictObject({ includeDetails: z.optional(z.boolean()) });
 
 /** The published numbers of SalesSummary and CustomerSummary; per-record facts only when asked for. */
 export type SalesSummaryAnswer = Pick<SalesSummary, 'days' | 'ordersByStatus' | 'sagas' | 'updatedAt'> &

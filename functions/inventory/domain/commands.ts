@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { parseWith } from '../../kernel/domain/commands.js';
+import * as z from '../../kernel/zod.js';
 import { AddProduct, Restock } from './product/commands.js';
 import { ReleaseStock, ReserveStock } from './reservation/commands.js';
 

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
 import { parseWith } from '../../kernel/domain/commands.js';
 import { assertNever } from '../../kernel/domain/decider.js';
 import { id } from '../../kernel/events/primitives.js';
 import { type CommandContext, commandHandler } from '../../kernel/service/command-handler.js';
 import type { GuardClaim } from '../../kernel/store/index.js';
 import { GuardConflictError, handleCommand } from '../../kernel/store/index.js';
+import * as z from '../../kernel/zod.js';
 import {
   AddProduct,
   type ProductState,
@@ -22,11 +22,11 @@ import { handleReservation, productSnapshots, type ReservationResult } from './r
  * no stock levels (the handler reads them from the product streams) and may leave out the reservation id
  * (the order id names the order's one reservation).
  */
-const ReserveStockRequest = ReserveStock.extend({
-  data: ReserveStock.shape.data
-    .omit({ stock: true, reservationId: true })
-    .extend({ reservationId: id.optional() })
-    .strict(),
+const ReserveStockRequest = z.extend(ReserveStock, {
+  data: z.strictObject({
+    ...z.omit(ReserveStock.shape.data, { stock: true, reservationId: true }).shape,
+    reservationId: z.optional(id),
+  }),
 });
 
 export const inventoryRequestSchema = z.discriminatedUnion('type', [

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
 import { id } from '../../kernel/events/primitives.js';
 import {
   actorOf,
@@ -14,6 +13,7 @@ import {
   scanView,
   tableFromEnv,
 } from '../../kernel/graphql/index.js';
+import * as z from '../../kernel/zod.js';
 import { AddProduct, Restock } from '../domain/product/commands.js';
 import { PRODUCT_VIEW_TABLE_ENV } from '../read-model/product-view.js';
 import type { InventoryResult } from './commands.js';
@@ -23,15 +23,15 @@ import type { InventoryResult } from './commands.js';
  * `product(sku)` from ProductView; `addProduct` and `restock` for admins, through inventory's Commands (a
  * refusal is audited).
  */
-const addProductInput = AddProduct.shape.data.omit({ description: true, currency: true }).extend({
-  currency: AddProduct.shape.data.shape.currency.default('USD'),
+const addProductInput = z.extend(z.omit(AddProduct.shape.data, { description: true, currency: true }), {
+  currency: z._default(AddProduct.shape.data.shape.currency, 'USD'),
 });
 
 const db = (ctx: { tools: { captureClient<C>(c: C): C } }) => readClient((c) => ctx.tools.captureClient(c));
 const productTable = () => tableFromEnv(PRODUCT_VIEW_TABLE_ENV);
 
 /** A client's retry of `restock` with the same key adds the units once (the command id names the claim). */
-const restockInput = Restock.shape.data.extend({ idempotencyKey: id.optional() });
+const restockInput = z.extend(Restock.shape.data, { idempotencyKey: z.optional(id) });
 
 const scopedKey = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 40);
 

@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import { actorSchema } from '../events/envelope.js';
 import { id, isoDateTime } from '../events/primitives.js';
+import * as z from '../zod.js';
 import { ValidationError } from './errors.js';
 
 /**
@@ -17,7 +17,7 @@ export type CommandMetadata = z.infer<typeof commandMetadata>;
  * Parse at the boundary: malformed input is a ValidationError carrying zod's issues (and zod's error as its
  * cause). `what` names the area of a command (`'orders'`: "invalid orders command"), or gives the message.
  */
-export function parseWith<S extends z.ZodType>(
+export function parseWith<S extends z.ZodMiniType>(
   schema: S,
   input: unknown,
   what: string | { readonly message: string },

@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { minorUnits, quantity, sku } from '../events/primitives.js';
+import * as z from '../zod.js';
 
 /**
  * The bounds an input must fit before anything is written, each declared once: orders (PlaceOrder), inventory
@@ -24,7 +24,7 @@ export const MAX_MONEY = MAX_GRAPHQL_INT;
 export const MAX_STOCK = MAX_GRAPHQL_INT;
 
 /** Money at a boundary: an integer number of minor units from 0 to MAX_MONEY. */
-export const money = minorUnits.max(MAX_MONEY);
+export const money = minorUnits.check(z.lte(MAX_MONEY));
 
 /** The most units of one SKU in one order, counted after lines of the same SKU are merged. */
 export const MAX_QUANTITY_PER_LINE = 1000;
@@ -94,12 +94,14 @@ export function lineLimitProblems(lines: readonly StockLine[]): LineProblem[] {
  * MAX_ORDER_LINES distinct SKUs of at most MAX_QUANTITY_PER_LINE units each. The output is the merged lines.
  */
 export const orderLines = z
-  .array(z.strictObject({ sku, quantity }))
-  .min(1)
-  .max(MAX_ORDER_INPUT_LINES)
-  .transform(mergeLines)
-  .superRefine((lines, ctx) => {
-    for (const problem of lineLimitProblems(lines)) {
-      ctx.addIssue({ code: 'custom', path: [...problem.path], message: problem.message, input: lines });
-    }
-  });
+  .pipe(
+    z.array(z.strictObject({ sku, quantity })).check(z.minLength(1), z.maxLength(MAX_ORDER_INPUT_LINES)),
+    z.transform((lines: StockLine[]) => mergeLines(lines)),
+  )
+  .check(
+    z.superRefine((lines, ctx) => {
+      for (const problem of lineLimitProblems(lines)) {
+        ctx.addIssue({ code: 'custom', path: [...problem.path], message: problem.message, input: lines });
+      }
+    }),
+  );

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 
 /**
  * Free text at a boundary (names, emails, comments, address lines): normalized to NFC and trimmed, then
@@ -37,13 +37,19 @@ export function normalizeText(value: string, options: TextOptions = {}): string 
   return (options.multiline ? nfc.replace(/\r\n?/g, '\n') : nfc).trim();
 }
 
-export function text<T extends z.ZodType<unknown, string>>(target: T, options: TextOptions = {}) {
-  return z
-    .string()
-    .transform((value) => normalizeText(value, options))
-    .superRefine((value, ctx) => {
-      const problem = textProblem(value, options);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem, input: value });
-    })
-    .pipe(target);
+export function text<T extends z.ZodMiniType<unknown, string>>(target: T, options: TextOptions = {}) {
+  return z.pipe(
+    z
+      .pipe(
+        z.string(),
+        z.transform((value) => normalizeText(value, options)),
+      )
+      .check(
+        z.superRefine((value, ctx) => {
+          const problem = textProblem(value, options);
+          if (problem) ctx.addIssue({ code: 'custom', message: problem, input: value });
+        }),
+      ),
+    target,
+  );
 }

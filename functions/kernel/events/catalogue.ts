@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from '../zod.js';
 import { inventoryEvents } from './catalogue/inventory.js';
 import { notificationsEvents } from './catalogue/notifications.js';
 import { ordersEvents } from './catalogue/orders.js';
@@ -54,9 +54,9 @@ export interface CatalogueEntry {
   readonly version: number;
   readonly service: EventSource;
   /** The whole envelope for this (type, version): metadata plus the typed `data`. */
-  readonly schema: z.ZodType;
+  readonly schema: z.ZodMiniType;
   /** The `data` schema alone. */
-  readonly dataSchema: z.ZodType;
+  readonly dataSchema: z.ZodMiniType;
   readonly description: string;
   readonly latest: boolean;
 }

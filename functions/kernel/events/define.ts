@@ -1,24 +1,24 @@
-import type { z } from 'zod';
+import type * as z from '../zod.js';
 import type { EventSource } from './envelope.js';
 
 /** Non-empty list of data schemas: `versions[i]` is the `data` schema of version `i + 1`. */
-export type VersionList = readonly [z.ZodType, ...z.ZodType[]];
+export type VersionList = readonly [z.ZodMiniType, ...z.ZodMiniType[]];
 
 /**
  * One upcaster per step between consecutive versions: `upcasters[i]` turns version `i + 1` data into
  * version `i + 2` data. Typed from the schemas, so a step that forgets a new required field does not compile.
  */
-export type Upcasters<V extends readonly z.ZodType[]> = V extends readonly [
-  infer A extends z.ZodType,
-  infer B extends z.ZodType,
-  ...infer Rest extends z.ZodType[],
+export type Upcasters<V extends readonly z.ZodMiniType[]> = V extends readonly [
+  infer A extends z.ZodMiniType,
+  infer B extends z.ZodMiniType,
+  ...infer Rest extends z.ZodMiniType[],
 ]
   ? readonly [(data: z.output<A>) => z.input<B>, ...Upcasters<readonly [B, ...Rest]>]
   : readonly [];
 
 export type LatestSchema<V extends VersionList> = V extends readonly [
-  ...z.ZodType[],
-  infer L extends z.ZodType,
+  ...z.ZodMiniType[],
+  infer L extends z.ZodMiniType,
 ]
   ? L
   : never;
@@ -40,7 +40,7 @@ type DefinitionInput<T extends string, S extends EventSource, V extends VersionL
   readonly service: S;
   readonly description: string;
   readonly versions: V;
-} & (V extends readonly [z.ZodType]
+} & (V extends readonly [z.ZodMiniType]
   ? { readonly upcasters?: readonly [] }
   : { readonly upcasters: Upcasters<V> });
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { id } from './primitives.js';
 import { isValidTraceparent } from './trace-context.js';
 
@@ -25,15 +25,17 @@ export const eventBridgeSource = (source: EventSource): string => `${SOURCE_PREF
 
 export const actorSchema = z.object({
   type: z.enum(['user', 'service', 'system']),
-  id: z.string().min(1).max(256),
+  id: z.string().check(z.minLength(1), z.maxLength(256)),
 });
 export type Actor = z.infer<typeof actorSchema>;
 
 export const traceparentSchema = z
   .string()
-  .regex(/^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/)
-  .refine(isValidTraceparent, 'trace id and span id must not be all zeros')
-  .describe('W3C trace context: 00-<32 hex trace id>-<16 hex span id>-<2 hex flags>');
+  .check(
+    z.regex(/^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/),
+    z.refine(isValidTraceparent, 'trace id and span id must not be all zeros'),
+    z.describe('W3C trace context: 00-<32 hex trace id>-<16 hex span id>-<2 hex flags>'),
+  );
 
 /**
  * The metadata every event carries, whatever its type. `data` is typed per (type, version) in the catalogue.
@@ -41,28 +43,30 @@ export const traceparentSchema = z
  * breaking change for running consumers.
  */
 export const envelopeMetaShape = {
-  eventId: id.describe('Unique id of this event; consumers deduplicate on it'),
+  eventId: id.check(z.describe('Unique id of this event; consumers deduplicate on it')),
   type: z
     .string()
-    .regex(/^[A-Z][A-Za-z0-9]*$/)
-    .describe('Past-tense event name, also the EventBridge DetailType'),
-  version: z.number().int().min(1).describe('Schema version of this event type'),
-  source: z.enum(eventSources).describe('Publishing service; EventBridge Source is commerceforge.<source>'),
-  streamId: id.describe('Stream (aggregate) the event was appended to'),
-  streamVersion: z.number().int().min(1).describe('Position of the event in its stream'),
-  occurredAt: z.iso.datetime({ offset: true }).describe('When it happened, ISO 8601'),
-  correlationId: id.describe('Shared by every event of one business transaction'),
-  causationId: id.describe('eventId (or command id) of what caused this event'),
+    .check(
+      z.regex(/^[A-Z][A-Za-z0-9]*$/),
+      z.describe('Past-tense event name, also the EventBridge DetailType'),
+    ),
+  version: z.number().check(z.int(), z.gte(1), z.describe('Schema version of this event type')),
+  source: z
+    .enum(eventSources)
+    .check(z.describe('Publishing service; EventBridge Source is commerceforge.<source>')),
+  streamId: id.check(z.describe('Stream (aggregate) the event was appended to')),
+  streamVersion: z.number().check(z.int(), z.gte(1), z.describe('Position of the event in its stream')),
+  occurredAt: z.iso.datetime({ offset: true }).check(z.describe('When it happened, ISO 8601')),
+  correlationId: id.check(z.describe('Shared by every event of one business transaction')),
+  causationId: id.check(z.describe('eventId (or command id) of what caused this event')),
   traceparent: traceparentSchema,
   actor: actorSchema,
   causationDepth: z
-    .number()
-    .int()
-    .min(0)
-    .max(1000)
-    .optional()
-    .describe(
-      'Hops from the first event of the transaction (0); absent on older events, read as 0. The loop guard',
+    .optional(z.number().check(z.int(), z.gte(0), z.lte(1000)))
+    .check(
+      z.describe(
+        'Hops from the first event of the transaction (0); absent on older events, read as 0. The loop guard',
+      ),
     ),
 };
 
@@ -81,7 +85,7 @@ export function envelopeSchemaFor<
   const T extends string,
   const V extends number,
   const S extends EventSource,
-  D extends z.ZodType,
+  D extends z.ZodMiniType,
 >(type: T, version: V, source: S, data: D) {
   return z.object({
     ...envelopeMetaShape,

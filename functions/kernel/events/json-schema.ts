@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { type CatalogueEntry, catalogue } from './catalogue.js';
 import { eventBridgeSource } from './envelope.js';
 

@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { EventValidationError } from '../errors.js';
+import * as z from '../zod.js';
 import { type CatalogueEntry, catalogueEntries, type DomainEvent, eventDefinitions } from './catalogue.js';
 import type { EventDefinition } from './define.js';
 import { type EventEnvelope, eventBridgeSource, eventEnvelopeSchema } from './envelope.js';

@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import { ValidationError } from '../domain/errors.js';
+import * as z from '../zod.js';
 
 /** A page is at most this many items: a client cannot make one query read a whole partition. */
 export const MAX_PAGE_SIZE = 100;
@@ -8,8 +8,8 @@ export const DEFAULT_PAGE_SIZE = 20;
 
 /** The GraphQL arguments of every paginated list: `limit` and the `nextToken` the previous page gave. */
 export const pageArgs = {
-  limit: z.number().int().min(1).max(MAX_PAGE_SIZE).nullish(),
-  nextToken: z.string().min(1).max(2048).nullish(),
+  limit: z.nullish(z.number().check(z.int(), z.gte(1), z.lte(MAX_PAGE_SIZE))),
+  nextToken: z.nullish(z.string().check(z.minLength(1), z.maxLength(2048))),
 };
 
 export interface Page<T = Record<string, unknown>> {
@@ -36,7 +36,7 @@ const tokenSchema = z.strictObject({
   v: z.literal(1),
   /** The partition the token was issued for. */
   p: z.string(),
-  k: z.record(z.string(), z.string().max(512)),
+  k: z.record(z.string(), z.string().check(z.maxLength(512))),
 });
 
 /**

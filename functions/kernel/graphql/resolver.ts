@@ -1,18 +1,18 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { Context } from 'aws-lambda';
-import * as z from 'zod';
 import { ValidationError } from '../domain/errors.js';
 import { type HandlerTools, withObservability } from '../observability.js';
 import { sdkRetryConfig } from '../sdk-retry.js';
+import * as z from '../zod.js';
 import { deny, SECURITY_COMMANDS_ENV } from './audit.js';
 import { type CommandInvoker, lambdaCommandInvoker } from './commands.js';
 import { ADMIN_ROLE_ARNS_ENV, adminRoleArnsFrom, type Caller, callerOf, isAdmin } from './identity.js';
 
 /** The part of AppSync's direct Lambda resolver event the kit reads. */
 export const appSyncEventSchema = z.looseObject({
-  arguments: z.record(z.string(), z.unknown()).nullish(),
-  identity: z.unknown().optional(),
-  source: z.record(z.string(), z.unknown()).nullish(),
+  arguments: z.nullish(z.record(z.string(), z.unknown())),
+  identity: z.optional(z.unknown()),
+  source: z.nullish(z.record(z.string(), z.unknown())),
   info: z.looseObject({ parentTypeName: z.string(), fieldName: z.string() }),
 });
 export type AppSyncEvent = z.infer<typeof appSyncEventSchema>;
@@ -33,12 +33,12 @@ export interface FieldContext {
 }
 
 export interface FieldResolver {
-  readonly args: z.ZodType;
+  readonly args: z.ZodMiniType;
   readonly resolve: (args: never, ctx: FieldContext) => Promise<unknown>;
 }
 
 /** One field: its arguments' schema (zod) and what it does with the parsed arguments. */
-export function field<S extends z.ZodType>(
+export function field<S extends z.ZodMiniType>(
   args: S,
   resolve: (args: z.infer<S>, ctx: FieldContext) => Promise<unknown>,
 ): FieldResolver {
@@ -48,7 +48,7 @@ export function field<S extends z.ZodType>(
 export const noArgs = z.strictObject({});
 
 /** A ValidationError whose message starts with its code and names the first problems: nothing was written. */
-export function validationError(error: z.ZodError): ValidationError {
+export function validationError(error: z.core.$ZodError): ValidationError {
   const problems = error.issues
     .slice(0, 5)
     .map((issue) => `${issue.path.join('.') || '(arguments)'}: ${issue.message}`)

@@ -1,8 +1,8 @@
-import * as z from 'zod';
 import { EventTooLargeError, PublishError } from '../errors.js';
 import { type EventEnvelope, eventEnvelopeSchema } from '../events/envelope.js';
 import type { EventPublisher } from '../publisher.js';
 import { ITEM_KINDS } from '../store/index.js';
+import * as z from '../zod.js';
 
 /**
  * The outbox relay: the event store's DynamoDB stream → the bus. A command handler only appends; this
@@ -17,10 +17,10 @@ import { ITEM_KINDS } from '../store/index.js';
 
 /** The part of a DynamoDB stream record the relay reads (NEW_IMAGE, DynamoDB JSON). */
 const streamRecordSchema = z.object({
-  eventName: z.string().optional(),
+  eventName: z.optional(z.string()),
   dynamodb: z.object({
-    SequenceNumber: z.string().min(1),
-    NewImage: z.record(z.string(), z.unknown()).optional(),
+    SequenceNumber: z.string().check(z.minLength(1)),
+    NewImage: z.optional(z.record(z.string(), z.unknown())),
   }),
 });
 

@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { KernelConfigurationError } from '../errors.js';
+import * as z from '../zod.js';
 
 /**
  * The circuit breaker's knobs, declared once: their defaults and bounds here, read by the kernel from the
@@ -99,13 +99,18 @@ export function breakerVariable(knob: BreakerKnob, circuit?: CircuitName): strin
 }
 
 /** The zod schema of one knob's value (a string from the environment). */
-export function knobSchema(knob: BreakerKnob): z.ZodType<number, string> {
+export function knobSchema(knob: BreakerKnob): z.ZodMiniType<number, string> {
   const { min, max, int } = BREAKER_KNOBS[knob];
-  const n = int ? z.number().int().min(min).max(max) : z.number().min(min).max(max);
-  return z
-    .string()
-    .transform((v) => (v.trim() === '' ? Number.NaN : Number(v)))
-    .pipe(n);
+  const n = int
+    ? z.number().check(z.int(), z.gte(min), z.lte(max))
+    : z.number().check(z.gte(min), z.lte(max));
+  return z.pipe(
+    z.pipe(
+      z.string(),
+      z.transform((v) => (v.trim() === '' ? Number.NaN : Number(v))),
+    ),
+    n,
+  );
 }
 
 export function knobAllowed(knob: BreakerKnob): string {

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import { batchGetAll, documentClient } from '../store/dynamodb.js';
+import * as z from '../zod.js';
 import { CircuitStateError } from './errors.js';
 
 export const CIRCUIT_STATES = ['CLOSED', 'OPEN', 'HALF_OPEN'] as const;
@@ -14,18 +14,18 @@ export type CircuitState = (typeof CIRCUIT_STATES)[number];
  * one of them becomes the half-open probe. Times are epoch milliseconds.
  */
 export const circuitRecordSchema = z.object({
-  name: z.string().min(1).max(128),
+  name: z.string().check(z.minLength(1), z.maxLength(128)),
   state: z.enum(CIRCUIT_STATES),
-  version: z.number().int().min(1),
+  version: z.number().check(z.int(), z.gte(1)),
   /** The failures that opened the circuit (0 while closed: live counts stay in each environment's memory). */
-  failureCount: z.number().int().min(0),
-  openedAt: z.number().optional(),
-  nextAttemptAt: z.number().optional(),
+  failureCount: z.number().check(z.int(), z.gte(0)),
+  openedAt: z.optional(z.number()),
+  nextAttemptAt: z.optional(z.number()),
   /** Successful probes since the circuit went half-open. */
-  halfOpenSuccesses: z.number().int().min(0),
+  halfOpenSuccesses: z.number().check(z.int(), z.gte(0)),
   /** The environment holding the half-open probe, and until when (a crashed probe frees it then). */
-  probeOwner: z.string().optional(),
-  probeLeaseUntil: z.number().optional(),
+  probeOwner: z.optional(z.string()),
+  probeLeaseUntil: z.optional(z.number()),
   updatedAt: z.number(),
 });
 export type CircuitRecord = z.infer<typeof circuitRecordSchema>;

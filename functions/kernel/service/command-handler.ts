@@ -1,5 +1,4 @@
 import type { Context } from 'aws-lambda';
-import * as z from 'zod';
 import { ValidationError } from '../domain/errors.js';
 import type { DomainEvent } from '../events/catalogue.js';
 import { type Actor, actorSchema } from '../events/envelope.js';
@@ -7,6 +6,7 @@ import { id } from '../events/primitives.js';
 import { type HandlerTools, withObservability } from '../observability.js';
 import { eventStoreFromEnvironment } from '../store/dynamodb.js';
 import type { EventStore, MetadataSource } from '../store/index.js';
+import * as z from '../zod.js';
 
 /**
  * How a command reaches a service: `{ command: { type, data }, actor?, commandId? }` — a Lambda Invoke from
@@ -18,13 +18,13 @@ import type { EventStore, MetadataSource } from '../store/index.js';
  * (the observability wrapper reads them; see incoming.ts).
  */
 export const commandInvocationSchema = z.strictObject({
-  command: z.looseObject({ type: z.string().min(1) }),
-  actor: actorSchema.optional(),
-  commandId: id.optional(),
-  envelope: z.looseObject({ eventId: z.string(), correlationId: z.string() }).optional(),
-  correlationId: id.optional(),
-  causationId: id.optional(),
-  traceparent: z.string().optional(),
+  command: z.looseObject({ type: z.string().check(z.minLength(1)) }),
+  actor: z.optional(actorSchema),
+  commandId: z.optional(id),
+  envelope: z.optional(z.looseObject({ eventId: z.string(), correlationId: z.string() })),
+  correlationId: z.optional(id),
+  causationId: z.optional(id),
+  traceparent: z.optional(z.string()),
 });
 export type CommandInvocation = z.infer<typeof commandInvocationSchema>;
 

@@ -1,7 +1,7 @@
-import * as z from 'zod';
 import { type CommandMetadata, commandMetadata, parseWith } from '../../kernel/domain/commands.js';
 import { NotificationSentV1 } from '../../kernel/events/catalogue/notifications.js';
 import { id } from '../../kernel/events/primitives.js';
+import * as z from '../../kernel/zod.js';
 import type { Notification } from './notification.js';
 
 export { type CommandMetadata, commandMetadata };
@@ -12,9 +12,10 @@ export { type CommandMetadata, commandMetadata };
  */
 export const SendNotification = z.strictObject({
   type: z.literal('SendNotification'),
-  data: NotificationSentV1.extend({
-    eventId: id.describe('The event that triggered it: the stream id'),
-  }).strict(),
+  data: z.strictObject({
+    ...NotificationSentV1.shape,
+    eventId: id.check(z.describe('The event that triggered it: the stream id')),
+  }),
   metadata: commandMetadata,
 });
 

@@ -1,8 +1,8 @@
-import * as z from 'zod';
 import { parseWith } from '../../kernel/domain/commands.js';
 import { DomainError } from '../../kernel/domain/errors.js';
 import { OrderPlacedV3 } from '../../kernel/events/catalogue/orders.js';
 import type { stockLine } from '../../kernel/events/primitives.js';
+import * as z from '../../kernel/zod.js';
 
 /**
  * The first step of the order fulfillment saga: what the other steps need from the order as placed, worked

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { type CommandMetadata, commandMetadata, parseWith } from '../../kernel/domain/commands.js';
 import { MAX_ORDER_INPUT_LINES, money, orderLines } from '../../kernel/domain/limits.js';
 import { text } from '../../kernel/domain/text.js';
@@ -10,6 +9,7 @@ import {
   OrderShippedV1,
 } from '../../kernel/events/catalogue/orders.js';
 import { address, currency, id, sku } from '../../kernel/events/primitives.js';
+import * as z from '../../kernel/zod.js';
 
 export { type CommandMetadata, commandMetadata };
 
@@ -31,39 +31,39 @@ export const addressInput = z.strictObject({
 export const PlaceOrder = z.strictObject({
   type: z.literal('PlaceOrder'),
   data: z.strictObject({
-    orderId: OrderPlacedV2.shape.orderId.describe('orderIdFor(customerId, idempotencyKey)'),
+    orderId: OrderPlacedV2.shape.orderId.check(z.describe('orderIdFor(customerId, idempotencyKey)')),
     customerId: OrderPlacedV2.shape.customerId,
     // Merged by SKU, then limited (distinct SKUs, units per SKU): see kernel/domain/limits.ts.
     items: orderLines,
     shippingAddress: addressInput,
     paymentToken: text(OrderPlacedV2.shape.paymentToken),
     idempotencyKey: id,
-    products: z.array(catalogueProduct).max(MAX_ORDER_INPUT_LINES),
+    products: z.array(catalogueProduct).check(z.maxLength(MAX_ORDER_INPUT_LINES)),
   }),
   metadata: commandMetadata,
 });
 
 export const ConfirmOrder = z.strictObject({
   type: z.literal('ConfirmOrder'),
-  data: OrderConfirmedV1.strict(),
+  data: z.strictObject(OrderConfirmedV1.shape),
   metadata: commandMetadata,
 });
 
 export const CancelOrder = z.strictObject({
   type: z.literal('CancelOrder'),
-  data: OrderCancelledV1.strict(),
+  data: z.strictObject(OrderCancelledV1.shape),
   metadata: commandMetadata,
 });
 
 export const ShipOrder = z.strictObject({
   type: z.literal('ShipOrder'),
-  data: OrderShippedV1.strict(),
+  data: z.strictObject(OrderShippedV1.shape),
   metadata: commandMetadata,
 });
 
 export const DeliverOrder = z.strictObject({
   type: z.literal('DeliverOrder'),
-  data: OrderDeliveredV1.strict(),
+  data: z.strictObject(OrderDeliveredV1.shape),
   metadata: commandMetadata,
 });
 

@@ -1,6 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import { parseWith } from '../../kernel/domain/commands.js';
 import { assertNever } from '../../kernel/domain/decider.js';
 import { KernelConfigurationError } from '../../kernel/errors.js';
@@ -8,6 +7,7 @@ import type { DomainEvent } from '../../kernel/events/catalogue.js';
 import { type CommandContext, commandHandler } from '../../kernel/service/command-handler.js';
 import { documentClient } from '../../kernel/store/dynamodb.js';
 import { handleCommand } from '../../kernel/store/index.js';
+import * as z from '../../kernel/zod.js';
 import { type TokenVault, tokenVaultFromDiscovery, withDepositedToken } from '../../payments/token-vault.js';
 import {
   CancelOrder,
@@ -27,8 +27,8 @@ import { lookUpPrices, PRICE_LIST_TABLE_ENV } from './price-list.js';
  * id the handler derives from (customerId, idempotencyKey) and whose prices it looks up in its PriceList:
  * a client names neither.
  */
-const PlaceOrderRequest = PlaceOrder.extend({
-  data: PlaceOrder.shape.data.omit({ orderId: true, products: true }).strict(),
+const PlaceOrderRequest = z.extend(PlaceOrder, {
+  data: z.strictObject(z.omit(PlaceOrder.shape.data, { orderId: true, products: true }).shape),
 });
 
 export const ordersRequestSchema = z.discriminatedUnion('type', [

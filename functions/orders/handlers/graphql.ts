@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { id } from '../../kernel/events/primitives.js';
 import {
   actorOf,
@@ -14,6 +13,7 @@ import {
   readClient,
   tableFromEnv,
 } from '../../kernel/graphql/index.js';
+import * as z from '../../kernel/zod.js';
 import { PlaceOrder } from '../domain/index.js';
 import { orderIdFor } from '../order-id.js';
 import { ORDER_VIEW_BY_CUSTOMER, ORDER_VIEW_TABLE_ENV } from '../read-model/order-view.js';
@@ -99,7 +99,7 @@ export const handler = graphqlHandler({
       },
     ),
     'Subscription.onOrderUpdated': field(
-      z.strictObject({ id, customerId: id.nullish() }),
+      z.strictObject({ id, customerId: z.nullish(id) }),
       async ({ id: orderId, customerId }, ctx) => {
         if (isAdmin(ctx.caller)) return null;
         // Not given, AppSync's argument filter would deliver every customer's updates of that id.
@@ -116,8 +116,8 @@ export const handler = graphqlHandler({
           id,
           customerId: id,
           status: statusEnum,
-          failureReason: z.string().max(1000).nullish(),
-          updatedAt: z.string().min(1),
+          failureReason: z.nullish(z.string().check(z.maxLength(1000))),
+          updatedAt: z.string().check(z.minLength(1)),
         }),
       }),
       async ({ input }, ctx) => {

@@ -1,12 +1,12 @@
-import * as z from 'zod';
 import { type CommandMetadata, commandMetadata, parseWith } from '../../kernel/domain/commands.js';
 import { OrderPlacedV2 } from '../../kernel/events/catalogue/orders.js';
 import { PaymentChargedV1, PaymentRefundedV1 } from '../../kernel/events/catalogue/payments.js';
+import * as z from '../../kernel/zod.js';
 
 export { type CommandMetadata, commandMetadata };
 
 /** The catalogue allows 0 minor units; a charge or a refund of nothing is a mistake. */
-const positiveAmount = PaymentChargedV1.shape.amount.min(1);
+const positiveAmount = PaymentChargedV1.shape.amount.check(z.gte(1));
 
 export const ChargePayment = z.strictObject({
   type: z.literal('ChargePayment'),
@@ -18,7 +18,7 @@ export const ChargePayment = z.strictObject({
     currency: PaymentChargedV1.shape.currency,
     // Not from the caller: the handler reads it from the token vault by orderId (absent: expired or never
     // deposited, which declines the charge).
-    paymentToken: OrderPlacedV2.shape.paymentToken.optional(),
+    paymentToken: z.optional(OrderPlacedV2.shape.paymentToken),
   }),
   metadata: commandMetadata,
 });
@@ -28,7 +28,9 @@ export const RefundPayment = z.strictObject({
   data: z.strictObject({
     orderId: PaymentRefundedV1.shape.orderId,
     refundId: PaymentRefundedV1.shape.refundId,
-    amount: positiveAmount.optional().describe('Minor units to refund; absent refunds whatever is left'),
+    amount: z
+      .optional(positiveAmount)
+      .check(z.describe('Minor units to refund; absent refunds whatever is left')),
     reason: PaymentRefundedV1.shape.reason,
   }),
   metadata: commandMetadata,

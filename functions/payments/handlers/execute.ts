@@ -1,8 +1,8 @@
-import * as z from 'zod';
 import { parseWith } from '../../kernel/domain/commands.js';
 import type { DomainEvent } from '../../kernel/events/catalogue.js';
 import type { CommandContext } from '../../kernel/service/command-handler.js';
 import { handleCommand } from '../../kernel/store/index.js';
+import * as z from '../../kernel/zod.js';
 import {
   ChargePayment,
   createPaymentDecider,
@@ -70,7 +70,9 @@ export function paymentResult(orderId: string, state: PaymentState): PaymentResu
  * saga's execution data).
  */
 export const paymentsRequestSchema = z.discriminatedUnion('type', [
-  ChargePayment.extend({ data: ChargePayment.shape.data.omit({ paymentToken: true }).strict() }),
+  z.extend(ChargePayment, {
+    data: z.strictObject(z.omit(ChargePayment.shape.data, { paymentToken: true }).shape),
+  }),
   RefundPayment,
 ]);
 export type PaymentsRequest = z.infer<typeof paymentsRequestSchema>;

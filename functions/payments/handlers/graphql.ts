@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { field, getView, graphqlHandler, readClient, tableFromEnv } from '../../kernel/graphql/index.js';
+import * as z from '../../kernel/zod.js';
 import { PAYMENT_VIEW_TABLE_ENV } from '../read-model/payment-view.js';
 
 /**

@@ -1,8 +1,8 @@
-import * as z from 'zod';
 import { type CommandMetadata, commandMetadata, parseWith } from '../../kernel/domain/commands.js';
 import { text } from '../../kernel/domain/text.js';
 import { ReviewSubmittedV1 } from '../../kernel/events/catalogue/reviews.js';
 import { id, sku } from '../../kernel/events/primitives.js';
+import * as z from '../../kernel/zod.js';
 
 export { type CommandMetadata, commandMetadata };
 
@@ -14,7 +14,7 @@ export { type CommandMetadata, commandMetadata };
 export const orderFacts = z.strictObject({
   customerId: id,
   delivered: z.boolean(),
-  skus: z.array(sku).max(100),
+  skus: z.array(sku).check(z.maxLength(100)),
 });
 export type OrderFacts = z.infer<typeof orderFacts>;
 
@@ -26,7 +26,7 @@ export const SubmitReview = z.strictObject({
     sku: ReviewSubmittedV1.shape.sku,
     rating: ReviewSubmittedV1.shape.rating,
     comment: text(ReviewSubmittedV1.shape.comment, { multiline: true }),
-    order: orderFacts.nullable(),
+    order: z.nullable(orderFacts),
   }),
   metadata: commandMetadata,
 });

@@ -1,6 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import { parseWith } from '../../kernel/domain/commands.js';
 import { KernelConfigurationError } from '../../kernel/errors.js';
 import type { DomainEvent } from '../../kernel/events/catalogue.js';
@@ -8,6 +7,7 @@ import { id } from '../../kernel/events/primitives.js';
 import { type CommandContext, commandHandler } from '../../kernel/service/command-handler.js';
 import { documentClient } from '../../kernel/store/dynamodb.js';
 import { handleCommand } from '../../kernel/store/index.js';
+import * as z from '../../kernel/zod.js';
 import { parseCommand, reviewDecider, reviewStreamId, SubmitReview } from '../domain/index.js';
 import { lookUpOrderFacts, REVIEWABLE_ORDERS_TABLE_ENV } from './order-facts.js';
 
@@ -16,11 +16,11 @@ import { lookUpOrderFacts, REVIEWABLE_ORDERS_TABLE_ENV } from './order-facts.js'
  * ReviewableOrders read model). `reviewId` defaults to the command id: the same invocation retried
  * (same `commandId`) is the same review and a no-op; another submission for that order and SKU is refused.
  */
-const SubmitReviewRequest = SubmitReview.extend({
-  data: SubmitReview.shape.data
-    .omit({ order: true, reviewId: true })
-    .extend({ reviewId: id.optional() })
-    .strict(),
+const SubmitReviewRequest = z.extend(SubmitReview, {
+  data: z.strictObject({
+    ...z.omit(SubmitReview.shape.data, { order: true, reviewId: true }).shape,
+    reviewId: z.optional(id),
+  }),
 });
 
 export const reviewsRequestSchema = z.discriminatedUnion('type', [SubmitReviewRequest]);

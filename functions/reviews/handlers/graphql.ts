@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { text } from '../../kernel/domain/text.js';
 import { id, sku } from '../../kernel/events/primitives.js';
 import {
@@ -12,6 +11,7 @@ import {
   readClient,
   tableFromEnv,
 } from '../../kernel/graphql/index.js';
+import * as z from '../../kernel/zod.js';
 import type { RatedReview } from '../read-model/product-rating.js';
 import { PRODUCT_RATING_TABLE_ENV } from '../read-model/product-rating.js';
 
@@ -46,8 +46,8 @@ export const handler = graphqlHandler({
         input: z.strictObject({
           orderId: id,
           sku,
-          rating: z.number().int().min(1).max(5),
-          comment: text(z.string().min(1).max(2000), { multiline: true }),
+          rating: z.number().check(z.int(), z.gte(1), z.lte(5)),
+          comment: text(z.string().check(z.minLength(1), z.maxLength(2000)), { multiline: true }),
         }),
       }),
       async ({ input }, ctx) => {

@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import { type CommandMetadata, commandMetadata, parseWith } from '../../kernel/domain/commands.js';
 import { SecurityAuditRecordedV1 } from '../../kernel/events/catalogue/security.js';
+import * as z from '../../kernel/zod.js';
 
 export { type CommandMetadata, commandMetadata };
 
@@ -15,8 +15,10 @@ const IPV4 = /\b(?:\d{1,3}\.){3}\d{1,3}\b/;
 const IPV6 =
   /\b(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}\b|(?:^|[^0-9a-z:])(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4})*)?::(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4})*)?(?![0-9a-z:])/i;
 const noPersonalData = (value: string) => !EMAIL.test(value) && !IPV4.test(value) && !IPV6.test(value);
-const idsOnly = <T extends z.ZodString>(schema: T) =>
-  schema.refine(noPersonalData, { message: 'ids and codes only: no email or IP address in the audit trail' });
+const idsOnly = <T extends z.ZodMiniString>(schema: T) =>
+  schema.check(
+    z.refine(noPersonalData, { message: 'ids and codes only: no email or IP address in the audit trail' }),
+  );
 
 const shape = SecurityAuditRecordedV1.shape;
 
@@ -34,11 +36,17 @@ export const RecordAudit = z.strictObject({
     resource: idsOnly(shape.resource),
     outcome: shape.outcome,
     // No sourceIp: an IP address is personal data. The request is found again through the correlation id.
-    details: z
-      .record(z.string().min(1).max(64), idsOnly(z.string().max(1000)))
-      .refine((d) => Object.keys(d).length <= 20, { message: 'at most 20 details' })
-      .refine((d) => !('category' in d), { message: 'category is set from the command' })
-      .optional(),
+    details: z.optional(
+      z
+        .record(
+          z.string().check(z.minLength(1), z.maxLength(64)),
+          idsOnly(z.string().check(z.maxLength(1000))),
+        )
+        .check(
+          z.refine((d) => Object.keys(d).length <= 20, { message: 'at most 20 details' }),
+          z.refine((d) => !('category' in d), { message: 'category is set from the command' }),
+        ),
+    ),
   }),
   metadata: commandMetadata,
 });

@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { parseWith } from '../../kernel/domain/commands.js';
+import * as z from '../../kernel/zod.js';
 import { AssignTask, CompleteTask, CreateMission } from './mission/commands.js';
 import { CancelShipment, CreateShipment, DeliverShipment, DispatchShipment } from './shipment/commands.js';
 

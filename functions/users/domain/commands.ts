@@ -1,7 +1,7 @@
-import * as z from 'zod';
 import { type CommandMetadata, commandMetadata, parseWith } from '../../kernel/domain/commands.js';
 import { text } from '../../kernel/domain/text.js';
 import { UserCreatedV1, UserDeletedV1, UserUpdatedV1 } from '../../kernel/events/catalogue/users.js';
+import * as z from '../../kernel/zod.js';
 
 export { type CommandMetadata, commandMetadata };
 
@@ -9,7 +9,7 @@ export { type CommandMetadata, commandMetadata };
  * Normalized (NFC, trimmed, no control characters: kernel/domain/text.ts) and lower-cased before the
  * catalogue's email check: `Ann@Example.com ` and `ann@example.com` are one address.
  */
-export const email = text(z.string().toLowerCase().pipe(UserCreatedV1.shape.email));
+export const email = text(z.pipe(z.string().check(z.toLowerCase()), UserCreatedV1.shape.email));
 const name = text(UserCreatedV1.shape.name);
 
 /**
@@ -27,16 +27,18 @@ export const RegisterUser = z.strictObject({
 export const UpdateUser = z.strictObject({
   type: z.literal('UpdateUser'),
   data: z
-    .strictObject({ userId: UserUpdatedV1.shape.userId, email: email.optional(), name: name.optional() })
-    .refine((d) => d.email !== undefined || d.name !== undefined, {
-      message: 'an update changes the email, the name or both',
-    }),
+    .strictObject({ userId: UserUpdatedV1.shape.userId, email: z.optional(email), name: z.optional(name) })
+    .check(
+      z.refine((d) => d.email !== undefined || d.name !== undefined, {
+        message: 'an update changes the email, the name or both',
+      }),
+    ),
   metadata: commandMetadata,
 });
 
 export const DeleteUser = z.strictObject({
   type: z.literal('DeleteUser'),
-  data: z.strictObject({ userId: UserDeletedV1.shape.userId, reason: deletionReason.optional() }),
+  data: z.strictObject({ userId: UserDeletedV1.shape.userId, reason: z.optional(deletionReason) }),
   metadata: commandMetadata,
 });
 

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { ValidationError } from '../../kernel/domain/errors.js';
 import { id } from '../../kernel/events/primitives.js';
 import {
@@ -12,6 +11,7 @@ import {
   readClient,
   tableFromEnv,
 } from '../../kernel/graphql/index.js';
+import * as z from '../../kernel/zod.js';
 import { RegisterUser } from '../domain/index.js';
 import { USER_PROFILE_TABLE_ENV } from '../read-model/user-profile.js';
 import type { UserResult, UsersCommandResult } from './commands.js';
@@ -62,7 +62,7 @@ export const handler = graphqlHandler({
   service: 'users',
   fields: {
     'Mutation.registerUser': field(
-      z.strictObject({ input: z.strictObject({ email: email.optional(), name }) }),
+      z.strictObject({ input: z.strictObject({ email: z.optional(email), name }) }),
       async ({ input }, ctx) => {
         // A signed-in person registers their own id (the token's sub); a key or a role gets a generated one.
         const userId = ctx.caller.kind === 'user' ? { userId: ctx.caller.userId } : {};

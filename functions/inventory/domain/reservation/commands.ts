@@ -1,7 +1,7 @@
-import * as z from 'zod';
 import { MAX_ORDER_LINES } from '../../../kernel/domain/limits.js';
 import { StockReleasedV1, StockReservedV1 } from '../../../kernel/events/catalogue/inventory.js';
 import { sku, stockLine } from '../../../kernel/events/primitives.js';
+import * as z from '../../../kernel/zod.js';
 import { commandMetadata } from '../metadata.js';
 
 /**
@@ -14,7 +14,7 @@ export const MAX_LINES = MAX_ORDER_LINES;
  * What the handler found for one SKU of the order: the `available` of its product stream's fold (use
  * `stockLevelOf`). A SKU the handler did not find (no product stream) is absent from `stock`.
  */
-export const stockLevel = z.strictObject({ sku, available: z.number().int().min(0) });
+export const stockLevel = z.strictObject({ sku, available: z.number().check(z.int(), z.gte(0)) });
 export type StockLevel = z.infer<typeof stockLevel>;
 
 export const ReserveStock = z.strictObject({
@@ -22,8 +22,8 @@ export const ReserveStock = z.strictObject({
   data: z.strictObject({
     reservationId: StockReservedV1.shape.reservationId,
     orderId: StockReservedV1.shape.orderId,
-    items: z.array(stockLine.strict()).min(1).max(MAX_LINES),
-    stock: z.array(stockLevel).max(MAX_LINES),
+    items: z.array(z.strictObject(stockLine.shape)).check(z.minLength(1), z.maxLength(MAX_LINES)),
+    stock: z.array(stockLevel).check(z.maxLength(MAX_LINES)),
   }),
   metadata: commandMetadata,
 });

@@ -1,40 +1,42 @@
-import * as z from 'zod';
+import * as z from '../../zod.js';
 import { defineEvent } from '../define.js';
 import { currency, id, minorUnits, quantity, reason, sku, stockLine } from '../primitives.js';
 
 export const ProductAddedV1 = z.object({
   sku,
-  name: z.string().min(1).max(200),
-  description: z.string().max(2000).optional(),
+  name: z.string().check(z.minLength(1), z.maxLength(200)),
+  description: z.optional(z.string().check(z.maxLength(2000))),
   price: minorUnits,
   currency,
-  initialStock: z.number().int().min(0),
+  initialStock: z.number().check(z.int(), z.gte(0)),
 });
 
 export const StockRestockedV1 = z.object({
   sku,
   quantity,
-  available: z.number().int().min(0).describe('Units available for reservation after the restock'),
+  available: z
+    .number()
+    .check(z.int(), z.gte(0), z.describe('Units available for reservation after the restock')),
 });
 
 export const StockReservedV1 = z.object({
   reservationId: id,
   orderId: id,
-  items: z.array(stockLine).min(1),
+  items: z.array(stockLine).check(z.minLength(1)),
 });
 
 export const StockReservationFailedV1 = z.object({
   orderId: id,
   reason: z.enum(['OUT_OF_STOCK', 'UNKNOWN_SKU']),
   unavailable: z
-    .array(z.object({ sku, requested: quantity, available: z.number().int().min(0) }))
-    .describe('The lines that could not be reserved'),
+    .array(z.object({ sku, requested: quantity, available: z.number().check(z.int(), z.gte(0)) }))
+    .check(z.describe('The lines that could not be reserved')),
 });
 
 export const StockReleasedV1 = z.object({
   reservationId: id,
   orderId: id,
-  items: z.array(stockLine).min(1),
+  items: z.array(stockLine).check(z.minLength(1)),
   reason,
 });
 

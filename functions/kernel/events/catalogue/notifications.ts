@@ -1,15 +1,17 @@
-import * as z from 'zod';
+import * as z from '../../zod.js';
 import { defineEvent } from '../define.js';
 import { id } from '../primitives.js';
 
 export const NotificationSentV1 = z.object({
   notificationId: id,
-  recipientId: id.describe('userId of the recipient'),
+  recipientId: id.check(z.describe('userId of the recipient')),
   channel: z.enum(['EMAIL', 'SMS', 'PUSH']),
-  template: z.string().min(1).max(100).describe('Template name, e.g. order-confirmed'),
+  template: z
+    .string()
+    .check(z.minLength(1), z.maxLength(100), z.describe('Template name, e.g. order-confirmed')),
   subject: z
-    .object({ type: z.string().min(1).max(50), id })
-    .describe('What the notification is about, e.g. {type: order, id}'),
+    .object({ type: z.string().check(z.minLength(1), z.maxLength(50)), id })
+    .check(z.describe('What the notification is about, e.g. {type: order, id}')),
 });
 
 export const notificationsEvents = [

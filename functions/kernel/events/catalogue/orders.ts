@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../zod.js';
 import { defineEvent } from '../define.js';
 import { address, currency, id, isoDateTime, minorUnits, orderLine, reason } from '../primitives.js';
 
@@ -12,19 +12,21 @@ import { address, currency, id, isoDateTime, minorUnits, orderLine, reason } fro
 export const OrderPlacedV1 = z.object({
   orderId: id,
   customerId: id,
-  items: z.array(orderLine).min(1),
-  total: minorUnits.describe('Sum of quantity * unitPrice, in minor units'),
+  items: z.array(orderLine).check(z.minLength(1)),
+  total: minorUnits.check(z.describe('Sum of quantity * unitPrice, in minor units')),
   shippingAddress: address,
   paymentToken: z
     .string()
-    .min(1)
-    .max(200)
-    .describe('Opaque token from the payment provider (tok_...), never card data'),
+    .check(
+      z.minLength(1),
+      z.maxLength(200),
+      z.describe('Opaque token from the payment provider (tok_...), never card data'),
+    ),
 });
 
-export const OrderPlacedV2 = OrderPlacedV1.extend({ currency });
+export const OrderPlacedV2 = z.extend(OrderPlacedV1, { currency });
 
-export const OrderPlacedV3 = OrderPlacedV2.omit({ paymentToken: true });
+export const OrderPlacedV3 = z.omit(OrderPlacedV2, { paymentToken: true });
 
 export const OrderConfirmedV1 = z.object({
   orderId: id,
@@ -34,20 +36,17 @@ export const OrderConfirmedV1 = z.object({
 
 export const OrderCancelledV1 = z.object({
   orderId: id,
-  reason: reason.describe('Shown to the customer as the order failureReason'),
+  reason: reason.check(z.describe('Shown to the customer as the order failureReason')),
   failedStep: z
-    .string()
-    .min(1)
-    .max(100)
-    .optional()
-    .describe('Saga step that failed, when a saga cancelled it'),
+    .optional(z.string().check(z.minLength(1), z.maxLength(100)))
+    .check(z.describe('Saga step that failed, when a saga cancelled it')),
 });
 
 export const OrderShippedV1 = z.object({
   orderId: id,
   shipmentId: id,
-  carrier: z.string().min(1).max(100),
-  trackingNumber: z.string().min(1).max(100),
+  carrier: z.string().check(z.minLength(1), z.maxLength(100)),
+  trackingNumber: z.string().check(z.minLength(1), z.maxLength(100)),
 });
 
 export const OrderDeliveredV1 = z.object({ orderId: id, shipmentId: id, deliveredAt: isoDateTime });

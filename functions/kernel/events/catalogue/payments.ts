@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../zod.js';
 import { defineEvent } from '../define.js';
 import { currency, id, minorUnits, reason } from '../primitives.js';
 
@@ -7,19 +7,25 @@ const paymentRef = { paymentId: id, orderId: id, amount: minorUnits, currency };
 export const PaymentChargedV1 = z.object({
   ...paymentRef,
   customerId: id,
-  providerReference: z.string().min(1).max(200).describe("The payment provider's charge id"),
+  providerReference: z
+    .string()
+    .check(z.minLength(1), z.maxLength(200), z.describe("The payment provider's charge id")),
 });
 
 export const PaymentDeclinedV1 = z.object({
   ...paymentRef,
   reason,
-  declineCode: z.string().min(1).max(100).describe('Provider decline code, e.g. card_declined'),
+  declineCode: z
+    .string()
+    .check(z.minLength(1), z.maxLength(100), z.describe('Provider decline code, e.g. card_declined')),
 });
 
 export const PaymentFailedV1 = z.object({
   ...paymentRef,
   reason,
-  retryable: z.boolean().describe('True for provider outages and timeouts, false for permanent errors'),
+  retryable: z
+    .boolean()
+    .check(z.describe('True for provider outages and timeouts, false for permanent errors')),
 });
 
 export const PaymentRefundedV1 = z.object({

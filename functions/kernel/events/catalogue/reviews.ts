@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../zod.js';
 import { defineEvent } from '../define.js';
 import { id, sku } from '../primitives.js';
 
@@ -7,8 +7,8 @@ export const ReviewSubmittedV1 = z.object({
   orderId: id,
   customerId: id,
   sku,
-  rating: z.number().int().min(1).max(5),
-  comment: z.string().max(2000),
+  rating: z.number().check(z.int(), z.gte(1), z.lte(5)),
+  comment: z.string().check(z.maxLength(2000)),
 });
 
 export const reviewsEvents = [

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../zod.js';
 import { defineEvent } from '../define.js';
 import { id, reason } from '../primitives.js';
 
@@ -12,36 +12,38 @@ import { id, reason } from '../primitives.js';
  * The stream id is the saga id (the Step Functions execution name); `subjectId` names what it works on.
  */
 const sagaRef = {
-  sagaId: id.describe('Saga instance id: the Step Functions execution name'),
-  sagaName: z.string().min(1).max(100).describe('e.g. OrderFulfillment'),
+  sagaId: id.check(z.describe('Saga instance id: the Step Functions execution name')),
+  sagaName: z.string().check(z.minLength(1), z.maxLength(100), z.describe('e.g. OrderFulfillment')),
 };
-const step = z.string().min(1).max(100);
+const step = z.string().check(z.minLength(1), z.maxLength(100));
 
 export const SagaStartedV1 = z.object({
   ...sagaRef,
-  subjectId: id.describe('What the saga works on, e.g. the orderId'),
-  steps: z.array(step).min(1),
+  subjectId: id.check(z.describe('What the saga works on, e.g. the orderId')),
+  steps: z.array(step).check(z.minLength(1)),
 });
 
 export const SagaStepCompletedV1 = z.object({
   ...sagaRef,
   step,
-  stepIndex: z.number().int().min(0),
+  stepIndex: z.number().check(z.int(), z.gte(0)),
 });
 
 export const SagaCompensatedV1 = z.object({
   ...sagaRef,
   failedStep: step,
-  compensatedSteps: z.array(step).describe('Compensations that ran, in the order they ran (reverse)'),
+  compensatedSteps: z
+    .array(step)
+    .check(z.describe('Compensations that ran, in the order they ran (reverse)')),
   reason,
 });
 
 export const SagaFailedV1 = z.object({
   ...sagaRef,
   failedStep: step,
-  error: z.string().min(1).max(200).describe('Error name, e.g. States.Timeout'),
+  error: z.string().check(z.minLength(1), z.maxLength(200), z.describe('Error name, e.g. States.Timeout')),
   reason,
-  compensationFailed: z.boolean().describe('True when a compensation itself failed: needs a human'),
+  compensationFailed: z.boolean().check(z.describe('True when a compensation itself failed: needs a human')),
 });
 
 export const sagaEvents = [

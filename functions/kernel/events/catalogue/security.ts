@@ -1,15 +1,15 @@
-import * as z from 'zod';
+import * as z from '../../zod.js';
 import { defineEvent } from '../define.js';
 import { id } from '../primitives.js';
 
 export const SecurityAuditRecordedV1 = z.object({
   auditId: id,
   principal: z.object({ type: z.enum(['user', 'service', 'anonymous']), id }),
-  action: z.string().min(1).max(200).describe('e.g. placeOrder, users:DeleteUser'),
-  resource: z.string().min(1).max(500),
+  action: z.string().check(z.minLength(1), z.maxLength(200), z.describe('e.g. placeOrder, users:DeleteUser')),
+  resource: z.string().check(z.minLength(1), z.maxLength(500)),
   outcome: z.enum(['ALLOWED', 'DENIED', 'FAILED']),
-  sourceIp: z.string().max(45).optional(),
-  details: z.record(z.string(), z.string().max(1000)).optional(),
+  sourceIp: z.optional(z.string().check(z.maxLength(45))),
+  details: z.optional(z.record(z.string(), z.string().check(z.maxLength(1000)))),
 });
 
 export const securityEvents = [

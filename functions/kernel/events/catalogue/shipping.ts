@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../zod.js';
 import { defineEvent } from '../define.js';
 import { address, countryCode, id, isoDateTime, reason, stockLine } from '../primitives.js';
 
@@ -7,12 +7,12 @@ import { address, countryCode, id, isoDateTime, reason, stockLine } from '../pri
  * order, split into pick → pack → label tasks, each assigned to a warehouse agent.
  */
 const taskKind = z.enum(['PICK', 'PACK', 'LABEL']);
-const carrier = z.string().min(1).max(100);
+const carrier = z.string().check(z.minLength(1), z.maxLength(100));
 
 export const ShipmentCreatedV1 = z.object({
   shipmentId: id,
   orderId: id,
-  items: z.array(stockLine).min(1),
+  items: z.array(stockLine).check(z.minLength(1)),
   shippingAddress: address,
   carrier,
 });
@@ -21,7 +21,7 @@ export const ShipmentFailedV1 = z.object({
   orderId: id,
   reason,
   code: z.enum(['UNSUPPORTED_COUNTRY', 'INVALID_ADDRESS', 'CARRIER_UNAVAILABLE']),
-  country: countryCode.optional(),
+  country: z.optional(countryCode),
 });
 
 export const ShipmentCancelledV1 = z.object({ shipmentId: id, orderId: id, reason });
@@ -30,7 +30,7 @@ export const ShipmentDispatchedV1 = z.object({
   shipmentId: id,
   orderId: id,
   carrier,
-  trackingNumber: z.string().min(1).max(100),
+  trackingNumber: z.string().check(z.minLength(1), z.maxLength(100)),
 });
 
 export const ShipmentDeliveredV1 = z.object({ shipmentId: id, orderId: id, deliveredAt: isoDateTime });
@@ -41,9 +41,8 @@ export const MissionCreatedV1 = z.object({
   orderId: id,
   warehouseId: id,
   tasks: z
-    .array(z.object({ taskId: id, kind: taskKind, sequence: z.number().int().min(1) }))
-    .min(1)
-    .describe('Tasks in execution order: pick, then pack, then label'),
+    .array(z.object({ taskId: id, kind: taskKind, sequence: z.number().check(z.int(), z.gte(1)) }))
+    .check(z.minLength(1), z.describe('Tasks in execution order: pick, then pack, then label')),
 });
 
 export const TaskAssignedV1 = z.object({ missionId: id, taskId: id, kind: taskKind, agentId: id });
@@ -53,14 +52,14 @@ export const TaskCompletedV1 = z.object({
   taskId: id,
   kind: taskKind,
   agentId: id,
-  durationSeconds: z.number().int().min(0),
+  durationSeconds: z.number().check(z.int(), z.gte(0)),
 });
 
 export const MissionCompletedV1 = z.object({
   missionId: id,
   shipmentId: id,
   orderId: id,
-  tasksCompleted: z.number().int().min(1),
+  tasksCompleted: z.number().check(z.int(), z.gte(1)),
 });
 
 export const shippingEvents = [

@@ -1,20 +1,20 @@
-import * as z from 'zod';
+import * as z from '../../zod.js';
 import { defineEvent } from '../define.js';
 import { id, reason } from '../primitives.js';
 
-const email = z.email().max(254);
-const name = z.string().min(1).max(200);
+const email = z.email().check(z.maxLength(254));
+const name = z.string().check(z.minLength(1), z.maxLength(200));
 
 export const UserCreatedV1 = z.object({ userId: id, email, name });
 
 export const UserUpdatedV1 = z.object({
   userId: id,
   changes: z
-    .object({ email: email.optional(), name: name.optional() })
-    .describe('Only the fields that changed; absent means unchanged'),
+    .object({ email: z.optional(email), name: z.optional(name) })
+    .check(z.describe('Only the fields that changed; absent means unchanged')),
 });
 
-export const UserDeletedV1 = z.object({ userId: id, reason: reason.optional() });
+export const UserDeletedV1 = z.object({ userId: id, reason: z.optional(reason) });
 
 export const usersEvents = [
   defineEvent({

@@ -1,10 +1,10 @@
-import * as z from 'zod';
 import { commandMetadata, parseWith } from '../../../kernel/domain/commands.js';
 import {
   MissionCreatedV1,
   TaskAssignedV1,
   TaskCompletedV1,
 } from '../../../kernel/events/catalogue/shipping.js';
+import * as z from '../../../kernel/zod.js';
 
 /**
  * The catalogue has no event that stops a mission (no MissionCancelled), so a mission cannot record that its
@@ -13,29 +13,28 @@ import {
  */
 const shipmentCancelled = z
   .boolean()
-  .describe("True when the mission's shipment is cancelled: the mission has stopped");
+  .check(z.describe("True when the mission's shipment is cancelled: the mission has stopped"));
 
 export const CreateMission = z.strictObject({
   type: z.literal('CreateMission'),
-  data: MissionCreatedV1.omit({ tasks: true }).strict(),
+  data: z.strictObject(z.omit(MissionCreatedV1, { tasks: true }).shape),
   metadata: commandMetadata,
 });
 
 export const AssignTask = z.strictObject({
   type: z.literal('AssignTask'),
-  data: TaskAssignedV1.omit({ kind: true }).extend({ shipmentCancelled }).strict(),
+  data: z.strictObject({ ...z.omit(TaskAssignedV1, { kind: true }).shape, shipmentCancelled }),
   metadata: commandMetadata,
 });
 
 export const CompleteTask = z.strictObject({
   type: z.literal('CompleteTask'),
-  data: TaskCompletedV1.omit({ kind: true })
-    .extend({
-      // TaskAssigned carries no time, so the mission cannot compute how long a task took: the agent reports it.
-      durationSeconds: TaskCompletedV1.shape.durationSeconds.describe('Reported by the agent'),
-      shipmentCancelled,
-    })
-    .strict(),
+  data: z.strictObject({
+    ...z.omit(TaskCompletedV1, { kind: true }).shape,
+    // TaskAssigned carries no time, so the mission cannot compute how long a task took: the agent reports it.
+    durationSeconds: TaskCompletedV1.shape.durationSeconds.check(z.describe('Reported by the agent')),
+    shipmentCancelled,
+  }),
   metadata: commandMetadata,
 });
 

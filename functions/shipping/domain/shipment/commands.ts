@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { commandMetadata, parseWith } from '../../../kernel/domain/commands.js';
 import {
   ShipmentCancelledV1,
@@ -6,34 +5,39 @@ import {
   ShipmentDeliveredV1,
   ShipmentDispatchedV1,
 } from '../../../kernel/events/catalogue/shipping.js';
+import * as z from '../../../kernel/zod.js';
 
 export const CreateShipment = z.strictObject({
   type: z.literal('CreateShipment'),
-  data: ShipmentCreatedV1.extend({
-    carrier: ShipmentCreatedV1.shape.carrier.optional().describe('Defaults to the configured carrier'),
-  }).strict(),
+  data: z.strictObject({
+    ...ShipmentCreatedV1.shape,
+    carrier: z
+      .optional(ShipmentCreatedV1.shape.carrier)
+      .check(z.describe('Defaults to the configured carrier')),
+  }),
   metadata: commandMetadata,
 });
 
 export const CancelShipment = z.strictObject({
   type: z.literal('CancelShipment'),
-  data: ShipmentCancelledV1.pick({ shipmentId: true, reason: true }).strict(),
+  data: z.strictObject(z.pick(ShipmentCancelledV1, { shipmentId: true, reason: true }).shape),
   metadata: commandMetadata,
 });
 
 export const DispatchShipment = z.strictObject({
   type: z.literal('DispatchShipment'),
-  data: ShipmentDispatchedV1.omit({ orderId: true })
-    .extend({
-      carrier: ShipmentDispatchedV1.shape.carrier.optional().describe("Defaults to the shipment's carrier"),
-    })
-    .strict(),
+  data: z.strictObject({
+    ...z.omit(ShipmentDispatchedV1, { orderId: true }).shape,
+    carrier: z
+      .optional(ShipmentDispatchedV1.shape.carrier)
+      .check(z.describe("Defaults to the shipment's carrier")),
+  }),
   metadata: commandMetadata,
 });
 
 export const DeliverShipment = z.strictObject({
   type: z.literal('DeliverShipment'),
-  data: ShipmentDeliveredV1.omit({ orderId: true }).strict(),
+  data: z.strictObject(z.omit(ShipmentDeliveredV1, { orderId: true }).shape),
   metadata: commandMetadata,
 });
 

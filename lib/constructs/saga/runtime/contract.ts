@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import { traceparentSchema } from '../../../../functions/kernel/events/envelope.js';
 import { id } from '../../../../functions/kernel/events/primitives.js';
+import * as z from '../../../../functions/kernel/zod.js';
 
 /**
  * The contract between the Saga construct (../saga.ts), the state machines it compiles and the two small
@@ -52,25 +52,25 @@ export type SagaInput = z.infer<typeof sagaInputSchema>;
 
 /** `$.saga` in the execution state: who the saga is, set by its first state. */
 export const sagaContextSchema = z.object({
-  name: z.string().min(1).max(100),
+  name: z.string().check(z.minLength(1), z.maxLength(100)),
   sagaId: id,
   subjectId: id,
   correlationId: id,
   causationId: id,
   traceparent: traceparentSchema,
   /** `$$.Execution.StartTime`, for the duration metric. */
-  startedAt: z.string().min(1),
+  startedAt: z.string().check(z.minLength(1)),
 });
 export type SagaContext = z.infer<typeof sagaContextSchema>;
 
-const step = z.string().regex(STEP_NAME);
+const step = z.string().check(z.regex(STEP_NAME));
 
 /** `$.failure`: the step whose action failed (after its retries), the Catch's Error and Cause, what to undo. */
 export const stepFailureSchema = z.object({
   step,
-  stepIndex: z.number().int().min(0),
+  stepIndex: z.number().check(z.int(), z.gte(0)),
   Error: z.string(),
-  Cause: z.string().optional(),
+  Cause: z.optional(z.string()),
   /** The compensations this failure runs, in the order they run (the steps before it, reversed). */
   compensations: z.array(step),
 });
@@ -80,20 +80,24 @@ export type StepFailure = z.infer<typeof stepFailureSchema>;
 export const compensationFailureSchema = z.object({
   step,
   Error: z.string(),
-  Cause: z.string().optional(),
+  Cause: z.optional(z.string()),
   /** The failed compensation first, then the ones that never ran, in the order they should run. */
-  pending: z.array(step).min(1),
+  pending: z.array(step).check(z.minLength(1)),
 });
 export type CompensationFailure = z.infer<typeof compensationFailureSchema>;
 
 /** What a saga's event-builder task is asked for; `metadata` is `$.saga`. */
 export const sagaEventRequestSchema = z.discriminatedUnion('event', [
-  z.object({ event: z.literal('SagaStarted'), metadata: sagaContextSchema, steps: z.array(step).min(1) }),
+  z.object({
+    event: z.literal('SagaStarted'),
+    metadata: sagaContextSchema,
+    steps: z.array(step).check(z.minLength(1)),
+  }),
   z.object({
     event: z.literal('SagaStepCompleted'),
     metadata: sagaContextSchema,
     step,
-    stepIndex: z.number().int().min(0),
+    stepIndex: z.number().check(z.int(), z.gte(0)),
     /** The last step: the saga succeeded. */
     final: z.boolean(),
   }),
