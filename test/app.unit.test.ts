@@ -16,17 +16,20 @@ function stacksOf(app: App): Stack[] {
 
 describe('the CDK app', () => {
   // Both ways an app is synthesized: `cdk synth` sets CDK_DEFAULT_REGION (literal region and partition in the
-  // findings' ids), a test's app may leave them tokens; an acknowledgement must match either.
+  // findings' ids), a test's app may leave them tokens; an acknowledgement must match either. Both stages:
+  // prod has resources dev has not (a web ACL, canary deployments, reserved concurrency) and lacks others.
   it.each([
-    ['with the region unresolved', {}],
-    ['with the region cdk synth gives it', { CDK_DEFAULT_REGION: 'us-east-1' }],
-  ])('builds every stack with no unacknowledged cdk-nag finding, %s', (_how, env) => {
+    ['dev', 'with the region unresolved', {}],
+    ['dev', 'with the region cdk synth gives it', { CDK_DEFAULT_REGION: 'us-east-1' }],
+    ['prod', 'with the region unresolved', {}],
+    ['prod', 'with the region cdk synth gives it', { CDK_DEFAULT_REGION: 'us-east-1' }],
+  ])('%s: builds every stack with no unacknowledged cdk-nag finding, %s', (stage, _how, env) => {
     const app = buildApp(
-      loadConfig({ STAGE: 'dev', ...env }),
+      loadConfig({ STAGE: stage, ...env }),
       new App({ context: { 'aws:cdk:bundling-stacks': [] } }),
     );
     const stacks = stacksOf(app);
-    expect(stacks.map((s) => s.stackName)).toContain('CommerceForge-dev-Platform');
+    expect(stacks.map((s) => s.stackName)).toContain(`CommerceForge-${stage}-Platform`);
     // Template.fromStack runs the validation plugins and throws with cdk-nag's report on any error.
     for (const stack of stacks) expect(() => Template.fromStack(stack)).not.toThrow();
   });

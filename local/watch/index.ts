@@ -34,6 +34,9 @@ export { ignored, type SourceTrigger, WATCHED_FOLDERS, watchSources } from './tr
  */
 export const WATCH_ALARM_PERIOD_SECONDS = 10;
 
+/** What deploys a synthesized assembly onto the cloud: a `WatchController`, or a test's stand-in. */
+export type AssemblyDeployer = Pick<WatchController, 'deploy' | 'stop'>;
+
 export interface WatchOptions {
   readonly cloud: LocalCloud;
   readonly projectRoot: string;
@@ -41,24 +44,34 @@ export interface WatchOptions {
   /** @default LOCAL_DEPLOY_TIME_SCALE, else DEFAULT_TIME_SCALE */
   readonly timeScale?: number;
   readonly log?: (line: string) => void;
+  /** Writes the app's cloud assembly into `outdir`, a fresh folder. @default `cdk synth` in `projectRoot` */
+  readonly synthesize?: (outdir: string) => Promise<void>;
+  /** @default a `WatchController` on `cloud` (`cloudWatch` and `timeScale` are its options) */
+  readonly deployer?: AssemblyDeployer;
+  /** Quiet time after the last save before a synth. @default the trigger's (300 ms) */
+  readonly debounceMs?: number;
 }
 
 export interface Watch {
-  readonly controller: WatchController;
+  readonly controller: AssemblyDeployer;
   readonly trigger: SourceTrigger;
   close(): void;
 }
 
 export function startWatch(options: WatchOptions): Watch {
   const log = options.log ?? ((line: string) => options.cloud.logger.info(line));
-  const controller = new WatchController(options.cloud, {
-    log,
-    ...(options.cloudWatch ? { cloudWatch: options.cloudWatch } : {}),
-    ...(options.timeScale !== undefined ? { timeScale: options.timeScale } : {}),
-  });
+  const controller =
+    options.deployer ??
+    new WatchController(options.cloud, {
+      log,
+      ...(options.cloudWatch ? { cloudWatch: options.cloudWatch } : {}),
+      ...(options.timeScale !== undefined ? { timeScale: options.timeScale } : {}),
+    });
+  const synthesize = options.synthesize ?? ((outdir: string) => synthesizeAsync(options.projectRoot, outdir));
   const synthesized: string[] = [];
   const trigger = watchSources({
     root: options.projectRoot,
+    ...(options.debounceMs !== undefined ? { debounceMs: options.debounceMs } : {}),
     onError: (error) => log(`watch: ${error instanceof Error ? error.message : String(error)}`),
     onChange: async (files) => {
       const shown =
@@ -68,7 +81,7 @@ export function startWatch(options: WatchOptions): Watch {
       const outdir = mkdtempSync(path.join(tmpdir(), 'commerceforge-watch-'));
       synthesized.push(outdir);
       try {
-        await synthesizeAsync(options.projectRoot, outdir);
+        await synthesize(outdir);
       } catch (error) {
         log(`watch: ${error instanceof Error ? error.message : String(error)}; nothing deployed`);
         return;

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../bin/app.js';
 import { ConfigError, loadConfig } from '../../lib/config.js';
 import type { DeploymentStrategy } from '../../lib/constructs/live-deployment.js';
+import { Saga } from '../../lib/constructs/saga/index.js';
 import { LIVE_ALIAS, ServiceFunction } from '../../lib/constructs/service-function.js';
 import { StackDeployments } from '../../lib/constructs/stack-deployments.js';
 
@@ -102,6 +103,55 @@ describe('StackDeployments', () => {
     }
   });
 
+  it('blue-green: all at once, watched by its own alias alarms, rolled back when one fires', () => {
+    const { template, stack, deployments } = deployed('blue-green');
+    for (const deployment of Object.values(deployments.deployments)) {
+      const alarmRefs = [deployment.errorsAlarm, deployment.throttlesAlarm, deployment.durationAlarm].map(
+        (a) => ({ Name: { Ref: stack.getLogicalId(a.node.defaultChild as never) } }),
+      );
+      const group = template.toJSON().Resources[
+        stack.getLogicalId(deployment.group.node.defaultChild as never)
+      ] as { Properties: Record<string, unknown> };
+      expect(group.Properties).toMatchObject({
+        DeploymentConfigName: CONFIG_NAMES['blue-green'],
+        AlarmConfiguration: { Enabled: true, Alarms: alarmRefs },
+        AutoRollbackConfiguration: {
+          Enabled: true,
+          Events: expect.arrayContaining(['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM']) as unknown,
+        },
+      });
+    }
+    expect(Object.keys(deployments.deployments)).toHaveLength(2);
+  });
+
+  it('blue-green differs from all-at-once only in watching the alarms (same config, same alarms)', () => {
+    const groupsOf = (strategy: DeploymentStrategy) =>
+      deployed(strategy).template.findResources('AWS::CodeDeploy::DeploymentGroup') as Record<
+        string,
+        {
+          Properties: {
+            AlarmConfiguration: { Enabled: boolean };
+            AutoRollbackConfiguration: { Events: string[] };
+          };
+        }
+      >;
+    const blueGreen = groupsOf('blue-green');
+    const allAtOnce = groupsOf('all-at-once');
+    expect(Object.keys(blueGreen).sort()).toEqual(Object.keys(allAtOnce).sort());
+    for (const [id, group] of Object.entries(blueGreen)) {
+      const { AlarmConfiguration, AutoRollbackConfiguration, ...rest } = group.Properties;
+      const other = allAtOnce[id]!.Properties;
+      expect(AlarmConfiguration).toEqual({ ...other.AlarmConfiguration, Enabled: true });
+      expect(other.AlarmConfiguration.Enabled).toBe(false);
+      expect([...AutoRollbackConfiguration.Events].sort()).toEqual(
+        [...other.AutoRollbackConfiguration.Events, 'DEPLOYMENT_STOP_ON_ALARM'].sort(),
+      );
+      // Everything else (the all-at-once config, the blue/green style, the application, the role) is the same.
+      const { AlarmConfiguration: _a, AutoRollbackConfiguration: _r, ...otherRest } = other;
+      expect(rest).toEqual(otherRest);
+    }
+  });
+
   it('smoke-tests the new Commands version before traffic moves, with the rights to do only that', () => {
     const { template, stack, commands, deployments } = deployed('canary');
     const [hook] = deployments.hooks;
@@ -142,8 +192,16 @@ describe('StackDeployments', () => {
 });
 
 describe('the app, per stage', () => {
+  // Built once per configuration: a whole app takes seconds to build and more to synthesize.
+  const apps = new Map<string, App>();
+  const appOf = (env: Record<string, string>) => {
+    const key = JSON.stringify(env);
+    if (!apps.has(key))
+      apps.set(key, buildApp(loadConfig(env), new App({ context: { 'aws:cdk:bundling-stacks': [] } })));
+    return apps.get(key)!;
+  };
   const groupsOf = (env: Record<string, string>) => {
-    const app = buildApp(loadConfig(env), new App({ context: { 'aws:cdk:bundling-stacks': [] } }));
+    const app = appOf(env);
     const groups = app.node
       .findAll()
       .filter((c): c is codedeploy.LambdaDeploymentGroup => c instanceof codedeploy.LambdaDeploymentGroup);
@@ -170,6 +228,46 @@ describe('the app, per stage', () => {
     expect(configs[0]).toContain('LambdaCanary10Percent5Minutes');
     // One pre-traffic hook per service with Commands (users, inventory, orders, payments, ...).
     expect(hooks.length).toBeGreaterThanOrEqual(6);
+  }, 120_000);
+
+  it('prod: every saga alias shifts by canary, rolled back by its compensation-failed alarm', () => {
+    const app = appOf({ STAGE: 'prod' });
+    const sagas = app.node.findAll().filter((c): c is Saga => c instanceof Saga);
+    expect(sagas.length).toBeGreaterThanOrEqual(1);
+    // The synthesized templates (cdk-nag runs too): every state machine alias of the stage, not only the sagas'.
+    const aliases = app.node.children
+      .filter((c): c is Stack => c instanceof Stack)
+      .flatMap((stack) =>
+        Object.entries(Template.fromStack(stack).findResources('AWS::StepFunctions::StateMachineAlias')).map(
+          ([id, alias]) => ({ stack, id, alias }),
+        ),
+      );
+    expect(aliases).toHaveLength(sagas.length);
+    for (const saga of sagas) {
+      const stack = Stack.of(saga);
+      const found = aliases.find((a) => a.stack === stack && a.id === stack.getLogicalId(saga.alias));
+      expect(found?.alias.Properties.DeploymentPreference).toEqual({
+        Type: 'CANARY',
+        Percentage: 10,
+        Interval: 5,
+        StateMachineVersionArn: { 'Fn::GetAtt': [stack.getLogicalId(saga.version), 'Arn'] },
+        Alarms: [{ Ref: stack.getLogicalId(saga.compensationFailedAlarm.node.defaultChild as never) }],
+      });
+    }
+  }, 180_000);
+
+  it('prod deploys all at once only when DEPLOYMENT_STRATEGY says so: the functions and the saga', () => {
+    const env = { STAGE: 'prod', DEPLOYMENT_STRATEGY: 'all-at-once' };
+    const { configs } = groupsOf(env);
+    expect(configs).toHaveLength(1);
+    expect(configs[0]).toContain('LambdaAllAtOnce');
+    const sagas = appOf(env)
+      .node.findAll()
+      .filter((c): c is Saga => c instanceof Saga);
+    expect(sagas.length).toBeGreaterThanOrEqual(1);
+    for (const saga of sagas) {
+      expect(Stack.of(saga).resolve(saga.alias.deploymentPreference)).toMatchObject({ type: 'ALL_AT_ONCE' });
+    }
   }, 120_000);
 
   it('dev defaults to all at once; DEPLOYMENT_STRATEGY overrides either stage; a bad value is refused', () => {

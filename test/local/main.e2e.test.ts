@@ -30,12 +30,13 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Starts `tsx local/main.ts --app <dir>` and resolves once it prints its `ready` line. */
+/** Starts `tsx local/main.ts --app <dir> [...flags]` and resolves once it prints its `ready` line. */
 async function startCli(
   port: number,
+  flags: readonly string[] = [],
 ): Promise<{ child: ChildProcess; output: () => string; readyMs: number }> {
   const begin = Date.now();
-  const child = spawn('node_modules/.bin/tsx', ['local/main.ts', '--app', assemblyDir], {
+  const child = spawn('node_modules/.bin/tsx', ['local/main.ts', '--app', assemblyDir, ...flags], {
     env: { ...process.env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -130,6 +131,21 @@ describe('npm start (local/main.ts)', () => {
     // The tsx wrapper forwards the signal to node, as a terminal's Ctrl-C would reach it.
     child.kill('SIGTERM');
     await exited;
+    await expect.poll(() => tree.filter(alive), { timeout: 10_000 }).toEqual([]);
+  });
+
+  it('--watch watches the sources before it says ready, and stops with the cloud', async () => {
+    const { child, output } = await startCli(await freePort(), ['--watch']);
+    const watching = output().indexOf('watch: bin/ lib/ functions/ statemachines/: a change re-synthesizes');
+    expect(watching).toBeGreaterThan(-1);
+    expect(watching).toBeLessThan(output().indexOf('ready on'));
+    // Nothing changed: no synth ran.
+    expect(output()).not.toContain('cdk synth');
+    const tree = descendants(child.pid!);
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    child.kill('SIGTERM');
+    // A clean stop (the 5 s fallback would exit with 1).
+    expect(await exited).toBe(0);
     await expect.poll(() => tree.filter(alive), { timeout: 10_000 }).toEqual([]);
   });
 

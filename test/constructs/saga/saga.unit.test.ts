@@ -156,6 +156,22 @@ describe('Saga construct', () => {
     });
   });
 
+  it('blue-green: all at once like all-at-once, but rolled back by the compensation-failed alarm', () => {
+    const { stack, saga } = fulfillmentStack({ props: { deploymentStrategy: 'blue-green' } });
+    Template.fromStack(stack).hasResourceProperties('AWS::StepFunctions::StateMachineAlias', {
+      DeploymentPreference: {
+        Type: 'ALL_AT_ONCE',
+        Percentage: Match.absent(),
+        Interval: Match.absent(),
+        Alarms: [{ Ref: stack.getLogicalId(saga.compensationFailedAlarm.node.defaultChild as never) }],
+      },
+    });
+    const allAtOnce = fulfillmentStack({ props: { deploymentStrategy: 'all-at-once' } });
+    Template.fromStack(allAtOnce.stack).hasResourceProperties('AWS::StepFunctions::StateMachineAlias', {
+      DeploymentPreference: { Type: 'ALL_AT_ONCE', Alarms: Match.absent() },
+    });
+  });
+
   it('compiles each step: result by name, own retrier then the transient one, a Catch to its failure state', () => {
     const states = definitionOf(template).States as States;
     expect(states.ChargePayment).toMatchObject({
