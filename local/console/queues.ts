@@ -103,6 +103,8 @@ export async function redriveQueue(
   if (!row) throw new RedriveError('NOT_A_DLQ', `${name} is not a dead-letter queue`);
   const [source] = row.sources;
   let moved = 0;
+  /** The rules the messages went back through: each message's own, not every rule the templates name. */
+  const through = new Set<string>();
   // What is there now: a message that fails again and comes back meanwhile waits for the next redrive.
   const limit = sqs.get(name).counts().visible;
   while (moved < limit) {
@@ -122,6 +124,7 @@ export async function redriveQueue(
         const busName = /:rule\/([^/]+)\//.exec(ruleArn)?.[1];
         if (!busName) throw new RedriveError('NO_BUS', `no bus in ${ruleArn}`);
         bridge.accept(busName, JSON.parse(message.body), { filterArns: [ruleArn] });
+        through.add(ruleArn.split('/').pop() ?? ruleArn);
       } else {
         throw new RedriveError('NOT_A_DLQ', `${name}: a message names no rule to send it back through`);
       }
@@ -129,5 +132,5 @@ export async function redriveQueue(
       moved += 1;
     }
   }
-  return { moved, to: source ?? row.rules.join(', ') };
+  return { moved, to: source ?? [...(through.size ? through : row.rules)].join(', ') };
 }

@@ -72,7 +72,10 @@ export function buildServiceMap(model: CloudModel): ServiceMap {
     if (typeof reference !== 'string') return undefined;
     const arn = baseArn(reference);
     if (nodes.has(arn)) return arn;
-    return byName.get(reference) ?? byName.get(reference.split(':').pop() ?? '');
+    // `name:live`: an event source mapping names an alias by its function's name and the alias (CDK's
+    // `alias.functionName`), which is the function's box on the map.
+    const parts = reference.split(':');
+    return byName.get(reference) ?? byName.get(parts[0] ?? '') ?? byName.get(parts.at(-1) ?? '');
   };
   const add = (from: string | undefined, to: string | undefined, kind: MapEdgeKind, label?: string) => {
     if (!from || !to || from === to) return;

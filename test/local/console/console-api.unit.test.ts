@@ -46,14 +46,19 @@ describe('the console guard', () => {
 });
 
 describe('the event index', () => {
-  const accepted = (id: string, correlationId: string, type = 'OrderPlaced'): AcceptedEvent => ({
+  const accepted = (
+    id: string,
+    correlationId: string,
+    type = 'OrderPlaced',
+    source = 'app.orders',
+  ): AcceptedEvent => ({
     eventBusName: 'bus',
     matchedRules: ['rule-a'],
     event: {
       version: '0',
       id,
       'detail-type': type,
-      source: 'app.orders',
+      source,
       account: '000000000000',
       time: '2026-12-05T00:00:00Z',
       region: 'us-east-1',
@@ -88,6 +93,38 @@ describe('the event index', () => {
     index.addEvent(accepted('e3', 'c1'));
     expect(index.get('e1')).toBeUndefined();
     expect(index.byCorrelation('c1').map((a) => a.event.id)).toEqual(['e3']);
+  });
+
+  it('filters by source, any part of it, whatever its case, alone or with the other filters', () => {
+    const index = new EventIndex();
+    index.addEvent(accepted('e1', 'c1', 'OrderPlaced', 'app.orders'));
+    index.addEvent(accepted('e2', 'c2', 'PaymentCaptured', 'app.payments'));
+    index.addEvent(accepted('e3', 'c1', 'PaymentRefunded', 'app.payments'));
+    const ids = (query: string) => index.list(filterOf(new URLSearchParams(query))).map((e) => e.id);
+    expect(ids('source=app.payments')).toEqual(['e3', 'e2']);
+    expect(ids('source=ORDERS')).toEqual(['e1']);
+    expect(ids('source=payments&correlationId=c1')).toEqual(['e3']);
+    expect(ids('source=payments&detailType=Captured')).toEqual(['e2']);
+    expect(ids('source=app.shipping')).toEqual([]);
+    expect(ids('source=')).toEqual(['e3', 'e2', 'e1']);
+  });
+
+  it('shows a delivery that went to its dead-letter queue as such, with the queue and the error', () => {
+    const index = new EventIndex();
+    index.addEvent(accepted('e1', 'c1'));
+    const dlq = 'arn:aws:sqs:us-east-1:000000000000:rule-a-dlq';
+    index.addDelivery({
+      ...delivery('e1', 'dead-lettered'),
+      deadLetterArn: dlq,
+      errorCode: 'NO_RESOURCE',
+      errorMessage: 'The specified queue does not exist',
+    });
+    const shown = { status: 'dead-lettered', deadLetterArn: dlq, errorCode: 'NO_RESOURCE', rule: 'rule-a' };
+    expect(index.list({})).toMatchObject([{ id: 'e1', deliveries: [shown] }]);
+    expect(index.get('e1')?.deliveries).toMatchObject([shown]);
+    // The service map counts it on the rule's dead-letter edge, not as delivered.
+    expect(index.deadLettered.get('rule-a|arn:aws:lambda:us-east-1:000000000000:function:fn')).toBe(1);
+    expect(index.delivered.size).toBe(0);
   });
 });
 

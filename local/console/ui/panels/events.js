@@ -130,7 +130,7 @@ function EventDetail({ id }) {
       <tbody>${deliveries.map(
         (
           d,
-        ) => html`<tr><td class="mono">${shortArn(d.rule)}</td><td class="mono">${shortArn(d.targetArn)}</td>
+        ) => html`<tr data-testid="delivery" data-status=${d.status}><td class="mono">${shortArn(d.rule)}</td><td class="mono">${shortArn(d.targetArn)}</td>
           <td><${Badge} value=${d.status} />${d.errorCode ? html` <span class="error-text">${d.errorCode}</span>` : null}</td>
           <td>${d.attempts}</td><td class="mono">${d.deadLetterArn ? html`<a href="#/dlq">${shortArn(d.deadLetterArn)}</a>` : ''}</td></tr>`,
       )}</tbody>

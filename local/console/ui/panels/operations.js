@@ -22,7 +22,7 @@ function Alarms() {
     <${ErrorLine} error=${error} />
     <div class="scroll"><table><tbody>${alarms.map(
       (a) =>
-        html`<tr title=${a.reason}><td><${Badge} value=${a.state} /></td><td class="mono">${a.name}</td><td class="muted">${time(a.updatedAt)}</td></tr>`,
+        html`<tr title=${a.reason} data-testid="alarm" data-name=${a.name} data-state=${a.state}><td><${Badge} value=${a.state} /></td><td class="mono">${a.name}</td><td class="muted">${time(a.updatedAt)}</td></tr>`,
     )}</tbody></table></div>
   </div>`;
 }
@@ -39,7 +39,7 @@ function Breakers() {
     <table><tbody>${items.map(
       (
         c,
-      ) => html`<tr data-testid="breaker"><td class="mono">${c.name}</td><td><${Badge} value=${c.state ?? '?'} /></td>
+      ) => html`<tr data-testid="breaker" data-name=${c.name} data-state=${c.state ?? ''}><td class="mono">${c.name}</td><td><${Badge} value=${c.state ?? '?'} /></td>
         <td class="muted">${Object.entries(c)
           .filter(([k]) => k !== 'name' && k !== 'state')
           .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}`)

@@ -28,7 +28,7 @@ export function QueuesPanel() {
           <tbody>${(data?.queues ?? []).map(
             (
               q,
-            ) => html`<tr class=${`clickable ${selected === q.name ? 'selected' : ''}`} data-testid="dlq-row" data-name=${q.name} onClick=${() => setSelected(q.name)}>
+            ) => html`<tr class=${`clickable ${selected === q.name ? 'selected' : ''}`} data-testid="dlq-row" data-name=${q.name} data-messages=${q.visible + q.inFlight} onClick=${() => setSelected(q.name)}>
               <td class="mono">${q.name}</td>
               <td>${q.visible + q.inFlight ? html`<${Badge} value=${q.visible + q.inFlight} kind="bad" />` : html`<span class="muted">0</span>`}</td>
               <td class="muted">${[...q.sources.map((s) => `queue ${s}`), ...q.rules.map((r) => `rule ${r}`)].join(', ')}</td>
@@ -56,7 +56,7 @@ function Messages({ name }) {
     <${ErrorLine} error=${error} />
     ${(data?.messages ?? []).length === 0 ? html`<p class="muted">Empty.</p>` : null}
     ${(data?.messages ?? []).map(
-      (m) => html`<div class="card">
+      (m) => html`<div class="card" data-testid="dlq-message">
         <p class="muted">${m.messageId} · sent ${time(m.sentAt)} · received ${m.receiveCount}×</p>
         ${Object.keys(m.attributes).length ? html`<table><tbody>${Object.entries(m.attributes).map(([k, v]) => html`<tr><th>${k}</th><td class="mono">${v}</td></tr>`)}</tbody></table>` : null}
         <pre>${pretty(m.body)}</pre>

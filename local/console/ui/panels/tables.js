@@ -32,7 +32,8 @@ function Items({ table }) {
       (e) => setError(e.message),
     );
   }, [table, token]);
-  const columns = [...new Set((page?.items ?? []).flatMap((item) => Object.keys(item)))].slice(0, 12);
+  // Every attribute, in a stable order (DynamoDB gives an item's attributes in no order): the box scrolls.
+  const columns = [...new Set((page?.items ?? []).flatMap((item) => Object.keys(item)))].sort();
   return html`
     <div class="filters"><h2 class="mono">${table}</h2>
       <button disabled=${pages.length < 2} onClick=${() => setPages((p) => p.slice(0, -1))}>← previous</button>
@@ -42,7 +43,7 @@ function Items({ table }) {
     <${ErrorLine} error=${error} />
     <div style=${{ overflow: 'auto' }}>
       <table><thead><tr>${columns.map((c) => html`<th>${c}</th>`)}</tr></thead>
-        <tbody>${(page?.items ?? []).map((item) => html`<tr>${columns.map((c) => html`<td class="mono">${cell(item[c])}</td>`)}</tr>`)}</tbody></table>
+        <tbody>${(page?.items ?? []).map((item) => html`<tr data-testid="item">${columns.map((c) => html`<td class="mono">${cell(item[c])}</td>`)}</tr>`)}</tbody></table>
     </div>
     ${page && page.items.length === 0 ? html`<p class="muted">No items.</p>` : null}
   `;
