@@ -48,7 +48,8 @@ export function codeChanges(
         const layerResource = resources[ref];
         if (layerResource) return assetDirOf(stack, layerResource);
         const parameter = stack.template.Parameters?.[ref];
-        return parameter?.Type.startsWith('AWS::SSM::Parameter::Value') && typeof parameter.Default === 'string'
+        return parameter?.Type.startsWith('AWS::SSM::Parameter::Value') &&
+          typeof parameter.Default === 'string'
           ? publicLayerDir(`local-ssm:${parameter.Default}`)
           : undefined;
       })
