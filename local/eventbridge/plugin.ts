@@ -110,13 +110,16 @@ export function cloudDispatcher(cloud: LocalCloud, options: EventBridgePluginOpt
   };
 }
 
-/** A target that does not exist cannot be fixed by retrying: AWS sends those events to the DLQ at once. */
+/**
+ * A target that does not exist cannot be fixed by retrying: AWS sends those events to the DLQ at once. The local
+ * services say so by their error's code (`ResourceNotFoundException`, `QueueDoesNotExist`), as AWS does.
+ */
 async function noResourceIfMissing<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    const text = `${(error as Error).name} ${(error as Error).message}`;
-    if (/NotFound|DoesNotExist/i.test(text)) {
+    const { code, name } = error as { code?: unknown; name?: unknown };
+    if (/NotFound|DoesNotExist/.test(`${String(code ?? '')} ${String(name ?? '')}`)) {
       throw new DeliveryError('NO_RESOURCE', (error as Error).message, false, { cause: error });
     }
     throw error;
