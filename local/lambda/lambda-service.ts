@@ -394,8 +394,11 @@ export class LambdaService implements LambdaInvoker {
       if (lease.cold) initDurationMs = Math.round((await environment.ready) * 100) / 100;
       const invokedFunctionArn = version === '$LATEST' ? fn.arn : `${fn.arn}:${version}`;
       runStarted = performance.now();
+      // An injected delay holds the environment, as in Lambda, but uses none of this machine's CPU.
       const interception = this.interceptors.length
-        ? await intercept(this.interceptors, { fn, version, requestId, invocationType })
+        ? await pool.sleepWhile(() =>
+            intercept(this.interceptors, { fn, version, requestId, invocationType }),
+          )
         : undefined;
       const runStart = Date.now();
       // An interceptor's wait (an injected delay) is part of the invocation, as an extension's is.
@@ -531,7 +534,7 @@ export class LambdaService implements LambdaInvoker {
   private makeRoom(environments: number, cap = this.maxPerFunction): boolean {
     if (environments >= cap) return false;
     const pools = [...this.pools.values()];
-    if (pools.reduce((sum, pool) => sum + pool.size, 0) < this.maxEnvironments) return true;
+    if (pools.reduce((sum, pool) => sum + pool.awake, 0) < this.maxEnvironments) return true;
     let oldest: FunctionPool | undefined;
     for (const pool of pools) {
       const use = pool.oldestIdleUse;

@@ -101,6 +101,8 @@ export class FunctionPool {
   private readonly runMs = new Estimate(50);
   private readonly initMs = new Estimate(300);
   private stopped = false;
+  /** Leased environments in a wait that uses no CPU (an injected delay), left out of the machine's budget. */
+  private sleeping = 0;
   /** Environments started over the pool's life (each one an init). */
   inits = 0;
 
@@ -116,6 +118,27 @@ export class FunctionPool {
 
   get queued(): number {
     return this.waiters.length;
+  }
+
+  /** Environments that may use CPU: all but those leased to a wait that uses none ({@link sleepWhile}). */
+  get awake(): number {
+    return this.all.size - this.sleeping;
+  }
+
+  /**
+   * Runs `wait`, a part of a leased invocation that uses no CPU (an injected delay, as the FIS extension adds in
+   * the environment), with the environment left out of the machine's budget meanwhile: in Lambda every
+   * environment has its own CPU, and the budget only stands for this machine's, so a function whose
+   * environments sleep may start others for its waiting invocations (its concurrency still holds).
+   */
+  async sleepWhile<T>(wait: () => Promise<T>): Promise<T> {
+    this.sleeping += 1;
+    this.considerStarting();
+    try {
+      return await wait();
+    } finally {
+      this.sleeping -= 1;
+    }
   }
 
   /**
@@ -239,7 +262,7 @@ export class FunctionPool {
       this.options.makeRoom?.(0);
       return true;
     }
-    if (this.options.makeRoom?.(this.all.size) ?? true) return true;
+    if (this.options.makeRoom?.(this.awake) ?? true) return true;
     this.scheduleRecheck();
     return false;
   }

@@ -173,6 +173,37 @@ describe('FunctionPool', () => {
     expect(pool.size).toBe(1);
   });
 
+  it('leaves an environment sleeping in an injected delay out of the budget: a waiter gets another one', async () => {
+    // Room for one environment (the function's share on a busy machine), counted as the pool reports it.
+    const asked: number[] = [];
+    const { pool, created } = poolWith({
+      makeRoom: (environments) => {
+        asked.push(environments);
+        return environments < 1;
+      },
+    });
+    const first = pool.acquire('throttle');
+    await tick();
+    created[0]?.finishInit(1);
+    const held = await first;
+    // Without a sleep, a second invocation finds no room and waits for the first.
+    const waiting = pool.acquire('throttle');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(created).toHaveLength(1);
+    let wake: () => void = () => {};
+    const sleep = pool.sleepWhile(() => new Promise<void>((resolve) => (wake = resolve)));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(created).toHaveLength(2);
+    // Two environments, the sleeping one not counted.
+    expect([pool.size, pool.awake]).toEqual([2, 1]);
+    created[1]?.finishInit(1);
+    expect((await waiting).environment).toBe(created[1]?.environment);
+    wake();
+    await sleep;
+    expect(pool.awake).toBe(2);
+    pool.release(held.environment);
+  });
+
   it('warms a first environment in the background, once', async () => {
     const { pool, created } = poolWith();
     pool.warm();
