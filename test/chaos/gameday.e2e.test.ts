@@ -2,16 +2,20 @@
  * A small game day on the real app on the local cloud, as `npm run gameday` runs a large one: payment errors
  * injected through the FIS API while 60 orders go through at 8, windows of 16 before and after; the verdict
  * must be PASS (every order terminal, stock and money conserved, no event lost, no duplicate effect, the
- * compensation rate within the injected rate) and the report written.
+ * compensation rate within the injected rate) and the report written. Then the same catalogue with the AWS CLI.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INJECTED_ERROR_TYPE } from '../../local/fis/index.js';
 import { DEFAULT_TOLERANCES } from '../../scripts/gameday/model.js';
 import { writeReport } from '../../scripts/gameday/report.js';
 import { runGameDay } from '../../scripts/gameday/run.js';
-import { type LocalApp, startLocalApp } from '../helpers/local-app.js';
+import { awsCli } from '../helpers/aws-cli.js';
+import { eventually, type LocalApp, physicalName, startLocalApp } from '../helpers/local-app.js';
+import { clientConfig } from '../helpers/local-clients.js';
 
 let app: LocalApp;
 const reports = mkdtempSync(path.join(tmpdir(), 'gameday-reports-'));
@@ -72,4 +76,62 @@ describe('a game day on the local cloud', () => {
     expect(existsSync(written.json)).toBe(true);
     expect(readFileSync(written.markdown, 'utf8')).toMatch(/^# Game day: payment-errors — PASS/);
   }, 300_000);
+
+  it('with the AWS CLI: lists the catalogue; payment-errors fails only payments at about its rate; stops', async () => {
+    const cli = <T>(...args: string[]) => awsCli<T>(app.url, args, app.region);
+    const { experimentTemplates } = await cli<{
+      experimentTemplates: Array<{ id: string; tags: Record<string, string> }>;
+    }>('fis', 'list-experiment-templates');
+    const byName = new Map(experimentTemplates.map((t) => [t.tags.Name ?? '', t.id]));
+    expect([...byName.keys()].sort()).toEqual([
+      'carrier-outage',
+      'gameday',
+      'inventory-errors',
+      'payment-errors',
+      'payment-latency',
+      'projector-errors',
+    ]);
+    const { experiment: started } = await cli<{ experiment: { id: string } }>(
+      'fis',
+      'start-experiment',
+      '--experiment-template-id',
+      byName.get('payment-errors') ?? '',
+    );
+    const status = async () =>
+      (await cli<{ experiment: { state: { status: string } } }>('fis', 'get-experiment', '--id', started.id))
+        .experiment.state.status;
+    await eventually(async () => ((await status()) === 'running' ? true : undefined), 30_000);
+
+    // Each service's Commands function through its live alias (what FIS targets), with a request every
+    // command handler refuses before any write: an injected error or the handler's own ValidationError.
+    const lambda = new LambdaClient(clientConfig(app.url));
+    const errorTypes = async (service: string, count: number) => {
+      const name = physicalName(app, service, 'Commands/Function');
+      const types: string[] = [];
+      for (let i = 0; i < count; i += 8) {
+        const results = await Promise.all(
+          Array.from({ length: Math.min(8, count - i) }, () =>
+            lambda.send(new InvokeCommand({ FunctionName: name, Qualifier: 'live', Payload: '{}' })),
+          ),
+        );
+        for (const result of results) {
+          const payload = JSON.parse(Buffer.from(result.Payload ?? []).toString('utf8') || 'null');
+          types.push(result.FunctionError ? String(payload?.errorType) : 'answered');
+        }
+      }
+      return types;
+    };
+    const payments = await errorTypes('Payments', 100);
+    const injected = payments.filter((type) => type === INJECTED_ERROR_TYPE).length;
+    // 30% of 100: the binomial's standard deviation is ~4.6, so 12..48 fails only on a broken injection.
+    expect(injected).toBeGreaterThan(12);
+    expect(injected).toBeLessThan(48);
+    expect(payments.filter((type) => type !== INJECTED_ERROR_TYPE && type !== 'ValidationError')).toEqual([]);
+    // Inventory takes part in other experiments, not this one.
+    expect((await errorTypes('Inventory', 24)).filter((type) => type === INJECTED_ERROR_TYPE)).toEqual([]);
+
+    await cli('fis', 'stop-experiment', '--id', started.id);
+    expect(await status()).toBe('stopped');
+    expect((await errorTypes('Payments', 16)).filter((type) => type === INJECTED_ERROR_TYPE)).toEqual([]);
+  }, 180_000);
 });
