@@ -53,14 +53,15 @@ export class FaultInjector {
     return [...this.faults];
   }
 
-  readonly interceptor: InvocationInterceptor = async ({ fn, version }) => {
+  readonly interceptor: InvocationInterceptor = async ({ fn, version, waitIdle }) => {
     if (this.faults.size === 0) return undefined;
     const matching = [...this.faults].filter((fault) => fault.targets.some((t) => targets(t, fn, version)));
     if (matching.length === 0) return undefined;
     for (const fault of matching) fault.seen += 1;
     for (const fault of matching.filter((f) => f.actionId === 'aws:lambda:invocation-add-delay')) {
       if (!this.hit(fault)) continue;
-      await this.sleep(Number(fault.parameters.startupDelayMilliseconds ?? 1000));
+      const delay = () => this.sleep(Number(fault.parameters.startupDelayMilliseconds ?? 1000));
+      await (waitIdle ? waitIdle(delay) : delay());
     }
     for (const fault of matching) {
       const outcome = faultOutcome(fault);

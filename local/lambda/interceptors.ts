@@ -18,6 +18,11 @@ export interface InterceptedInvocation {
   readonly version: string;
   readonly requestId: string;
   readonly invocationType: 'RequestResponse' | 'Event';
+  /**
+   * Runs a wait that uses no CPU (an injected delay) as one: the environment stays held, but the local
+   * machine's environment budget leaves it out meanwhile (see FunctionPool.sleepWhile).
+   */
+  readonly waitIdle?: <T>(wait: () => Promise<T>) => Promise<T>;
 }
 
 export interface Interception {

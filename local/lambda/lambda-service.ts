@@ -396,9 +396,13 @@ export class LambdaService implements LambdaInvoker {
       runStarted = performance.now();
       // An injected delay holds the environment, as in Lambda, but uses none of this machine's CPU.
       const interception = this.interceptors.length
-        ? await pool.sleepWhile(() =>
-            intercept(this.interceptors, { fn, version, requestId, invocationType }),
-          )
+        ? await intercept(this.interceptors, {
+            fn,
+            version,
+            requestId,
+            invocationType,
+            waitIdle: (wait) => pool.sleepWhile(wait),
+          })
         : undefined;
       const runStart = Date.now();
       // An interceptor's wait (an injected delay) is part of the invocation, as an extension's is.

@@ -65,6 +65,25 @@ describe('the fault injector', () => {
     expect(waits).toEqual([1500]);
   });
 
+  it('waits as an idle wait where the Lambda service offers one, and only for a delay it injects', async () => {
+    const waits: number[] = [];
+    const injector = new FaultInjector({ sleep: async (ms) => void waits.push(ms) });
+    let idle = 0;
+    const withIdle = (target: LocalFunction) => ({
+      ...invocation(target),
+      waitIdle: async <T>(wait: () => Promise<T>) => {
+        idle += 1;
+        return wait();
+      },
+    });
+    injector.add(fault('aws:lambda:invocation-add-delay', { startupDelayMilliseconds: '1000' }));
+    await injector.interceptor(withIdle(pay));
+    expect([idle, waits]).toEqual([1, [1000]]);
+    // No delay for this function: nothing is idle, so the machine's budget is left as it is.
+    await injector.interceptor(withIdle(other));
+    expect([idle, waits]).toEqual([1, [1000]]);
+  });
+
   it('gives the HTTP integration response a function URL maps to a status', async () => {
     const injector = new FaultInjector();
     injector.add(
