@@ -66,6 +66,16 @@ async function ann(cognito: CognitoService) {
   return created.User;
 }
 
+/** Ann's tokens, from the password flow (after `ann` made her). */
+async function annTokens(cognito: CognitoService) {
+  const { AuthenticationResult } = (await cognito.handle('InitiateAuth', {
+    ClientId: CLIENT,
+    AuthFlow: 'USER_PASSWORD_AUTH',
+    AuthParameters: { USERNAME: 'ann@example.com', PASSWORD },
+  })) as { AuthenticationResult: { IdToken: string; AccessToken: string } };
+  return AuthenticationResult;
+}
+
 describe('the local Cognito user pool', () => {
   it('creates a user with a generated sub as user name (email sign-in) and signs her in with either flow', async () => {
     const { cognito, pool } = service();
@@ -233,12 +243,7 @@ describe('the local Cognito user pool', () => {
   it("verifies a token only with its pool's key, issuer, client and before it expires", async () => {
     const { cognito, pool } = service();
     await ann(cognito);
-    const { AuthenticationResult } = (await cognito.handle('InitiateAuth', {
-      ClientId: CLIENT,
-      AuthFlow: 'USER_PASSWORD_AUTH',
-      AuthParameters: { USERNAME: 'ann@example.com', PASSWORD },
-    })) as { AuthenticationResult: { IdToken: string } };
-    const token = AuthenticationResult.IdToken;
+    const token = (await annTokens(cognito)).IdToken;
     const pools = new Map([[POOL, pool]]);
     const other = service().pool; // same id and issuer, another key
     expect(verifyToken(new Map([[POOL, other]]), token)).toEqual({ ok: false, reason: 'UNKNOWN_KEY' });
@@ -258,16 +263,11 @@ describe('the local Cognito user pool', () => {
   it("refuses a token its pool signed for another use or for a client the pool doesn't have", async () => {
     const { cognito, pool } = service();
     await ann(cognito);
-    const { AuthenticationResult } = (await cognito.handle('InitiateAuth', {
-      ClientId: CLIENT,
-      AuthFlow: 'USER_PASSWORD_AUTH',
-      AuthParameters: { USERNAME: 'ann@example.com', PASSWORD },
-    })) as { AuthenticationResult: { IdToken: string; AccessToken: string } };
+    const { IdToken, AccessToken } = await annTokens(cognito);
     const pools = new Map([[POOL, pool]]);
     // Re-signed with the pool's own key: only the claims decide.
     const resigned = (token: string, change: Record<string, unknown>) =>
       signJwt(pool.key, { ...claimsOf(token), ...change });
-    const { IdToken, AccessToken } = AuthenticationResult;
     expect(verifyToken(pools, resigned(IdToken, {}))).toMatchObject({ ok: true });
     expect(verifyToken(pools, resigned(AccessToken, {}))).toMatchObject({ ok: true });
     expect(verifyToken(pools, resigned(IdToken, { token_use: 'refresh' }))).toEqual({
