@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ExecutionEnvironment } from '../local/lambda/execution-environment.js';
 import { modulePaths } from '../local/lambda/runtime-env.js';
-import { publicLayerDir, runtimeModulesDir } from '../local/lambda/runtime-modules.js';
+import { publicLayerDirOfEntry, runtimeModulesDir } from '../local/lambda/runtime-modules.js';
 
 const SAMPLES = 7;
 
@@ -81,13 +81,13 @@ function ordersCommands(assemblyDir: string) {
   const file = readdirSync(assemblyDir).find((name) => /-Orders\.template\.json$/.test(name));
   if (!file) throw new Error('no Orders stack in the assembly');
   const template = JSON.parse(readFileSync(path.join(assemblyDir, file), 'utf8')) as {
-    Parameters?: Record<string, { Default?: string }>;
+    Parameters?: Record<string, { Type?: string; Default?: string }>;
     Resources: Record<
       string,
       {
         Type: string;
         Metadata?: Record<string, string>;
-        Properties?: { Environment?: { Variables?: object }; Layers?: Array<{ Ref?: string }> };
+        Properties?: { Environment?: { Variables?: object }; Layers?: unknown[] };
       }
     >;
   };
@@ -107,8 +107,7 @@ function ordersCommands(assemblyDir: string) {
   );
   // Its layers as the local cloud runs them: the public ones it stands in for (Powertools), by their parameter.
   const layerDirs = (found.Properties?.Layers ?? []).flatMap((layer) => {
-    const parameter = layer.Ref ? template.Parameters?.[layer.Ref]?.Default : undefined;
-    const dir = parameter ? publicLayerDir(`local-ssm:${parameter}`) : undefined;
+    const dir = publicLayerDirOfEntry(layer, template.Parameters);
     return dir ? [dir] : [];
   });
   return { name: 'orders Commands', assetDir: path.join(assemblyDir, asset), environment, layerDirs };

@@ -233,9 +233,12 @@ function key(stackName: string, logicalId: string): string {
   return `${stackName}/${logicalId}`;
 }
 
+/** What a public parameter AWS publishes (`/aws/service/...`) resolves to locally: this prefix and its name. */
+export const PUBLIC_SSM_PLACEHOLDER = 'local-ssm:';
+
 function builtInSsm(name: string): string | undefined {
   if (/^\/cdk-bootstrap\/[^/]+\/version$/.test(name)) return BOOTSTRAP_VERSION;
   // Public parameters AWS publishes (layer ARNs, AMI ids) have no local meaning: a recognisable placeholder.
-  if (name.startsWith('/aws/service/')) return `local-ssm:${name}`;
+  if (name.startsWith('/aws/service/')) return `${PUBLIC_SSM_PLACEHOLDER}${name}`;
   return undefined;
 }

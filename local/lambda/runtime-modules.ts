@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PUBLIC_SSM_PLACEHOLDER } from '../assembly/model.js';
 
 /** The project's root folder (this file is local/lambda/runtime-modules.ts). */
 export const PROJECT_ROOT = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
@@ -87,7 +88,9 @@ const layerDirs = new Map<string, string>();
  * cannot stand in for (the FIS extension's, for one).
  */
 export function publicLayerDir(reference: string): string | undefined {
-  const parameter = reference.startsWith('local-ssm:') ? reference.slice('local-ssm:'.length) : undefined;
+  const parameter = reference.startsWith(PUBLIC_SSM_PLACEHOLDER)
+    ? reference.slice(PUBLIC_SSM_PLACEHOLDER.length)
+    : undefined;
   const arnName = /^arn:[^:]+:lambda:[^:]*:[^:]*:layer:([^:]+)(?::\d+)?$/.exec(reference)?.[1];
   const layer = PUBLIC_LAYERS.find((candidate) =>
     parameter !== undefined ? candidate.parameter.test(parameter) : candidate.arnName.test(arnName ?? ''),
@@ -99,4 +102,20 @@ export function publicLayerDir(reference: string): string | undefined {
     layerDirs.set(layer.id, dir);
   }
   return dir;
+}
+
+/**
+ * The same, for an entry of a function's `Layers` in a template as synthesized (before the local cloud resolves
+ * it): an ARN, or a `Ref` to a template parameter that reads a public SSM parameter (Powertools' layer).
+ */
+export function publicLayerDirOfEntry(
+  layer: unknown,
+  parameters: Readonly<Record<string, { readonly Type?: string; readonly Default?: unknown }>> = {},
+): string | undefined {
+  if (typeof layer === 'string') return publicLayerDir(layer);
+  const ref = (layer as { Ref?: unknown } | null)?.Ref;
+  const parameter = typeof ref === 'string' ? parameters[ref] : undefined;
+  return parameter?.Type?.startsWith('AWS::SSM::Parameter::Value') && typeof parameter.Default === 'string'
+    ? publicLayerDir(`${PUBLIC_SSM_PLACEHOLDER}${parameter.Default}`)
+    : undefined;
 }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { StackArtifact } from '../assembly/cloud-assembly.js';
 import type { CfnResource } from '../assembly/template.js';
 import { codeOf, type FunctionCode, type LocalFunction } from '../lambda/functions.js';
-import { publicLayerDir } from '../lambda/runtime-modules.js';
+import { publicLayerDirOfEntry } from '../lambda/runtime-modules.js';
 
 export interface CodeChange {
   readonly fn: LocalFunction;
@@ -41,17 +41,12 @@ export function codeChanges(
     const layers = Array.isArray(resource.Properties?.Layers) ? resource.Properties.Layers : [];
     const layerDirs = layers
       .map((layer) => {
-        // A public layer by its ARN, or by the public SSM parameter a template parameter reads (Powertools').
-        if (typeof layer === 'string') return publicLayerDir(layer);
-        const ref = (layer as { Ref?: unknown }).Ref;
-        if (typeof ref !== 'string') return undefined;
-        const layerResource = resources[ref];
-        if (layerResource) return assetDirOf(stack, layerResource);
-        const parameter = stack.template.Parameters?.[ref];
-        return parameter?.Type.startsWith('AWS::SSM::Parameter::Value') &&
-          typeof parameter.Default === 'string'
-          ? publicLayerDir(`local-ssm:${parameter.Default}`)
-          : undefined;
+        const ref = (layer as { Ref?: unknown } | null)?.Ref;
+        const layerResource = typeof ref === 'string' ? resources[ref] : undefined;
+        // A layer the app builds, else a public one (by its ARN, or the public parameter that names it).
+        return layerResource
+          ? assetDirOf(stack, layerResource)
+          : publicLayerDirOfEntry(layer, stack.template.Parameters);
       })
       .filter((dir): dir is string => dir !== undefined);
     const code: FunctionCode = { assetDir, layerDirs };
