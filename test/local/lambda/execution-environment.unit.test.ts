@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { getPriority, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ExecutionEnvironment, youngGenerationMb } from '../../../local/lambda/execution-environment.js';
+import { youngGenerationMb } from '../../../local/lambda/execution-environment.js';
+import { invokeOnce } from '../../helpers/execution-environment.js';
 
 describe('a worker’s young generation', () => {
   it('is a sixty-fourth of the function’s memory, from 4 to 16 MB, unless LOCAL_LAMBDA_YOUNG_GENERATION_MB says', () => {
@@ -32,31 +32,8 @@ describe('an environment’s scheduling priority', () => {
   );
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  const niceOfHandler = async (nice: number | undefined) => {
-    const environment = new ExecutionEnvironment({
-      functionName: 'nice-test',
-      assetDir: dir,
-      handler: 'index.handler',
-      env: {},
-      memoryMb: 128,
-      ...(nice === undefined ? {} : { nice }),
-      logStreamName: 'test',
-      onOutput: () => {},
-    });
-    try {
-      await environment.ready;
-      const outcome = await environment.invoke({
-        requestId: randomUUID(),
-        event: {},
-        context: { deadline: Date.now() + 10_000 },
-        timeoutMs: 10_000,
-      });
-      expect(outcome.ok).toBe(true);
-      return outcome.ok ? JSON.parse(outcome.payload) : undefined;
-    } finally {
-      await environment.terminate();
-    }
-  };
+  const niceOfHandler = (nice: number | undefined) =>
+    invokeOnce({ assetDir: dir, env: {}, ...(nice === undefined ? {} : { nice }) });
 
   // Linux sets a nice value per thread; a process already above 10 could not come back down to it.
   it.runIf(process.platform === 'linux' && getPriority() <= 10)(

@@ -1,11 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ExecutionEnvironment } from '../../../local/lambda/execution-environment.js';
 import type { LocalFunction } from '../../../local/lambda/functions.js';
 import { runtimeEnvironment } from '../../../local/lambda/runtime-env.js';
 import { PROJECT_ROOT, publicLayerDir } from '../../../local/lambda/runtime-modules.js';
+import { invokeOnce } from '../../helpers/execution-environment.js';
 
 // The asset sits inside the project, as cdk.out does, where a plain climb up the folders would find the project's
 // node_modules: what a handler can require must still be only what Lambda gives it.
@@ -32,33 +31,13 @@ const POWERTOOLS_PARAMETER = 'local-ssm:/aws/service/powertools/typescript/gener
 
 async function requirable(layerDirs: string[]): Promise<Record<string, boolean>> {
   const fn = { name: 'modules-test', runtime: 'nodejs24.x', memoryMb: 128, environment: {}, layerDirs };
-  const environment = new ExecutionEnvironment({
-    functionName: fn.name,
-    assetDir,
-    handler: 'index.handler',
-    env: runtimeEnvironment(fn as unknown as LocalFunction, {
-      endpoint: 'http://localhost:1',
-      region: 'us-east-1',
-      xrayDaemonAddress: '127.0.0.1:2000',
-      logStreamName: 'test',
-    }),
-    memoryMb: 128,
+  const env = runtimeEnvironment(fn as unknown as LocalFunction, {
+    endpoint: 'http://localhost:1',
+    region: 'us-east-1',
+    xrayDaemonAddress: '127.0.0.1:2000',
     logStreamName: 'test',
-    onOutput: () => {},
   });
-  try {
-    await environment.ready;
-    const outcome = await environment.invoke({
-      requestId: randomUUID(),
-      event: {},
-      context: { deadline: Date.now() + 10_000 },
-      timeoutMs: 10_000,
-    });
-    expect(outcome.ok).toBe(true);
-    return outcome.ok ? JSON.parse(outcome.payload) : {};
-  } finally {
-    await environment.terminate();
-  }
+  return (await invokeOnce({ assetDir, env })) as Record<string, boolean>;
 }
 
 describe('the modules a function finds outside its bundle', () => {
