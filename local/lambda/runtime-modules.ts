@@ -5,11 +5,12 @@
  * `Runtime.ImportModuleError`, as it would in Lambda, instead of quietly loading the project's node_modules.
  *
  * Each stand-in is a folder of symbolic links into the project's node_modules (Node follows them to the real
- * package, whose own dependencies resolve from there), made once per project in the system's temp folder.
+ * package, whose own dependencies resolve from there), made once per project in its own node_modules/.cache:
+ * not in the system's temp folder, where another user of the machine could plant a folder or link first and so
+ * choose the code every local function loads.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PUBLIC_SSM_PLACEHOLDER } from '../assembly/model.js';
@@ -41,8 +42,10 @@ const PUBLIC_LAYERS: ReadonlyArray<{
   },
 ];
 
+// Per project root: worktrees that share one node_modules (a link) each keep their own links.
 const root = path.join(
-  os.tmpdir(),
+  PROJECT_MODULES,
+  '.cache',
   'commerceforge-local-modules',
   createHash('sha256').update(PROJECT_ROOT).digest('hex').slice(0, 12),
 );
