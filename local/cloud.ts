@@ -27,6 +27,7 @@ import {
 import { readFunctions } from './lambda/functions.js';
 import { registerLambdaApi } from './lambda/lambda-api.js';
 import { LambdaService } from './lambda/lambda-service.js';
+import { tuneV8TieringForWorkers } from './lambda/v8-tiering.js';
 import { registerLocalRoutes } from './server/local-routes.js';
 import { Router } from './server/router.js';
 import { registerSqsQueryProtocol } from './sqs/query-protocol.js';
@@ -71,6 +72,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       }
     }
   };
+  // Before the first worker starts: V8's flags are process-wide (see v8-tiering.ts).
+  tuneV8TieringForWorkers();
   try {
     const stacks = readCloudAssembly(options.assemblyDir);
     log.info(
