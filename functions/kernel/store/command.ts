@@ -62,6 +62,16 @@ export interface CommandOptions<C, S, F extends Fact> {
   readonly retryDelay?: (retry: number) => Promise<void>;
 }
 
+/**
+ * What `loaded` takes for a stream that is almost surely new (its id derived from an idempotency key, or just
+ * minted): the initial state at version 0, with no read. If the stream exists after all (a retried request),
+ * the append clashes on version 1 and `handleCommand` reads it and decides again, so only the rare duplicate
+ * pays a second round trip, and every first request saves its read.
+ */
+export function newStream<S>(decider: { readonly initialState: () => S }): Rehydrated<S> {
+  return { state: decider.initialState(), version: 0, snapshotVersion: 0, eventsFolded: 0 };
+}
+
 const jitter = (retry: number) =>
   new Promise<void>((resolve) => setTimeout(resolve, Math.floor(Math.random() * 25 * 2 ** (retry - 1))));
 

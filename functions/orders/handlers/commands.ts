@@ -6,7 +6,7 @@ import { KernelConfigurationError } from '../../kernel/errors.js';
 import type { DomainEvent } from '../../kernel/events/catalogue.js';
 import { type CommandContext, commandHandler } from '../../kernel/service/command-handler.js';
 import { documentClient } from '../../kernel/store/dynamodb.js';
-import { handleCommand } from '../../kernel/store/index.js';
+import { handleCommand, newStream } from '../../kernel/store/index.js';
 import * as z from '../../kernel/zod.js';
 import { type TokenVault, tokenVaultFromDiscovery, withDepositedToken } from '../../payments/token-vault.js';
 import {
@@ -83,7 +83,15 @@ export async function execute(
       return assertNever(request);
   }
   const handled = () =>
-    handleCommand({ store, decider: orderDecider, streamId: command.data.orderId, command, metadata });
+    handleCommand({
+      store,
+      decider: orderDecider,
+      streamId: command.data.orderId,
+      command,
+      metadata,
+      // A PlaceOrder's order id is new unless the request is a retry: decide without reading first.
+      ...(command.type === 'PlaceOrder' ? { loaded: newStream(orderDecider) } : {}),
+    });
   let outcome: Awaited<ReturnType<typeof handled>>;
   if (command.type === 'PlaceOrder') {
     // The token goes to payments' vault, not into OrderPlaced (v3 has none): the saga's charge reads it there.

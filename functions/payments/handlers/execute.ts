@@ -1,7 +1,7 @@
 import { parseWith } from '../../kernel/domain/commands.js';
 import type { DomainEvent } from '../../kernel/events/catalogue.js';
 import type { CommandContext } from '../../kernel/service/command-handler.js';
-import { handleCommand } from '../../kernel/store/index.js';
+import { handleCommand, type Rehydrated } from '../../kernel/store/index.js';
 import * as z from '../../kernel/zod.js';
 import {
   ChargePayment,
@@ -113,11 +113,13 @@ export function paymentsExecutor(
     const streamId = paymentStreamId(orderId);
     let command: PaymentCommand = request;
     let outcome: ProviderOutcome | undefined;
+    let loaded: Rehydrated<PaymentState> | undefined;
     if (request.type === 'ChargePayment') {
       vault ??= vaultFor(tools);
       const paymentToken = await vault.read(orderId);
       command = { ...request, data: { ...request.data, ...(paymentToken ? { paymentToken } : {}) } };
-      const { state: current } = await store.rehydrate(streamId, evolveOnly);
+      loaded = await store.rehydrate(streamId, evolveOnly);
+      const current = loaded.state;
       if (current.status === 'NONE' && paymentToken) {
         const { paymentId, amount, currency } = request.data;
         provider ??= providerFor(tools);
@@ -145,6 +147,8 @@ export function paymentsExecutor(
       streamId,
       command,
       metadata,
+      // The charge's read decides first (one read, not two); a clash with another writer reads afresh.
+      ...(loaded ? { loaded } : {}),
     });
     if (command.type === 'ChargePayment' && state.status !== 'NONE') await vault!.discard(orderId);
     if (command.type === 'ChargePayment' && state.status === 'DECLINED') {

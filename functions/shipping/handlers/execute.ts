@@ -3,7 +3,7 @@ import type { DomainEvent } from '../../kernel/events/catalogue.js';
 import { createEvent, type NewEvent } from '../../kernel/events/metadata.js';
 import type { CommandContext } from '../../kernel/service/command-handler.js';
 import type { EventStore } from '../../kernel/store/index.js';
-import { handleCommand, type MetadataSource } from '../../kernel/store/index.js';
+import { handleCommand, type MetadataSource, newStream } from '../../kernel/store/index.js';
 import {
   aggregateOf,
   type CarrierBooking,
@@ -97,7 +97,11 @@ async function createShipment(
     const writes =
       events.length > 0 ? [{ streamId: shipmentId, expectedVersion: shipment.version, events }] : [];
     if (facts.some((f) => f.type === 'ShipmentCreated')) {
-      const mission = await store.rehydrate(missionId, missionDecider);
+      // A shipment being created has no mission yet (both are written in one transaction): the first attempt
+      // decides on a new mission without reading it; one created apart (CreateMission) clashes, and the
+      // retry reads it.
+      const mission =
+        attempt === 1 ? newStream(missionDecider) : await store.rehydrate(missionId, missionDecider);
       const missionFacts = missionDecider.decide(
         {
           type: 'CreateMission',
@@ -150,25 +154,35 @@ async function executeMission(
   shipments: ShipmentDecider,
 ): Promise<Outcome> {
   const { missionId } = command.data;
-  const typed =
-    command.type === 'CreateMission'
-      ? command
-      : {
-          ...command,
-          data: { ...command.data, shipmentCancelled: await shipmentCancelled(store, missionId, shipments) },
-        };
+  if (command.type === 'CreateMission') {
+    const { events, state } = await handleCommand({
+      store,
+      decider: missionDecider,
+      streamId: missionId,
+      command,
+      metadata,
+    });
+    return { events, result: missionResult(missionId, state) };
+  }
+  // The mission read to find its shipment is the one the command decides on first (one read, not two); an
+  // append that clashes with another writer reads it afresh.
+  const mission = await store.rehydrate(missionId, missionDecider);
+  const typed = {
+    ...command,
+    data: { ...command.data, shipmentCancelled: await shipmentCancelled(store, mission.state, shipments) },
+  } as MissionCommand;
   const { events, state } = await handleCommand({
     store,
     decider: missionDecider,
     streamId: missionId,
-    command: typed as MissionCommand,
+    command: typed,
     metadata,
+    loaded: mission,
   });
   return { events, result: missionResult(missionId, state) };
 }
 
-async function shipmentCancelled(store: EventStore, missionId: string, shipments: ShipmentDecider) {
-  const mission: MissionState = (await store.rehydrate(missionId, missionDecider)).state;
+async function shipmentCancelled(store: EventStore, mission: MissionState, shipments: ShipmentDecider) {
   if (mission.status === 'NONE') return false; // the decider answers NotFound
   const shipment = await store.rehydrate(mission.shipmentId, shipments);
   return shipment.state.status === 'CANCELLED';

@@ -17,7 +17,12 @@ import { EventTooLargeError, EventValidationError } from '../../../functions/ker
 import { createProjector } from '../../../functions/kernel/projection/dynamodb.js';
 import { ProjectionError, projectEventBridgeEvent } from '../../../functions/kernel/projection/index.js';
 import { createEventStore } from '../../../functions/kernel/store/dynamodb.js';
-import { EventStoreError, GuardConflictError, handleCommand } from '../../../functions/kernel/store/index.js';
+import {
+  EventStoreError,
+  GuardConflictError,
+  handleCommand,
+  newStream,
+} from '../../../functions/kernel/store/index.js';
 import { eventBridgeEvent } from '../../helpers/events.js';
 import { productStream, stockDecider, testMetadata } from '../../helpers/inventory.js';
 import { productView } from '../../helpers/projections.js';
@@ -300,6 +305,56 @@ describe('handleCommand', () => {
     expect(ddb.commandCalls(QueryCommand)).toHaveLength(2);
     expect(result).toMatchObject({ attempts: 2, version: 3 });
     expect(result.events[0]).toMatchObject({ type: 'StockRestocked', streamVersion: 3 });
+  });
+
+  const addMug = {
+    type: 'AddProduct',
+    sku: 'SKU-NEW',
+    name: 'Mug',
+    price: 900,
+    initialStock: 3,
+  } as const;
+
+  it('decides a new stream without reading it (newStream): one conditional put at version 1', async () => {
+    ddb.on(PutCommand).resolves({});
+    const result = await handleCommand({
+      store,
+      decider: stockDecider,
+      streamId: 'SKU-NEW',
+      command: addMug,
+      metadata: testMetadata(),
+      loaded: newStream(stockDecider),
+    });
+    expect(ddb.commandCalls(QueryCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(1);
+    expect(ddb.commandCalls(PutCommand)[0]!.args[0].input).toMatchObject({
+      Item: { streamId: 'SKU-NEW', version: 1 },
+      ConditionExpression: 'attribute_not_exists(#v)',
+    });
+    expect(result).toMatchObject({ attempts: 1, version: 1 });
+  });
+
+  it('a "new" stream that exists (a retried request) clashes, is read, and decides on what is there', async () => {
+    const existing = productStream('SKU-NEW', 1);
+    ddb.on(GetCommand).resolves({});
+    ddb.on(QueryCommand).resolves({
+      Items: [{ streamId: 'SKU-NEW', version: 1, kind: 'event', envelope: JSON.stringify(existing[0]) }],
+    });
+    ddb.on(PutCommand).rejectsOnce(conditionFailed('another-writer')).resolves({});
+    await expect(
+      handleCommand({
+        store,
+        decider: stockDecider,
+        streamId: 'SKU-NEW',
+        command: addMug,
+        metadata: testMetadata(),
+        loaded: newStream(stockDecider),
+        retryDelay: async () => {},
+      }),
+    ).rejects.toMatchObject({ rule: 'sku-unique' });
+    // The guess cost one refused put; the decision was made on the stream as read, and nothing was written.
+    expect(ddb.commandCalls(QueryCommand)).toHaveLength(1);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(1);
   });
 
   it('appends nothing when the decider decides nothing, and throws a domain refusal as is', async () => {
