@@ -30,7 +30,11 @@ function missionStream(): DomainEvent[] {
   const record = (command: MissionCommand) => {
     for (const fact of missionDecider.decide(command, state)) {
       state = missionDecider.evolve(state, fact);
-      events.push({ ...fact, streamId: missionId, streamVersion: events.length + 1 } as unknown as DomainEvent);
+      events.push({
+        ...fact,
+        streamId: missionId,
+        streamVersion: events.length + 1,
+      } as unknown as DomainEvent);
     }
   };
   record(commands[0]!);
