@@ -53,7 +53,14 @@ describe('a game day on the local cloud', () => {
       },
     });
     const failed = [
-      ...result.checks.filter((c) => !c.holds).map((c) => `${c.phase} ${c.name}: ${c.measured} ${c.bound}`),
+      // With what placeOrder and the sagas answered in that phase, so that a failure says why.
+      ...result.checks
+        .filter((c) => !c.holds)
+        .map(
+          (c) =>
+            `${c.phase} ${c.name}: ${c.measured} ${c.bound}; ` +
+            JSON.stringify(result.figures[c.phase as keyof typeof result.figures]?.reasons ?? {}),
+        ),
       ...result.invariants.filter((i) => !i.holds).map((i) => `${i.id}: ${i.violations.join('; ')}`),
     ];
     expect(failed).toEqual([]);
