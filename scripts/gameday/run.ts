@@ -127,6 +127,7 @@ export async function runGameDay(options: GameDayOptions): Promise<GameDayResult
         skus: Math.min(8, count),
         settleTimeoutMs: Math.max(180_000, options.settleTimeoutMs),
         stepFunctions,
+        priceListed: (skus) => stores.priceListed(skus),
         log,
       });
       const records = recordsOf(phase, report);

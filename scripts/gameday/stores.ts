@@ -202,6 +202,18 @@ export function storeReader(target: Target, discovery: Discovery) {
       return { shipmentsByOrder, notificationsByKey };
     },
 
+    /** How many of `skus` orders' PriceList holds (what PlaceOrder prices from): the load waits for all. */
+    async priceListed(skus: readonly string[]): Promise<number> {
+      const items = await batchGetAll(client, {
+        tableName: await table('orders', 'read-models/price-list/table-name'),
+        keys: skus.map((sku) => ({ sku })),
+        projectionExpression: 'sku',
+        attempts: 5,
+        label: "orders' PriceList",
+      });
+      return items.length;
+    },
+
     destroy: () => client.destroy(),
   };
 }
