@@ -154,30 +154,26 @@ async function executeMission(
   shipments: ShipmentDecider,
 ): Promise<Outcome> {
   const { missionId } = command.data;
-  if (command.type === 'CreateMission') {
-    const { events, state } = await handleCommand({
-      store,
-      decider: missionDecider,
-      streamId: missionId,
-      command,
-      metadata,
-    });
-    return { events, result: missionResult(missionId, state) };
-  }
   // The mission read to find its shipment is the one the command decides on first (one read, not two); an
-  // append that clashes with another writer reads it afresh.
-  const mission = await store.rehydrate(missionId, missionDecider);
-  const typed = {
-    ...command,
-    data: { ...command.data, shipmentCancelled: await shipmentCancelled(store, mission.state, shipments) },
-  } as MissionCommand;
+  // append that clashes with another writer reads it afresh. CreateMission has no shipment to ask about.
+  const mission =
+    command.type === 'CreateMission' ? undefined : await store.rehydrate(missionId, missionDecider);
+  const typed = mission
+    ? ({
+        ...command,
+        data: {
+          ...command.data,
+          shipmentCancelled: await shipmentCancelled(store, mission.state, shipments),
+        },
+      } as MissionCommand)
+    : command;
   const { events, state } = await handleCommand({
     store,
     decider: missionDecider,
     streamId: missionId,
     command: typed,
     metadata,
-    loaded: mission,
+    ...(mission ? { loaded: mission } : {}),
   });
   return { events, result: missionResult(missionId, state) };
 }
