@@ -11,8 +11,7 @@
  * It measures and reports; it asserts nothing about time (speed lives in `npm run bench`).
  */
 import { randomUUID } from 'node:crypto';
-import { storeReader } from '../scripts/gameday/stores.js';
-import { discovery } from '../scripts/gameday/target.js';
+import { discoveryParameterName } from '../functions/kernel/discovery-names.js';
 
 export interface LoadOptions {
   /** The GraphQL endpoint. */
@@ -33,8 +32,8 @@ export interface LoadOptions {
    * How many of the run's SKUs orders' PriceList holds. PlaceOrder prices from it, and it is fed by inventory's
    * ProductAdded through the orders projector, so the run waits for it as for ProductView before placing
    * orders (otherwise a lagging projector answers the first orders `unknown SKU`). A deployed stage needs
-   * signed reads here. @default the game day's store reader at `awsEndpoint` (stage `dev`): the table found
-   * by service discovery, then BatchGetItem
+   * signed reads here. @default an unsigned read at `awsEndpoint`: the table found by service discovery
+   * (stage `dev`), then BatchGetItem
    */
   readonly priceListed?: (skus: readonly string[]) => Promise<number>;
   /** How long to wait for every saga to end after the last ack. @default 180_000 */
@@ -115,24 +114,61 @@ async function graphql<T>(
   return (await response.json()) as { data?: T; errors?: Array<{ message: string; errorType?: string }> };
 }
 
-/** A Step Functions JSON API call against the endpoint (the local cloud checks no signature). */
-export async function sfn<T>(
+/** An AWS JSON-protocol call against the endpoint (the local cloud checks no signature). */
+async function awsJson<T>(
   options: Pick<LoadOptions, 'awsEndpoint'>,
+  service: { readonly target: string; readonly signingName: string; readonly json: '1.0' | '1.1' },
   action: string,
   body: unknown,
 ): Promise<T> {
   const response = await fetch(options.awsEndpoint, {
     method: 'POST',
     headers: {
-      'content-type': 'application/x-amz-json-1.0',
-      'x-amz-target': `AWSStepFunctions.${action}`,
-      authorization:
-        'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/states/aws4_request, SignedHeaders=host, Signature=0',
+      'content-type': `application/x-amz-json-${service.json}`,
+      'x-amz-target': `${service.target}.${action}`,
+      authorization: `AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/${service.signingName}/aws4_request, SignedHeaders=host, Signature=0`,
     },
     body: JSON.stringify(body),
   });
   if (!response.ok) throw new Error(`${action}: ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
+}
+
+/** A Step Functions JSON API call against the endpoint (the local cloud checks no signature). */
+export function sfn<T>(options: Pick<LoadOptions, 'awsEndpoint'>, action: string, body: unknown): Promise<T> {
+  return awsJson<T>(
+    options,
+    { target: 'AWSStepFunctions', signingName: 'states', json: '1.0' },
+    action,
+    body,
+  );
+}
+
+/** How many of `skus` orders' PriceList holds, read at the endpoint (the table from service discovery). */
+async function priceListedAt(
+  options: Pick<LoadOptions, 'awsEndpoint'>,
+  skus: readonly string[],
+  stage = 'dev',
+): Promise<number> {
+  const { Parameter } = await awsJson<{ Parameter?: { Value?: string } }>(
+    options,
+    { target: 'AmazonSSM', signingName: 'ssm', json: '1.1' },
+    'GetParameter',
+    { Name: discoveryParameterName(stage, 'orders', 'read-models/price-list/table-name') },
+  );
+  const table = Parameter?.Value;
+  if (!table) throw new Error('orders publishes no PriceList table name');
+  const out = await awsJson<{ Responses?: Record<string, unknown[]> }>(
+    options,
+    { target: 'DynamoDB_20120810', signingName: 'dynamodb', json: '1.0' },
+    'BatchGetItem',
+    {
+      RequestItems: {
+        [table]: { Keys: skus.map((sku) => ({ sku: { S: sku } })), ProjectionExpression: 'sku' },
+      },
+    },
+  );
+  return out.Responses?.[table]?.length ?? 0;
 }
 
 interface ProductRow {
@@ -172,25 +208,16 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   }
   // The catalogue's read models (ProductView, orders' PriceList) are fed by events: wait until they list them.
   const seededBy = Date.now() + 60_000;
-  // Without the caller's reader, the game day's (table from service discovery) at the local endpoint.
-  const target = { endpoint: options.awsEndpoint, region: 'us-east-1', stage: 'dev' };
-  const names = options.priceListed ? undefined : discovery(target);
-  const localStores = names && storeReader(target, names);
-  const priceListed = options.priceListed ?? ((list: readonly string[]) => localStores!.priceListed(list));
-  try {
-    for (;;) {
-      const listed = await products(options, skus);
-      const priced = listed.size === skus.length ? await priceListed(skus) : 0;
-      if (priced === skus.length) break;
-      if (Date.now() > seededBy)
-        throw new Error(
-          `products not projected: ${listed.size}/${skus.length} in ProductView, ${priced} in orders' PriceList`,
-        );
-      await sleep(200);
-    }
-  } finally {
-    localStores?.destroy();
-    names?.destroy();
+  const priceListed = options.priceListed ?? ((list: readonly string[]) => priceListedAt(options, list));
+  for (;;) {
+    const listed = await products(options, skus);
+    const priced = listed.size === skus.length ? await priceListed(skus) : 0;
+    if (priced === skus.length) break;
+    if (Date.now() > seededBy)
+      throw new Error(
+        `products not projected: ${listed.size}/${skus.length} in ProductView, ${priced} in orders' PriceList`,
+      );
+    await sleep(200);
   }
   log(
     `load: ${skus.length} SKUs with ${initialStock} each; ${options.orders} orders at ${options.concurrency}`,
