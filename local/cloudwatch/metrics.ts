@@ -70,8 +70,37 @@ export class MetricStore {
     this.retentionMs = Math.max(this.retentionMs, ms);
   }
 
+  /**
+   * A datapoint. One within the same second as the series' last one is merged into it (CloudWatch keeps
+   * high-resolution metrics at one-second granularity): a busy function emits a few metrics per invocation,
+   * and under load one object per datapoint made this store the local cloud's largest heap user (measured:
+   * 54 KB per order, kept for the retention's three hours). Merging keeps every statistic exact, and the
+   * values percentiles read; a value and a statistic set without values are not merged (the set's values are
+   * unknown).
+   */
   put(id: MetricId, point: Datapoint): void {
-    this.seriesOf(id, false)?.points.push(point);
+    const series = this.seriesOf(id, false);
+    if (!series) return;
+    const last = series.points.at(-1) as Bucket | undefined;
+    if (last && !series.gauge && secondOf(last.timestamp) === secondOf(point.timestamp)) {
+      const lastValues = exactValues(last);
+      const values = exactValues(point);
+      if ((values === undefined) === (lastValues === undefined)) {
+        if (lastValues && values) {
+          if (last.values) for (const value of values) last.values.push(value);
+          else last.values = [...lastValues, ...values];
+        }
+        last.sampleCount += point.sampleCount;
+        last.sum += point.sum;
+        last.minimum = Math.min(last.minimum, point.minimum);
+        last.maximum = Math.max(last.maximum, point.maximum);
+        return;
+      }
+    }
+    const { timestamp, sampleCount, sum, minimum, maximum } = point;
+    const bucket: Bucket = { timestamp, sampleCount, sum, minimum, maximum };
+    if (point.values) bucket.values = [...point.values];
+    series.points.push(bucket);
   }
 
   /** A gauge's sample: it holds until the next sample. An unchanged value is not stored again. */
@@ -143,6 +172,31 @@ export class MetricStore {
     }
     return series;
   }
+}
+
+/** A stored datapoint that later ones of its second merge into (only `put`'s: a gauge's samples stay apart). */
+interface Bucket {
+  timestamp: number;
+  sampleCount: number;
+  sum: number;
+  minimum: number;
+  maximum: number;
+  values?: number[];
+}
+
+/**
+ * The second a timestamp falls in, counted so that a second ends on its whole-second instant: periods run
+ * from just after their start up to and including their end, so two datapoints of one second are never in
+ * two periods that start on a whole second.
+ */
+function secondOf(timestamp: number): number {
+  return Math.ceil(timestamp / 1000);
+}
+
+/** A datapoint's values when they are all known: its own, or its one value; undefined for a statistic set. */
+function exactValues(point: Datapoint | Bucket): readonly number[] | undefined {
+  if (point.values) return point.values;
+  return point.sampleCount === 1 ? [point.sum] : undefined;
 }
 
 function inPeriod(series: Series, start: number, end: number): Datapoint[] {

@@ -95,9 +95,16 @@ export function executionView(service: StepFunctionsService, executionArn: strin
   };
 }
 
+/** Closed executions' paths: a closed history does not change, and reading one unpacks it (see `pack`). */
+const closedPaths = new WeakMap<object, ExecutionPath>();
+
 function graphOf(service: StepFunctionsService, executionArn: string): ExecutionPath {
   const execution = service.getExecution(executionArn);
-  return executionPath(execution.machine.definition as string | object, execution.events);
+  const known = closedPaths.get(execution);
+  if (known) return known;
+  const path = executionPath(execution.machine.definition as string | object, execution.events);
+  if (execution.status !== 'RUNNING') closedPaths.set(execution, path);
+  return path;
 }
 
 function row(service: StepFunctionsService, executionArn: string): ExecutionRow {

@@ -85,6 +85,9 @@ export class LocalExecution {
     this.done = started.done.then((outcome) => {
       this.outcome = outcome;
       this.status = outcome.status;
+      // The library's run (its state machine, context and task handlers) is reachable from `abort` alone: let
+      // it go with the execution, which keeps only its history (measured: ~4 KB per execution otherwise).
+      this.abort = () => {};
       return outcome;
     });
   }
@@ -107,6 +110,9 @@ export class LocalExecution {
   }
 }
 
+/** A definition's states by name, made once per definition, not per execution (a history keeps it). */
+const statesByName = new WeakMap<PreparedDefinition, ReadonlyMap<string, StateInfo>>();
+
 export class StepFunctionsEngine {
   private readonly region: string;
 
@@ -124,7 +130,11 @@ export class StepFunctionsEngine {
 
   start(machine: PreparedStateMachine, request: ExecutionRequest): LocalExecution {
     const { prepared } = machine;
-    const byName = new Map(prepared.states.map((state) => [state.name, state]));
+    let byName = statesByName.get(prepared);
+    if (!byName) {
+      byName = new Map(prepared.states.map((state) => [state.name, state]));
+      statesByName.set(prepared, byName);
+    }
     const history = new ExecutionHistory(byName, this.region, machine.roleArn);
     return new LocalExecution(machine, request, history, (execution) => {
       const stateMachine = new StateMachine(prepared.definition as unknown as StateMachineDefinition, {

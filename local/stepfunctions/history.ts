@@ -1,3 +1,4 @@
+import { deflateRaw, inflateRawSync } from 'node:zlib';
 import type { StateInfo } from './definition.js';
 import { historyResource } from './tasks.js';
 
@@ -51,7 +52,11 @@ function detailsKey(type: string): string {
 }
 
 export class ExecutionHistory {
-  readonly events: HistoryEvent[] = [];
+  /** The events while the history is open (and until it is packed); undefined once packed. */
+  private list: HistoryEvent[] | undefined = [];
+  /** The closed history, deflated (see `pack`). */
+  private packed: Buffer | undefined;
+  private packing = false;
   private closed = false;
   private readonly failuresSinceExit = new Map<string, number>();
   private readonly lastEntered = new Map<string, Date>();
@@ -63,6 +68,42 @@ export class ExecutionHistory {
     private readonly region: string,
     private readonly roleArn?: string,
   ) {}
+
+  /** The events, oldest first: the live list, or a copy unpacked from the closed history. */
+  get events(): readonly HistoryEvent[] {
+    if (this.list) return this.list;
+    const events = JSON.parse(inflateRawSync(this.packed as Buffer).toString('utf8')) as Array<
+      Omit<HistoryEvent, 'timestamp'> & { timestamp: string | Date }
+    >;
+    for (const event of events) event.timestamp = new Date(event.timestamp);
+    return events as HistoryEvent[];
+  }
+
+  /** The deflated size once the closed history is packed; undefined before. */
+  get packedBytes(): number | undefined {
+    return this.packed?.length;
+  }
+
+  /**
+   * Keeps a closed history deflated, off the main thread (zlib's pool), and unpacks it on each read. Every state's
+   * input and output is in it, and a saga's input grows with each step's result: ~140 KB per order in objects,
+   * kept for as long as the cloud runs (the emulator's largest heap user under load), a few KB deflated. An
+   * open history is never packed: it still grows.
+   */
+  pack(): void {
+    if (!this.closed || !this.list || this.packing) return;
+    this.packing = true;
+    deflateRaw(JSON.stringify(this.list), { level: 1 }, (error, packed) => {
+      this.packing = false;
+      if (error) return; // kept as it is: still correct, only larger
+      this.packed = packed;
+      this.list = undefined;
+      this.failuresSinceExit.clear();
+      this.lastEntered.clear();
+      this.pendingTaskFailures.clear();
+      this.inflight.length = 0;
+    });
+  }
 
   /** Number of failed attempts of a state's current visit (`$$.State.RetryCount`). */
   retryCount(stateName: string): number {
@@ -77,9 +118,9 @@ export class ExecutionHistory {
 
   /** Records an event; after the execution closed, late task results are dropped. */
   add(type: string, details?: Record<string, unknown>, timestamp = new Date()): void {
-    if (this.closed) return;
-    const id = this.events.length + 1;
-    this.events.push({
+    if (this.closed || !this.list) return;
+    const id = this.list.length + 1;
+    this.list.push({
       id,
       previousEventId: id - 1,
       timestamp,

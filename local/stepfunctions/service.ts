@@ -314,6 +314,9 @@ export class StepFunctionsService implements AwsJsonService {
           console.error(`stepfunctions: an onExecutionEnd listener failed: ${(error as Error).message}`);
         }
       }
+      // Closed histories are kept for every execution of the run (GetExecutionHistory, the console, the
+      // bench), deflated.
+      execution.history.pack();
     });
     return entry;
   }

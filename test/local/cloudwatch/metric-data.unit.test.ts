@@ -158,4 +158,32 @@ describe('the metric store', () => {
     s.put({ namespace: 'N', metricName: 'Later', dimensions: [] }, single(T0 + 120_000, 1));
     expect(s.list()).toHaveLength(1);
   });
+
+  it('merges the datapoints of one second into one, keeping every statistic and the percentiles exact', () => {
+    const s = new MetricStore();
+    const id = { namespace: 'N', metricName: 'Duration', dimensions: [] };
+    // Second (T0, T0 + 1 s]: three values and an EMF array; the next second starts a new datapoint.
+    for (const [at, value] of [
+      [T0 + 1, 5],
+      [T0 + 400, 1],
+      [T0 + 1_000, 9],
+    ] as const)
+      s.put(id, single(at, value));
+    s.put(id, { timestamp: T0 + 999, sampleCount: 2, sum: 6, minimum: 2, maximum: 4, values: [2, 4] });
+    s.put(id, single(T0 + 1_001, 7));
+    // A statistic set without values is not merged with known values: its own values are unknown.
+    s.put(id, { timestamp: T0 + 1_002, sampleCount: 10, sum: 100, minimum: 1, maximum: 50 });
+    const points = s.read(id)?.points ?? [];
+    expect(points.map((p) => [p.sampleCount, p.sum, p.minimum, p.maximum, p.values])).toEqual([
+      [5, 21, 1, 9, [5, 1, 9, 2, 4]],
+      [1, 7, 7, 7, undefined],
+      [10, 100, 1, 50, undefined],
+    ]);
+    const stats = (statistic: string) =>
+      s.periods(id, statistic, 1_000, 2, T0 + 2_000).map((period) => period.value);
+    expect(stats('SampleCount')).toEqual([5, 11]);
+    expect(stats('Sum')).toEqual([21, 107]);
+    expect(stats('Maximum')).toEqual([9, 50]);
+    expect(stats('p50')).toEqual([4, 10]);
+  });
 });

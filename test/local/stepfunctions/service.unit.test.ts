@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { type AwsRequestContext, LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../../local/core/aws-service.js';
 import { StepFunctionsService } from '../../../local/stepfunctions/service.js';
 import { fakeLambda, LAMBDA_INVOKE, machine } from '../../helpers/local-stepfunctions.js';
@@ -57,6 +57,32 @@ const codeOf = (promise: Promise<unknown>) =>
   );
 
 describe('StepFunctionsService', () => {
+  it('keeps a closed history deflated, and answers it as it was recorded', async () => {
+    // A saga-sized input: every state's input and output is in the history.
+    const items = Array.from({ length: 40 }, (_, i) => ({
+      sku: `SKU-${i}`,
+      quantity: i + 1,
+      note: 'x'.repeat(40),
+    }));
+    const { executionArn } = service.startExecution({
+      stateMachineArn: ORDERS,
+      name: 'order-packed',
+      input: { ok: true, items },
+    });
+    await service.waitForExecution(executionArn);
+    const recorded = structuredClone(service.history(executionArn));
+    const history = service.getExecution(executionArn).history;
+    await vi.waitFor(() => expect(history.packedBytes).toBeGreaterThan(0));
+    expect(service.history(executionArn)).toEqual(recorded);
+    expect(service.history(executionArn)[0]).toMatchObject({ timestamp: expect.any(Date) });
+    expect(history.packedBytes).toBeLessThan(JSON.stringify(recorded).length / 5);
+    const page = await call('GetExecutionHistory', { executionArn, maxResults: 2, reverseOrder: true });
+    expect((page.events as Array<{ type: string }>).map((e) => e.type)).toEqual([
+      'ExecutionSucceeded',
+      'SucceedStateExited',
+    ]);
+  });
+
   it('runs an execution: StartExecution, DescribeExecution, AWS-named history', async () => {
     const started = await call('StartExecution', {
       stateMachineArn: ORDERS,
