@@ -275,6 +275,11 @@ async function main(): Promise<void> {
         breakdownBetween(breakdownBefore, breakdownAfter)['dynamodb.writeRequestUnits'] ?? {},
         Math.max(1, report.accepted),
       ),
+      dynamoDbRequestsPerOrder: round(per('dynamodb.requests'), 1),
+      dynamoDbRequestsPerOrderByCall: perTable(
+        breakdownBetween(breakdownBefore, breakdownAfter)['dynamodb.requests'] ?? {},
+        Math.max(1, report.accepted),
+      ),
       functionsPerOrder: perFunction(
         breakdownBetween(breakdownBefore, breakdownAfter),
         Math.max(1, report.accepted),
@@ -364,6 +369,9 @@ interface BenchResult {
   readonly writeUnitsPerOrder: number;
   /** The tables' shares of it, largest first (stack and CloudFormation suffixes cut off the names). */
   readonly writeUnitsPerOrderByTable: Record<string, number>;
+  /** DynamoDB API calls per order (counted at the endpoint), and by `Operation Table`, most first. */
+  readonly dynamoDbRequestsPerOrder: number;
+  readonly dynamoDbRequestsPerOrderByCall: Record<string, number>;
   readonly boundOrdersPerSecond: number;
   readonly ratioToBound: number | null;
   readonly coldStarts: number;
@@ -406,11 +414,14 @@ function perFunction(
   );
 }
 
-/** Units per order by table, largest first, named by the construct path (`Shipping-EventStoreTable`). */
+/**
+ * Amounts per order by table (or `Operation Table`), largest first, named by the construct path
+ * (`Shipping-EventStoreTable`).
+ */
 function perTable(units: Record<string, number>, orders: number): Record<string, number> {
   const named = new Map<string, number>();
   for (const [table, amount] of Object.entries(units)) {
-    const name = table.replace(/^CommerceForge-[a-z0-9]+-/, '').replace(/[0-9A-F]{8}-[A-Z0-9]+$/, '');
+    const name = table.replace(/CommerceForge-[a-z0-9]+-/, '').replace(/[0-9A-F]{8}-[A-Z0-9]+$/, '');
     named.set(name, (named.get(name) ?? 0) + amount);
   }
   return Object.fromEntries(
@@ -449,6 +460,13 @@ function toMarkdown(r: BenchResult): string {
         .slice(0, 5)
         .map(([table, units]) => `${table} ${units}`)
         .join(', '),
+    ],
+    [
+      'DynamoDB calls per order (counted); the most made (the largest five)',
+      `${r.dynamoDbRequestsPerOrder}; ${Object.entries(r.dynamoDbRequestsPerOrderByCall)
+        .slice(0, 5)
+        .map(([call, count]) => `${call} ${count}`)
+        .join(', ')}`,
     ],
     [
       'bound = ceiling ÷ writes per order (orders/s); ratio reached',

@@ -15,6 +15,8 @@ export const USAGE_METERS = [
   'logs.bytes',
   'dynamodb.writeRequestUnits',
   'dynamodb.readRequestUnits',
+  // Not billed: every DynamoDB API call, by operation and table, to see which calls an order makes.
+  'dynamodb.requests',
   'events.published',
   'events.deliveredToTargets',
   'states.executions',

@@ -140,8 +140,11 @@ export function dynamoDbProxy(endpoint: string, options: DynamoDbProxyOptions = 
     }
     const ok = response.status >= 200 && response.status < 300;
     let text = response.body;
-    if (options.usage && ok && target.startsWith(`${DYNAMODB_TARGET}.`)) {
-      meterCapacity(text, operation, options.usage);
+    if (options.usage && target.startsWith(`${DYNAMODB_TARGET}.`)) {
+      const table =
+        /"TableName":\s*"([^"]+)"/.exec(body)?.[1] ?? /"RequestItems":\s*\{\s*"([^"]+)"/.exec(body)?.[1];
+      options.usage.add('dynamodb.requests', 1, table ? `${operation} ${table}` : operation);
+      if (ok) meterCapacity(text, operation, options.usage);
     }
     if (ok && options.onWrite && target.startsWith(`${DYNAMODB_TARGET}.`) && mayWrite(operation)) {
       options.onWrite(writtenTables(operation, parseOrUndefined(body)));

@@ -202,6 +202,40 @@ describe('registerUser', () => {
   });
 });
 
+describe('placeOrder', () => {
+  const input = {
+    customerId: 'ann-sub',
+    items: [{ sku: 'MUG-1', quantity: 1 }],
+    paymentToken: 'tok_visa',
+    shippingAddress: { line1: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' },
+    idempotencyKey: 'checkout-1',
+  };
+  const place = () => ordersGraphql(event('Mutation', 'placeOrder', { input }, user('ann-sub')), context);
+  const answer = (events: unknown[]) =>
+    lambda.on(InvokeCommand).resolves({
+      StatusCode: 200,
+      Payload: Buffer.from(
+        JSON.stringify({ events, result: { orderId: 'o-1', customerId: 'ann-sub', status: 'PENDING' } }),
+      ) as never,
+    });
+
+  it('answers an order placed now from the command, and reads the view of one placed before', async () => {
+    answer([{ eventId: 'e-1', type: 'OrderPlaced', streamId: 'o-1', streamVersion: 1 }]);
+    await expect(place()).resolves.toMatchObject({ id: 'o-1', status: 'PENDING', failureReason: null });
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
+    // The same idempotencyKey again appends nothing: the existing order's view, with its real timestamps.
+    answer([]);
+    ddb.on(GetCommand).resolves({
+      Item: { id: 'o-1', customerId: 'ann-sub', status: 'CONFIRMED', createdAt: '2026-12-05T10:00:00.000Z' },
+    });
+    await expect(place()).resolves.toMatchObject({
+      status: 'CONFIRMED',
+      createdAt: '2026-12-05T10:00:00.000Z',
+    });
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(1);
+  });
+});
+
 describe('onOrderUpdated (the subscription resolver)', () => {
   const start = (args: Record<string, unknown>, identity: unknown) =>
     ordersGraphql(event('Subscription', 'onOrderUpdated', args, identity), context);

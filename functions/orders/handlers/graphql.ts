@@ -69,16 +69,19 @@ export const handler = graphqlHandler({
   fields: {
     'Mutation.placeOrder': field(z.strictObject({ input: placeOrderInput }), async ({ input }, ctx) => {
       await ctx.requireSelfOrAdmin(input.customerId, `customer/${input.customerId}/orders`);
-      const { result } = await ctx.invoker.invoke<OrderResult>(
+      const { result, events } = await ctx.invoker.invoke<OrderResult>(
         functionFromEnv('ORDERS_COMMANDS_FUNCTION'),
         { type: 'PlaceOrder', data: input },
         actorOf(ctx.caller),
       );
-      // A repeated idempotencyKey lands on the existing order: its view has the real timestamps.
+      const issuedAt = ctx.tools.clock().toISOString();
+      // Placed now: its view is not projected yet (no read for it). A repeated idempotencyKey appends nothing
+      // and lands on the existing order, whose view has the real timestamps.
+      if (events.length > 0) return fromResult(result, issuedAt);
       const view = await getView(db(ctx), orderTable(), {
         id: orderIdFor(input.customerId, input.idempotencyKey),
       });
-      return view ?? fromResult(result, ctx.tools.clock().toISOString());
+      return view ?? fromResult(result, issuedAt);
     }),
     'Query.order': field(z.strictObject({ id }), async ({ id: orderId }, ctx) => {
       const view = await getView(db(ctx), orderTable(), { id: orderId });
