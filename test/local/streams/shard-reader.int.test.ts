@@ -102,6 +102,27 @@ describe('StreamReader polling', () => {
     expect(reader.pollStats().sleepMs).toBe(100);
   });
 
+  it('polls a busy stream at most once per interval, however often it is poked (Lambda: 4 a second)', async () => {
+    const { table, streamArn } = await streamTable();
+    const reader = await startReader(streamArn, {
+      pollIntervalMs: 200,
+      idlePollIntervalMs: 10_000,
+      holdFastMs: 1_000,
+    });
+    const before = reader.pollStats().polls;
+    const started = Date.now();
+    // A write and a poke every 20 ms for a second: fifty pokes.
+    for (let i = 0; i < 50; i++) {
+      await put(table, `busy-${i}`);
+      reader.poke();
+      await sleep(20);
+    }
+    const elapsed = Date.now() - started;
+    // Every write is read, in batches: at most one poll per 200 ms of the run (and one more at its end).
+    expect(await msUntilRecords(reader, 50, 5_000)).toBeLessThan(1_000);
+    expect(reader.pollStats().polls - before).toBeLessThanOrEqual(Math.ceil(elapsed / 200) + 2);
+  });
+
   it('still finds a write nobody announced, at the idle interval', async () => {
     const { table, streamArn } = await streamTable();
     const reader = await startReader(streamArn, {
