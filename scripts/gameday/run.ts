@@ -128,6 +128,7 @@ export async function runGameDay(options: GameDayOptions): Promise<GameDayResult
         settleTimeoutMs: Math.max(180_000, options.settleTimeoutMs),
         stepFunctions,
         priceListed: (skus) => stores.priceListed(skus),
+        orderViews: (orderIds) => stores.orderViews(orderIds),
         log,
       });
       const records = recordsOf(phase, report);

@@ -214,6 +214,19 @@ export function storeReader(target: Target, discovery: Discovery) {
       return items.length;
     },
 
+    /** Order id → the status OrderView shows (orders it does not hold yet are left out). */
+    async orderViews(orderIds: readonly string[]): Promise<ReadonlyMap<string, string>> {
+      const items = await batchGetAll(client, {
+        tableName: await table('orders', 'read-models/order-view/table-name'),
+        keys: orderIds.map((id) => ({ id })),
+        projectionExpression: 'id, #s',
+        expressionAttributeNames: { '#s': 'status' },
+        attempts: 5,
+        label: "orders' OrderView",
+      });
+      return new Map(items.map((item) => [String(item.id), String(item.status)]));
+    },
+
     destroy: () => client.destroy(),
   };
 }
