@@ -8,6 +8,8 @@
  *   policy (`nextAgentStep`) what the agent does next and after how long,
  *   waits that long times the time scale, and invokes the shipping Commands function (its `live` alias) with
  *   the command — the same path a device would take;
+ * - after MissionCancelled (written with the shipment's cancellation) it folds it too: the mission is no
+ *   longer ACTIVE, so the agent forgets it and sends nothing more;
  * - after ShipmentDispatched it waits the simulated transit time and invokes DeliverShipment.
  *
  * MissionCompleted → DispatchShipment is not simulated: it is the shipping service's own reaction
@@ -66,7 +68,7 @@ export interface WarehouseAgentPlugin extends LocalCloudPlugin {
   readonly actions: readonly WarehouseAgentAction[];
 }
 
-const MISSION_EVENTS = new Set(['MissionCreated', 'TaskAssigned', 'TaskCompleted']);
+const MISSION_EVENTS = new Set(['MissionCreated', 'TaskAssigned', 'TaskCompleted', 'MissionCancelled']);
 
 export function warehouseAgentPlugin(options: WarehouseAgentOptions): WarehouseAgentPlugin {
   const enabled = options.enabled ?? process.env.WAREHOUSE_AGENT !== 'off';
@@ -141,7 +143,11 @@ export function warehouseAgentPlugin(options: WarehouseAgentOptions): WarehouseA
       };
 
       const missions = missionTracker((missionId) => storeOf().rehydrate(missionId, missionDecider));
-      /** Shipments the bus said were cancelled: the agent stops working on them (the function checks too). */
+      /**
+       * Shipments the bus said were cancelled: the agent stops working on them. The mission's own
+       * MissionCancelled says the same and the function refuses on it; this is for a ShipmentCancelled heard
+       * before the mission event it came with (the bus does not promise order).
+       */
       const cancelled = new Set<string>();
 
       const onMissionEvent = async (event: DomainEvent) => {

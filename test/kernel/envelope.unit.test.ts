@@ -62,6 +62,7 @@ describe('catalogue', () => {
       'TaskAssigned',
       'TaskCompleted',
       'MissionCompleted',
+      'MissionCancelled',
     ],
     notifications: ['NotificationSent'],
     reviews: ['ReviewSubmitted'],

@@ -46,6 +46,20 @@ function missionStream(): DomainEvent[] {
   return events;
 }
 
+/** The first events of the mission, then MissionCancelled as CancelShipment writes it with the shipment's. */
+function cancelledMissionStream(): DomainEvent[] {
+  const [created, assigned] = missionStream();
+  const state = [created!, assigned!].reduce(
+    (s, e) => missionDecider.evolve(s, e as never),
+    missionDecider.initialState(),
+  );
+  const [fact] = missionDecider.decide(
+    { type: 'CancelMission', data: { missionId, reason: 'payment declined' }, metadata },
+    state,
+  );
+  return [created!, assigned!, { ...fact, streamId: missionId, streamVersion: 3 } as unknown as DomainEvent];
+}
+
 function readerOf(events: readonly DomainEvent[]) {
   const reads: string[] = [];
   const read = async (id: string): Promise<KnownMission> => {
@@ -92,5 +106,21 @@ describe('the warehouse agent’s missions', () => {
     // The next step is decided on the state read, as the policy would on the store's.
     const step = nextAgentStep(afterGap.state, { shipmentCancelled: false });
     expect(step?.command.data.missionId).toBe(missionId);
+  });
+
+  it('folds MissionCancelled without reading the store, forgets the mission, and has no next step', async () => {
+    const cancelled = cancelledMissionStream();
+    expect(cancelled.map((e) => e.type)).toEqual(['MissionCreated', 'TaskAssigned', 'MissionCancelled']);
+    const { read, reads } = readerOf(cancelled);
+    const missions = missionTracker(read);
+    await missions.after(cancelled[0]!);
+    const before = await missions.after(cancelled[1]!);
+    expect(before.state.status).toBe('ACTIVE');
+    expect(missions.size).toBe(1);
+    const after = await missions.after(cancelled[2]!);
+    expect(after).toMatchObject({ version: 3, state: { status: 'CANCELLED', reason: 'payment declined' } });
+    expect(missions.size).toBe(0);
+    expect(nextAgentStep(after.state, { shipmentCancelled: false })).toBeUndefined();
+    expect(reads).toEqual([]);
   });
 });

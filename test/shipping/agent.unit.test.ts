@@ -101,4 +101,27 @@ describe('the simulated warehouse agent', () => {
     ]);
     expect(nextAgentStep(done, { shipmentCancelled: false })).toBeUndefined();
   });
+
+  it('does nothing for a mission cancelled with its shipment, though the caller heard nothing of it', () => {
+    const assigned = fold(missionDecider, [
+      missionCreated,
+      {
+        type: 'TaskAssigned',
+        data: { missionId: 'm-1', taskId: 'PICK-1', kind: 'PICK', agentId: 'agent-7' },
+      },
+    ]);
+    expect(nextAgentStep(assigned, { shipmentCancelled: false })).toBeDefined();
+    const cancelled = fold(
+      missionDecider,
+      [
+        {
+          type: 'MissionCancelled',
+          data: { missionId: 'm-1', shipmentId: 'ship-1', orderId: 'order-1', reason: 'payment declined' },
+        },
+      ],
+      assigned,
+    );
+    expect(cancelled.status).toBe('CANCELLED');
+    expect(nextAgentStep(cancelled, { shipmentCancelled: false })).toBeUndefined();
+  });
 });

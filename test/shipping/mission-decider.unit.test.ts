@@ -64,6 +64,15 @@ const missionCompleted: Fact<'MissionCompleted'> = {
   type: 'MissionCompleted',
   data: { missionId, shipmentId: 'ship-1', orderId: 'order-1', tasksCompleted: 3 },
 };
+const cancel: MissionCommand = {
+  type: 'CancelMission',
+  data: { missionId, reason: 'payment declined' },
+  metadata,
+};
+const missionCancelled: Fact<'MissionCancelled'> = {
+  type: 'MissionCancelled',
+  data: { missionId, shipmentId: 'ship-1', orderId: 'order-1', reason: 'payment declined' },
+};
 const picked = [missionCreated, assigned('PICK-1'), completed('PICK-1')];
 const packed = [...picked, assigned('PACK-2'), completed('PACK-2')];
 
@@ -112,6 +121,14 @@ describe('AssignTask', () => {
     given([missionCreated])
       .when(assign('PICK-1', 'agent-1', true))
       .thenThrows(BusinessRuleError, missionRules.stopped));
+  it('refuses on a cancelled mission, with no word from the caller', () => {
+    given([missionCreated, missionCancelled])
+      .when(assign('PICK-1'))
+      .thenThrows(BusinessRuleError, missionRules.stopped);
+    given([...picked, missionCancelled])
+      .when(assign('PACK-2'))
+      .thenThrows(BusinessRuleError, missionRules.stopped);
+  });
   it('refuses on a completed mission', () =>
     given([...packed, assigned('LABEL-3'), completed('LABEL-3'), missionCompleted])
       .when(assign('PICK-1', 'agent-2'))
@@ -153,8 +170,30 @@ describe('CompleteTask', () => {
     given([missionCreated, assigned('PICK-1')])
       .when(complete('PICK-1', 'agent-1', true))
       .thenThrows(BusinessRuleError, missionRules.stopped));
+  it('refuses on a cancelled mission, even the task its agent was on', () =>
+    given([missionCreated, assigned('PICK-1'), missionCancelled])
+      .when(complete('PICK-1'))
+      .thenThrows(BusinessRuleError, missionRules.stopped));
   it('refuses an unknown mission', () =>
     given([]).when(complete('PICK-1')).thenThrows(NotFoundError, 'NOT_FOUND'));
+});
+
+describe('CancelMission', () => {
+  it('stops an active mission, naming its shipment and order', () => {
+    given([missionCreated]).when(cancel).thenEmits([missionCancelled]);
+    given([missionCreated, assigned('PICK-1')])
+      .when(cancel)
+      .thenEmits([missionCancelled]);
+  });
+  it('emits nothing for a mission never created', () => given([]).when(cancel).thenEmits([]));
+  it('emits nothing for a mission already cancelled (a retried cancellation)', () =>
+    given([missionCreated, missionCancelled]).when(cancel).thenEmits([]));
+  it('emits nothing for a completed mission: its work is done', () =>
+    given([...packed, assigned('LABEL-3'), completed('LABEL-3'), missionCompleted])
+      .when(cancel)
+      .thenEmits([]));
+  it('emits a MissionCancelled the catalogue accepts', () =>
+    expect(latestEntry('MissionCancelled')!.dataSchema.safeParse(missionCancelled.data).success).toBe(true));
 });
 
 describe('evolve', () => {
@@ -182,5 +221,28 @@ describe('evolve', () => {
     expect(
       fold(missionDecider, [...packed, assigned('LABEL-3'), completed('LABEL-3'), missionCompleted]).status,
     ).toBe('COMPLETED');
+  });
+
+  it('cancels an active mission and keeps its tasks as they stood', () => {
+    const state = fold(missionDecider, [...picked, assigned('PACK-2'), missionCancelled]);
+    expect(state).toMatchObject({
+      status: 'CANCELLED',
+      missionId,
+      shipmentId: 'ship-1',
+      orderId: 'order-1',
+      warehouseId: 'wh-1',
+      reason: 'payment declined',
+    });
+    expect(state.status === 'CANCELLED' && state.tasks.map((t) => t.status)).toEqual([
+      'DONE',
+      'ASSIGNED',
+      'PENDING',
+    ]);
+  });
+
+  it('leaves a completed or unknown mission as it is', () => {
+    const done = [...packed, assigned('LABEL-3'), completed('LABEL-3'), missionCompleted];
+    expect(fold(missionDecider, [...done, missionCancelled])).toEqual(fold(missionDecider, done));
+    expect(fold(missionDecider, [missionCancelled])).toEqual({ status: 'NONE' });
   });
 });

@@ -180,8 +180,32 @@ describe('shipping on the local cloud', () => {
       shipping({
         command: { type: 'CancelShipment', data: { shipmentId: 'shp-cancel', reason: 'payment declined' } },
       });
-    expect(succeeded<ShipmentResult>(await cancel()).result).toMatchObject({ status: 'CANCELLED' });
+    const cancelled = succeeded<ShipmentResult>(await cancel());
+    expect(cancelled.result).toMatchObject({ status: 'CANCELLED' });
+    // The mission is stopped in the same transaction, whatever the simulated agent had done by then.
+    expect(cancelled.events.map((e) => [e.type, e.streamId])).toEqual([
+      ['ShipmentCancelled', 'shp-cancel'],
+      ['MissionCancelled', 'mission-shp-cancel'],
+    ]);
     expect(succeeded(await cancel()).events).toEqual([]);
+    // A warehouse agent that heard nothing is refused by the mission itself.
+    expect(
+      await shipping({
+        command: {
+          type: 'AssignTask',
+          data: {
+            missionId: 'mission-shp-cancel',
+            taskId: 'PICK-1',
+            agentId: 'agent-late',
+            shipmentCancelled: false,
+          },
+        },
+      }),
+    ).toMatchObject({
+      ok: false,
+      errorType: 'BusinessRuleError',
+      errorMessage: expect.stringContaining('stopped'),
+    });
     // Compensating a shipment never created succeeds with nothing to undo.
     expect(
       succeeded(
@@ -192,7 +216,9 @@ describe('shipping on the local cloud', () => {
     ).toEqual([]);
 
     await new Promise((resolve) => setTimeout(resolve, 3000));
-    expect(await types('mission-shp-cancel')).not.toContain('MissionCompleted');
+    const mission = await types('mission-shp-cancel');
+    expect(mission).not.toContain('MissionCompleted');
+    expect(mission.at(-1)).toBe('MissionCancelled');
     expect(await types('shp-cancel')).toEqual(['ShipmentCreated', 'ShipmentCancelled']);
   });
 

@@ -2,10 +2,11 @@ import { ConcurrencyError } from '../../kernel/domain/errors.js';
 import type { DomainEvent } from '../../kernel/events/catalogue.js';
 import { createEvent, type NewEvent } from '../../kernel/events/metadata.js';
 import type { CommandContext } from '../../kernel/service/command-handler.js';
-import type { EventStore } from '../../kernel/store/index.js';
+import type { EventStore, Rehydrated, StreamWrite } from '../../kernel/store/index.js';
 import { handleCommand, type MetadataSource, newStream } from '../../kernel/store/index.js';
 import {
   aggregateOf,
+  type CancelShipment,
   type CarrierBooking,
   type CreateShipment,
   createShipmentDecider,
@@ -41,7 +42,9 @@ const MAX_ATTEMPTS = 3;
  * work to ship it, and a retried CreateShipment (saga retry, redelivery) writes neither twice. With a
  * `carrier`, a CreateShipment not decided yet first books with the carrier (carrier-adapter.ts): a rejection
  * is recorded as ShipmentFailed, an outage (CarrierUnavailableError) records nothing. Without one (the
- * dispatcher, which never creates shipments), the deployment's countries decide alone.
+ * dispatcher, which never creates shipments), the deployment's countries decide alone. CancelShipment stops
+ * the mission in the same transaction (MissionCancelled), so a mission command needs only its own stream to
+ * know the shipment is cancelled.
  */
 export function shippingExecutor(config: ShippingRuntimeConfig, carrier?: CarrierFactory) {
   let client: CarrierClient | undefined;
@@ -50,13 +53,12 @@ export function shippingExecutor(config: ShippingRuntimeConfig, carrier?: Carrie
     : undefined;
   const shipments = createShipmentDecider(config);
   return async (command: ShippingCommand, context: Context): Promise<Outcome> => {
-    if (aggregateOf(command) === 'mission') {
-      return executeMission(command as MissionCommand, context, shipments);
-    }
+    if (aggregateOf(command) === 'mission') return executeMission(command as MissionCommand, context);
     const shipmentCommand = command as ShipmentCommand;
     if (shipmentCommand.type === 'CreateShipment') {
       return createShipment(shipmentCommand, context, shipments, config, carrierClient);
     }
+    if (shipmentCommand.type === 'CancelShipment') return cancelShipment(shipmentCommand, context, shipments);
     const { shipmentId } = shipmentCommand.data;
     const { events, state } = await handleCommand({
       store: context.store,
@@ -80,7 +82,7 @@ async function createShipment(
   const { warehouseId } = config;
   const missionId = missionIdFor(shipmentId);
   let booking: CarrierBooking | undefined;
-  for (let attempt = 1; ; attempt++) {
+  const { writes, state } = await inOneTransaction(store, async (attempt) => {
     const shipment = await store.rehydrate(shipmentId, shipments);
     if (carrier && !booking && needsCarrierBooking(command, shipment.state, config)) {
       // An outage throws CarrierUnavailableError here, before anything is written.
@@ -93,43 +95,106 @@ async function createShipment(
     }
     const facts = decideShipment(config, booking)(command, shipment.state);
     const state = facts.reduce(evolveShipment, shipment.state);
-    const events = facts.map((fact, i) => envelope(fact, shipmentId, shipment.version + i + 1, metadata));
-    const writes =
-      events.length > 0 ? [{ streamId: shipmentId, expectedVersion: shipment.version, events }] : [];
+    const writes = streamWrites(shipmentId, shipment.version, facts, metadata);
     if (facts.some((f) => f.type === 'ShipmentCreated')) {
       // A shipment being created has no mission yet (both are written in one transaction): the first attempt
       // decides on a new mission without reading it; one created apart (CreateMission) clashes, and the
       // retry reads it.
       const mission =
         attempt === 1 ? newStream(missionDecider) : await store.rehydrate(missionId, missionDecider);
-      const missionFacts = missionDecider.decide(
-        {
-          type: 'CreateMission',
-          data: { missionId, shipmentId, orderId, warehouseId },
-          metadata: command.metadata,
-        },
-        mission.state,
-      );
-      const missionEvents = missionFacts.map((fact, i) =>
-        envelope(fact, missionId, mission.version + i + 1, metadata),
-      );
-      if (missionEvents.length > 0) {
-        writes.push({ streamId: missionId, expectedVersion: mission.version, events: missionEvents });
-      }
+      const create: MissionCommand = {
+        type: 'CreateMission',
+        data: { missionId, shipmentId, orderId, warehouseId },
+        metadata: command.metadata,
+      };
+      writes.push(...missionWrites(create, mission, metadata));
     }
+    return { writes, state };
+  });
+  failIfFailed(shipmentId, state);
+  return {
+    events: writes.flatMap((w) => w.events as DomainEvent[]),
+    result: shipmentResult(shipmentId, missionId, state),
+  };
+}
+
+/**
+ * A shipment cancelled before dispatch stops its mission in the same transaction (MissionCancelled), so the
+ * mission alone answers whether work on it may go on. A mission command racing the cancellation clashes on
+ * the mission stream's version, one side is re-read, and a task is never assigned or completed after the
+ * cancellation is written. A cancellation that decides nothing (no shipment, already cancelled) reads no
+ * mission.
+ */
+async function cancelShipment(
+  command: CancelShipment,
+  { store, metadata }: Context,
+  shipments: ShipmentDecider,
+): Promise<Outcome> {
+  const { shipmentId, reason } = command.data;
+  const missionId = missionIdFor(shipmentId);
+  const { writes, state } = await inOneTransaction(store, async () => {
+    const shipment = await store.rehydrate(shipmentId, shipments);
+    const facts = shipments.decide(command, shipment.state);
+    const state = facts.reduce(shipments.evolve, shipment.state);
+    const writes = streamWrites(shipmentId, shipment.version, facts, metadata);
+    if (facts.some((f) => f.type === 'ShipmentCancelled')) {
+      const mission = await store.rehydrate(missionId, missionDecider);
+      const cancel: MissionCommand = {
+        type: 'CancelMission',
+        data: { missionId, reason },
+        metadata: command.metadata,
+      };
+      writes.push(...missionWrites(cancel, mission, metadata));
+    }
+    return { writes, state };
+  });
+  return {
+    events: writes.flatMap((w) => w.events as DomainEvent[]),
+    result: shipmentResult(shipmentId, missionId, state),
+  };
+}
+
+/**
+ * Appends what `plan` decided on the streams it just read, to every stream in one transaction. A clash with
+ * another writer (ConcurrencyError) plans again on fresh reads, up to MAX_ATTEMPTS in all.
+ */
+async function inOneTransaction<T extends { readonly writes: readonly StreamWrite[] }>(
+  store: EventStore,
+  plan: (attempt: number) => Promise<T>,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const planned = await plan(attempt);
     try {
-      // Both versions were just read: see AppendOptions.versionFromRead.
-      if (writes.length > 0) await store.appendMany(writes, { versionFromRead: true });
+      // Every version was just read: see AppendOptions.versionFromRead.
+      if (planned.writes.length > 0) await store.appendMany(planned.writes, { versionFromRead: true });
+      return planned;
     } catch (error) {
       if (error instanceof ConcurrencyError && attempt < MAX_ATTEMPTS) continue;
       throw error;
     }
-    failIfFailed(shipmentId, state);
-    return {
-      events: writes.flatMap((w) => w.events as DomainEvent[]),
-      result: shipmentResult(shipmentId, missionId, state),
-    };
   }
+}
+
+/** The mission's side of a shipment command: what `command` decides on the mission as read. */
+function missionWrites(
+  command: MissionCommand,
+  mission: Rehydrated<MissionState>,
+  metadata: MetadataSource,
+): StreamWrite[] {
+  const facts = missionDecider.decide(command, mission.state);
+  return streamWrites(command.data.missionId, mission.version, facts, metadata);
+}
+
+/** `facts` as envelopes after `version` of the stream, or no write when there are none. */
+function streamWrites(
+  streamId: string,
+  version: number,
+  facts: readonly { readonly type: string; readonly data: unknown }[],
+  metadata: MetadataSource,
+): StreamWrite[] {
+  if (facts.length === 0) return [];
+  const events = facts.map((fact, i) => envelope(fact, streamId, version + i + 1, metadata));
+  return [{ streamId, expectedVersion: version, events }];
 }
 
 /** The recorded outcome of a CreateShipment that could not ship: the saga's step fails for good. */
@@ -144,44 +209,21 @@ function failIfFailed(shipmentId: string, state: ShipmentState): void {
 }
 
 /**
- * Mission commands. The mission cannot record that its shipment was cancelled (the catalogue has no such
- * event), so the handler reads the shipment stream and says so: whatever the caller put in
- * `shipmentCancelled` is replaced by the truth.
+ * Mission commands read the mission stream only, once (handleCommand's read): its cancellation is recorded
+ * there (MissionCancelled, written with the shipment's), so the mission's state says whether work may go on,
+ * and a `shipmentCancelled` sent by the caller is passed on as given. An append that clashes with another
+ * writer (a cancellation among them) reads the mission afresh and decides again.
  */
-async function executeMission(
-  command: MissionCommand,
-  { store, metadata }: Context,
-  shipments: ShipmentDecider,
-): Promise<Outcome> {
+async function executeMission(command: MissionCommand, { store, metadata }: Context): Promise<Outcome> {
   const { missionId } = command.data;
-  // The mission read to find its shipment is the one the command decides on first (one read, not two); an
-  // append that clashes with another writer reads it afresh. CreateMission has no shipment to ask about.
-  const mission =
-    command.type === 'CreateMission' ? undefined : await store.rehydrate(missionId, missionDecider);
-  const typed = mission
-    ? ({
-        ...command,
-        data: {
-          ...command.data,
-          shipmentCancelled: await shipmentCancelled(store, mission.state, shipments),
-        },
-      } as MissionCommand)
-    : command;
   const { events, state } = await handleCommand({
     store,
     decider: missionDecider,
     streamId: missionId,
-    command: typed,
+    command,
     metadata,
-    ...(mission ? { loaded: mission } : {}),
   });
   return { events, result: missionResult(missionId, state) };
-}
-
-async function shipmentCancelled(store: EventStore, mission: MissionState, shipments: ShipmentDecider) {
-  if (mission.status === 'NONE') return false; // the decider answers NotFound
-  const shipment = await store.rehydrate(mission.shipmentId, shipments);
-  return shipment.state.status === 'CANCELLED';
 }
 
 function envelope(

@@ -27,11 +27,12 @@ export type MissionResult =
   | { readonly missionId: string; readonly status: 'NONE' }
   | {
       readonly missionId: string;
-      readonly status: 'ACTIVE' | 'COMPLETED';
+      readonly status: 'ACTIVE' | 'COMPLETED' | 'CANCELLED';
       readonly shipmentId: string;
       readonly orderId: string;
       readonly warehouseId: string;
       readonly tasks: readonly { taskId: string; kind: string; status: string; agentId?: string }[];
+      readonly reason?: string;
     };
 
 export function shipmentResult(shipmentId: string, missionId: string, state: ShipmentState): ShipmentResult {
@@ -78,5 +79,6 @@ export function missionResult(missionId: string, state: MissionState): MissionRe
       status: t.status,
       ...(t.status === 'PENDING' ? {} : { agentId: t.agentId }),
     })),
+    ...(state.status === 'CANCELLED' ? { reason: state.reason } : {}),
   };
 }

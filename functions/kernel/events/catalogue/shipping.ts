@@ -62,6 +62,8 @@ export const MissionCompletedV1 = z.object({
   tasksCompleted: z.number().check(z.int(), z.gte(1)),
 });
 
+export const MissionCancelledV1 = z.object({ missionId: id, shipmentId: id, orderId: id, reason });
+
 export const shippingEvents = [
   defineEvent({
     type: 'ShipmentCreated',
@@ -116,5 +118,12 @@ export const shippingEvents = [
     service: 'shipping',
     description: 'Every task of a mission is done: the shipment is ready for the carrier',
     versions: [MissionCompletedV1],
+  }),
+  defineEvent({
+    type: 'MissionCancelled',
+    service: 'shipping',
+    description:
+      'A mission was stopped because its shipment was cancelled: no task is assigned or completed after it',
+    versions: [MissionCancelledV1],
   }),
 ] as const;

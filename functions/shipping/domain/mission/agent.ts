@@ -5,7 +5,8 @@ import type { MissionState, TaskKind } from './state.js';
  * The simulated warehouse agent: a pure policy the local cloud (and a demo deployment) runs on a timer or
  * after each mission event. Given a mission, it says what to do next and after how long; the caller adds
  * command metadata, waits, and sends the command through the normal handler. Nothing when the mission is
- * completed, not created, or stopped because its shipment was cancelled.
+ * completed, not created, or cancelled with its shipment (recorded in the mission, or told in
+ * `shipmentCancelled` by a caller that heard of the shipment's cancellation first).
  */
 
 /** How long the simulated agent spends on each kind of task. */

@@ -1,5 +1,6 @@
 import { commandMetadata, parseWith } from '../../../kernel/domain/commands.js';
 import {
+  MissionCancelledV1,
   MissionCreatedV1,
   TaskAssignedV1,
   TaskCompletedV1,
@@ -7,13 +8,16 @@ import {
 import * as z from '../../../kernel/zod.js';
 
 /**
- * The catalogue has no event that stops a mission (no MissionCancelled), so a mission cannot record that its
- * shipment was cancelled. The handler, which reads the shipment stream from the same event store, says so
- * in `shipmentCancelled`, and the mission refuses further work.
+ * A mission records its own stop: the shipment's cancellation writes MissionCancelled to the mission stream
+ * in the same transaction, and the mission refuses further work from its own state. `shipmentCancelled` is
+ * kept so callers that still send it are not refused; true still stops the mission, but the handler no longer
+ * reads the shipment to fill it in.
  */
 const shipmentCancelled = z
   .boolean()
-  .check(z.describe("True when the mission's shipment is cancelled: the mission has stopped"));
+  .check(
+    z.describe('True stops the mission; kept for older callers, the mission knows when it is cancelled'),
+  );
 
 export const CreateMission = z.strictObject({
   type: z.literal('CreateMission'),
@@ -38,12 +42,25 @@ export const CompleteTask = z.strictObject({
   metadata: commandMetadata,
 });
 
+/**
+ * Stops a mission because its shipment was cancelled. Internal: the handler decides it with the shipment's
+ * CancelShipment and writes both in one transaction, so it is not in the schema callers are parsed with.
+ */
+export const CancelMission = z.strictObject({
+  type: z.literal('CancelMission'),
+  data: z.strictObject(z.pick(MissionCancelledV1, { missionId: true, reason: true }).shape),
+  metadata: commandMetadata,
+});
+
+/** The mission commands a caller may send. */
 export const missionCommandSchema = z.discriminatedUnion('type', [CreateMission, AssignTask, CompleteTask]);
 
-export type MissionCommand = z.infer<typeof missionCommandSchema>;
+/** Every command the mission decides: the callers' ones and the handler's own CancelMission. */
+export type MissionCommand = z.infer<typeof missionCommandSchema> | CancelMission;
 export type CreateMission = z.infer<typeof CreateMission>;
 export type AssignTask = z.infer<typeof AssignTask>;
 export type CompleteTask = z.infer<typeof CompleteTask>;
+export type CancelMission = z.infer<typeof CancelMission>;
 
-export const parseMissionCommand = (input: unknown): MissionCommand =>
+export const parseMissionCommand = (input: unknown): z.infer<typeof missionCommandSchema> =>
   parseWith(missionCommandSchema, input, 'mission');

@@ -1,6 +1,6 @@
 import { assertNever } from '../../../kernel/domain/decider.js';
 import { BusinessRuleError, ForbiddenError, NotFoundError } from '../../../kernel/domain/errors.js';
-import type { AssignTask, CompleteTask, CreateMission, MissionCommand } from './commands.js';
+import type { AssignTask, CancelMission, CompleteTask, CreateMission, MissionCommand } from './commands.js';
 import type { MissionFact, MissionState, MissionTask, TaskKind } from './state.js';
 
 export const missionRules = {
@@ -30,6 +30,8 @@ export function decideMission(command: MissionCommand, state: MissionState): Mis
       return assignTask(command, state);
     case 'CompleteTask':
       return completeTask(command, state);
+    case 'CancelMission':
+      return cancelMission(command, state);
     default:
       return assertNever(command);
   }
@@ -87,7 +89,7 @@ function assignTask(command: AssignTask, state: MissionState): MissionFact[] {
       taskId,
     });
   }
-  if (shipmentCancelled) throw stopped(missionId);
+  if (shipmentCancelled || mission.status === 'CANCELLED') throw stopped(missionId);
   if (task.status === 'DONE') {
     throw new BusinessRuleError(missionRules.alreadyCompleted, `task ${taskId} is already completed`, {
       missionId,
@@ -131,7 +133,7 @@ function completeTask(command: CompleteTask, state: MissionState): MissionFact[]
       },
     );
   }
-  if (shipmentCancelled) throw stopped(missionId);
+  if (shipmentCancelled || mission.status === 'CANCELLED') throw stopped(missionId);
   if (task.status === 'PENDING') {
     throw new BusinessRuleError(missionRules.completeOnlyAssigned, `task ${taskId} is not assigned`, {
       missionId,
@@ -162,4 +164,16 @@ function completeTask(command: CompleteTask, state: MissionState): MissionFact[]
     });
   }
   return facts;
+}
+
+/**
+ * Decided with the shipment's cancellation, in its transaction. A mission never created has nothing to stop;
+ * one already stopped means the cancellation is retried; a completed one has done its work, and its cancelled
+ * shipment is simply never dispatched (DispatchShipment refuses it).
+ */
+function cancelMission(command: CancelMission, state: MissionState): MissionFact[] {
+  const { missionId, reason } = command.data;
+  if (state.status !== 'ACTIVE') return [];
+  const { shipmentId, orderId } = state;
+  return [{ type: 'MissionCancelled', data: { missionId, shipmentId, orderId, reason } }];
 }

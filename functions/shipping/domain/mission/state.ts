@@ -2,7 +2,9 @@ import { assertNever, type Fact } from '../../../kernel/domain/decider.js';
 import type { EventData } from '../../../kernel/events/catalogue.js';
 
 /** The facts a mission stream holds (stream id = the mission id, missionIdFor(shipmentId)). */
-export type MissionFact = Fact<'MissionCreated' | 'TaskAssigned' | 'TaskCompleted' | 'MissionCompleted'>;
+export type MissionFact = Fact<
+  'MissionCreated' | 'TaskAssigned' | 'TaskCompleted' | 'MissionCompleted' | 'MissionCancelled'
+>;
 
 export type TaskKind = EventData<'MissionCreated'>['tasks'][number]['kind'];
 
@@ -28,7 +30,9 @@ interface MissionBase {
 export type MissionState =
   | { readonly status: 'NONE' }
   | (MissionBase & { readonly status: 'ACTIVE' })
-  | (MissionBase & { readonly status: 'COMPLETED' });
+  | (MissionBase & { readonly status: 'COMPLETED' })
+  /** Its shipment was cancelled: the tasks stay as they were when it stopped. */
+  | (MissionBase & { readonly status: 'CANCELLED'; readonly reason: string });
 
 export const initialState = (): MissionState => ({ status: 'NONE' });
 
@@ -70,6 +74,9 @@ export function evolve(state: MissionState, fact: MissionFact): MissionState {
       }));
     case 'MissionCompleted':
       return state.status === 'ACTIVE' ? { ...state, status: 'COMPLETED' } : state;
+    case 'MissionCancelled':
+      // A completed mission stays completed: its work is done, whatever happens to the shipment.
+      return state.status === 'ACTIVE' ? { ...state, status: 'CANCELLED', reason: fact.data.reason } : state;
     default:
       return assertNever(fact);
   }
