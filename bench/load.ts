@@ -175,7 +175,12 @@ function readModelsAt(options: Pick<LoadOptions, 'awsEndpoint'>, stage = 'dev') 
     }
     return known;
   };
-  const rows = async (name: string, key: string, values: readonly string[], attributes: readonly string[]) => {
+  const rows = async (
+    name: string,
+    key: string,
+    values: readonly string[],
+    attributes: readonly string[],
+  ) => {
     const tableName = await table(name);
     const found: Array<Record<string, { S?: string }>> = [];
     for (let i = 0; i < values.length; i += 100) {
