@@ -1,6 +1,4 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { EventEnvelope } from '../../functions/kernel/events/envelope.js';
-import type { EventStore } from '../../functions/kernel/store/index.js';
 import { metadataFrom } from '../../functions/kernel/store/index.js';
 import {
   type NotificationChannel,
@@ -9,33 +7,8 @@ import {
 } from '../../functions/notifications/domain/index.js';
 import { sendOnce } from '../../functions/notifications/handlers/send-notification.js';
 import { fixedClock, sequentialIds } from '../helpers/events.js';
+import { memoryEventStore } from '../helpers/memory-event-store.js';
 import { userCreated as created } from '../helpers/notifications.js';
-
-/** Just enough of an event store for sendOnce: rehydrate and append over a map (the e2e test uses the real one). */
-type Folder = { initialState: () => unknown; evolve: (state: unknown, event: never) => unknown };
-
-function memoryStore(): EventStore & { streams: Map<string, EventEnvelope[]> } {
-  const streams = new Map<string, EventEnvelope[]>();
-  return {
-    streams,
-    tableName: 'memory',
-    rehydrate: async (streamId: string, decider: Folder) => {
-      const events = streams.get(streamId) ?? [];
-      return {
-        state: events.reduce((s, e) => decider.evolve(s, e as never), decider.initialState()),
-        version: events.length,
-        snapshotVersion: 0,
-        eventsFolded: events.length,
-      } as never;
-    },
-    append: async (streamId: string, expectedVersion: number, events: readonly EventEnvelope[]) => {
-      const current = streams.get(streamId) ?? [];
-      if (current.length !== expectedVersion) throw new Error('clash');
-      streams.set(streamId, [...current, ...events]);
-      return { streamId, version: current.length + events.length, events };
-    },
-  } as unknown as EventStore & { streams: Map<string, EventEnvelope[]> };
-}
 
 const notification = notificationFor(created)!;
 const command = sendNotification(notification, created.eventId, {
@@ -52,7 +25,7 @@ const metadata = metadataFrom({
 
 describe('notifications adapter: sendOnce', () => {
   it('hands a new notification to the channel, then records NotificationSent on the event stream', async () => {
-    const store = memoryStore();
+    const store = memoryEventStore();
     const sent: string[] = [];
     const channel: NotificationChannel = {
       name: 'test',
@@ -67,7 +40,7 @@ describe('notifications adapter: sendOnce', () => {
   });
 
   it('does not send again once recorded (the decider, behind the idempotency layer)', async () => {
-    const store = memoryStore();
+    const store = memoryEventStore();
     const channel: NotificationChannel = { name: 'test', send: vi.fn(async () => {}) };
     await sendOnce(command, notification, { store, channel, metadata });
     const again = await sendOnce(command, notification, { store, channel, metadata });
@@ -77,7 +50,7 @@ describe('notifications adapter: sendOnce', () => {
   });
 
   it('records nothing when the channel refuses: the redelivery sends it (at least once, never lost)', async () => {
-    const store = memoryStore();
+    const store = memoryEventStore();
     const channel: NotificationChannel = {
       name: 'test',
       send: async () => Promise.reject(new Error('down')),
