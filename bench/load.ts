@@ -11,7 +11,10 @@
  * It measures and reports; it asserts nothing about time (speed lives in `npm run bench`).
  */
 import { randomUUID } from 'node:crypto';
-import { discoveryParameterName } from '../functions/kernel/discovery-names.js';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { clientConfig, discovery } from '../scripts/gameday/target.js';
+import { orderReadModels } from './order-read-models.js';
 
 export interface LoadOptions {
   /** The GraphQL endpoint. */
@@ -32,8 +35,8 @@ export interface LoadOptions {
    * How many of the run's SKUs orders' PriceList holds. PlaceOrder prices from it, and it is fed by inventory's
    * ProductAdded through the orders projector, so the run waits for it as for ProductView before placing
    * orders (otherwise a lagging projector answers the first orders `unknown SKU`). A deployed stage needs
-   * signed reads here. @default an unsigned read at `awsEndpoint`: the table found by service discovery
-   * (stage `dev`), then BatchGetItem
+   * signed reads here. @default a read at `awsEndpoint`: the table found by service discovery (stage `dev`),
+   * then BatchGetItem (`bench/order-read-models.ts`)
    */
   readonly priceListed?: (skus: readonly string[]) => Promise<number>;
   /**
@@ -121,19 +124,19 @@ async function graphql<T>(
   return (await response.json()) as { data?: T; errors?: Array<{ message: string; errorType?: string }> };
 }
 
-/** An AWS JSON-protocol call against the endpoint (the local cloud checks no signature). */
-async function awsJson<T>(
+/** A Step Functions JSON API call against the endpoint (the local cloud checks no signature). */
+export async function sfn<T>(
   options: Pick<LoadOptions, 'awsEndpoint'>,
-  service: { readonly target: string; readonly signingName: string; readonly json: '1.0' | '1.1' },
   action: string,
   body: unknown,
 ): Promise<T> {
   const response = await fetch(options.awsEndpoint, {
     method: 'POST',
     headers: {
-      'content-type': `application/x-amz-json-${service.json}`,
-      'x-amz-target': `${service.target}.${action}`,
-      authorization: `AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/${service.signingName}/aws4_request, SignedHeaders=host, Signature=0`,
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amz-target': `AWSStepFunctions.${action}`,
+      authorization:
+        'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/states/aws4_request, SignedHeaders=host, Signature=0',
     },
     body: JSON.stringify(body),
   });
@@ -141,76 +144,20 @@ async function awsJson<T>(
   return (await response.json()) as T;
 }
 
-/** A Step Functions JSON API call against the endpoint (the local cloud checks no signature). */
-export function sfn<T>(options: Pick<LoadOptions, 'awsEndpoint'>, action: string, body: unknown): Promise<T> {
-  return awsJson<T>(
-    options,
-    { target: 'AWSStepFunctions', signingName: 'states', json: '1.0' },
-    action,
-    body,
-  );
-}
-
 /**
- * Orders' read models at the endpoint, unsigned (the local cloud checks no signature): tables found by service
- * discovery (stage `dev`) once, rows read with BatchGetItem, 100 keys a call. A key DynamoDB leaves unprocessed
- * reads as absent: both callers poll until what they wait for is there.
+ * Orders' read models at the local endpoint, found by service discovery (stage `dev`) as the game day finds them
+ * on its target; `destroy` closes the clients when the run ends.
  */
-function readModelsAt(options: Pick<LoadOptions, 'awsEndpoint'>, stage = 'dev') {
-  const tables = new Map<string, Promise<string>>();
-  const table = (name: string) => {
-    let known = tables.get(name);
-    if (!known) {
-      known = awsJson<{ Parameter?: { Value?: string } }>(
-        options,
-        { target: 'AmazonSSM', signingName: 'ssm', json: '1.1' },
-        'GetParameter',
-        { Name: discoveryParameterName(stage, 'orders', `read-models/${name}/table-name`) },
-      ).then(({ Parameter }) => {
-        if (!Parameter?.Value) throw new Error(`orders publishes no ${name} table name`);
-        return Parameter.Value;
-      });
-      known.catch(() => tables.delete(name));
-      tables.set(name, known);
-    }
-    return known;
-  };
-  const rows = async (
-    name: string,
-    key: string,
-    values: readonly string[],
-    attributes: readonly string[],
-  ) => {
-    const tableName = await table(name);
-    const found: Array<Record<string, { S?: string }>> = [];
-    for (let i = 0; i < values.length; i += 100) {
-      const out = await awsJson<{ Responses?: Record<string, Array<Record<string, { S?: string }>>> }>(
-        options,
-        { target: 'DynamoDB_20120810', signingName: 'dynamodb', json: '1.0' },
-        'BatchGetItem',
-        {
-          RequestItems: {
-            [tableName]: {
-              Keys: values.slice(i, i + 100).map((value) => ({ [key]: { S: value } })),
-              ProjectionExpression: attributes.map((_, n) => `#a${n}`).join(', '),
-              ExpressionAttributeNames: Object.fromEntries(attributes.map((a, n) => [`#a${n}`, a])),
-            },
-          },
-        },
-      );
-      found.push(...(out.Responses?.[tableName] ?? []));
-    }
-    return found;
-  };
+function localReadModels(options: Pick<LoadOptions, 'awsEndpoint'>) {
+  const target = { endpoint: options.awsEndpoint, region: 'us-east-1', stage: 'dev' };
+  const tables = discovery(target);
+  const client = DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig(target)));
   return {
-    priceListed: async (skus: readonly string[]) => (await rows('price-list', 'sku', skus, ['sku'])).length,
-    orderViews: async (orderIds: readonly string[]) =>
-      new Map(
-        (await rows('order-view', 'id', orderIds, ['id', 'status'])).map((row) => [
-          row.id?.S ?? '',
-          row.status?.S ?? '',
-        ]),
-      ),
+    ...orderReadModels(client, (readModel) => tables.get('orders', `read-models/${readModel}/table-name`)),
+    destroy(): void {
+      client.destroy();
+      tables.destroy();
+    },
   };
 }
 
@@ -236,6 +183,22 @@ const READ_MODEL_GRACE_MS = 60_000;
 const TERMINAL_VIEW = ['CONFIRMED', 'SHIPPED', 'DELIVERED', 'CANCELLED'];
 
 export async function runLoad(options: LoadOptions): Promise<LoadReport> {
+  // Made whether used or not (an SDK client opens no connection until its first call), closed at the end.
+  const local = localReadModels(options);
+  try {
+    return await load(options, {
+      priceListed: options.priceListed ?? local.priceListed,
+      orderViews: options.orderViews ?? local.orderViews,
+    });
+  } finally {
+    local.destroy();
+  }
+}
+
+async function load(
+  options: LoadOptions,
+  { priceListed, orderViews }: Required<Pick<LoadOptions, 'priceListed' | 'orderViews'>>,
+): Promise<LoadReport> {
   const log = options.log ?? (() => {});
   const run = randomUUID().slice(0, 8).toUpperCase();
   const skuCount = options.skus ?? 8;
@@ -251,9 +214,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   }
   // The catalogue's read models (ProductView, orders' PriceList) are fed by events: wait until they list them.
   const seededBy = Date.now() + 60_000;
-  const readModels = readModelsAt(options);
-  const priceListed = options.priceListed ?? readModels.priceListed;
-  const orderViews = options.orderViews ?? readModels.orderViews;
   for (;;) {
     const listed = await products(options, skus);
     const priced = listed.size === skus.length ? await priceListed(skus) : 0;

@@ -5,6 +5,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, paginateQuery, paginateScan } from '@aws-sdk/lib-dynamodb';
+import { orderReadModels } from '../../bench/order-read-models.js';
 import { batchGetAll } from '../../functions/kernel/store/dynamodb.js';
 import { ORDER_VIEW_BY_CUSTOMER } from '../../functions/orders/read-model/order-view.js';
 import type { EffectCounts, OrderRecord, PaymentRecord, StockRecord, WindowCustomer } from './model.js';
@@ -202,30 +203,7 @@ export function storeReader(target: Target, discovery: Discovery) {
       return { shipmentsByOrder, notificationsByKey };
     },
 
-    /** How many of `skus` orders' PriceList holds (what PlaceOrder prices from): the load waits for all. */
-    async priceListed(skus: readonly string[]): Promise<number> {
-      const items = await batchGetAll(client, {
-        tableName: await table('orders', 'read-models/price-list/table-name'),
-        keys: skus.map((sku) => ({ sku })),
-        projectionExpression: 'sku',
-        attempts: 5,
-        label: "orders' PriceList",
-      });
-      return items.length;
-    },
-
-    /** Order id → the status OrderView shows (orders it does not hold yet are left out). */
-    async orderViews(orderIds: readonly string[]): Promise<ReadonlyMap<string, string>> {
-      const items = await batchGetAll(client, {
-        tableName: await table('orders', 'read-models/order-view/table-name'),
-        keys: orderIds.map((id) => ({ id })),
-        projectionExpression: 'id, #s',
-        expressionAttributeNames: { '#s': 'status' },
-        attempts: 5,
-        label: "orders' OrderView",
-      });
-      return new Map(items.map((item) => [String(item.id), String(item.status)]));
-    },
+    ...orderReadModels(client, (readModel) => table('orders', `read-models/${readModel}/table-name`)),
 
     destroy: () => client.destroy(),
   };
