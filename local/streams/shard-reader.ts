@@ -70,11 +70,11 @@ export class StreamReader {
   private lastDescribe = 0;
   /** A shard ended: its children are to be found (DescribeStream) before the next poll. */
   private describeNeeded = false;
-  /** A poke came during a poll: poll again without sleeping (the write may have missed that poll). */
+  /** A poke came during a poll or a sleep: poll again once the interval is up (the write may have missed that poll). */
   private poked = false;
+  /** Ends the current sleep (`stop()` always; `poke()` only when the sleep is `pokeable`). */
   private wake: (() => void) | undefined;
-  /** Ends the current sleep, whichever kind: for `stop()`. */
-  private stopSleep: (() => void) | undefined;
+  private pokeable = false;
   private failures = 0;
   private polls = 0;
 
@@ -105,7 +105,7 @@ export class StreamReader {
 
   async stop(): Promise<void> {
     this.running = false;
-    this.stopSleep?.();
+    this.wake?.();
     this.notify();
     await this.loop;
   }
@@ -114,7 +114,7 @@ export class StreamReader {
   poke(): void {
     this.backoff.active();
     this.poked = true;
-    this.wake?.();
+    if (this.pokeable) this.wake?.();
   }
 
   /** How the reader polls: GetRecords rounds so far and the sleep it chose last (for health and tests). */
@@ -213,12 +213,11 @@ export class StreamReader {
       const done = () => {
         clearTimeout(timer);
         this.wake = undefined;
-        this.stopSleep = undefined;
         resolve();
       };
       const timer = setTimeout(done, ms);
-      this.stopSleep = done;
-      if (pokeable) this.wake = done;
+      this.wake = done;
+      this.pokeable = pokeable;
     });
   }
 
