@@ -1,6 +1,12 @@
 import { ConcurrencyError } from '../../kernel/domain/errors.js';
 import type { DomainEvent } from '../../kernel/events/catalogue.js';
-import type { EventStore, MetadataSource, Rehydrated, SnapshotPolicy } from '../../kernel/store/index.js';
+import {
+  type EventStore,
+  type MetadataSource,
+  type Rehydrated,
+  type SnapshotPolicy,
+  streamWrite,
+} from '../../kernel/store/index.js';
 import {
   evolveProduct,
   mergeLines,
@@ -17,7 +23,6 @@ import {
   type StockLevel,
   stockLevelOf,
 } from '../domain/index.js';
-import { streamWrite } from './envelopes.js';
 import { StockReservationFailedError } from './errors.js';
 
 /**

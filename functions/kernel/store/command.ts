@@ -10,7 +10,14 @@ import {
   type IdGenerator,
   type NewEvent,
 } from '../events/metadata.js';
-import type { EventStore, GuardClaim, Rehydrated, SnapshotOutcome, SnapshotPolicy } from './event-store.js';
+import type {
+  EventStore,
+  GuardClaim,
+  Rehydrated,
+  SnapshotOutcome,
+  SnapshotPolicy,
+  StreamWrite,
+} from './event-store.js';
 
 /**
  * Metadata for each new event: `tools.metadata` from the observability wrapper (fresh eventId and
@@ -109,9 +116,7 @@ export async function handleCommand<C, S, F extends Fact>(
         snapshot: 'not-due',
       };
     }
-    const events = facts.map((fact, i) =>
-      toEnvelope(fact, streamId, current.version + i + 1, options.metadata()),
-    );
+    const { events } = streamWrite(streamId, current.version, facts, options.metadata);
     const state = facts.reduce(decider.evolve, current.state);
     try {
       await store.append(streamId, current.version, events, {
@@ -132,14 +137,21 @@ export async function handleCommand<C, S, F extends Fact>(
   }
 }
 
-function toEnvelope(
-  fact: Fact,
+/**
+ * Facts decided on one stream read at `version` → the write that appends their envelopes after it (what
+ * `handleCommand` appends for one stream; a handler writing several streams in one `appendMany` builds each).
+ */
+export function streamWrite(
   streamId: string,
-  streamVersion: number,
-  metadata: EventMetadata,
-): DomainEvent {
-  const input = { type: fact.type, data: fact.data, streamId, streamVersion } as NewEvent<EventType>;
-  return createEvent(input, metadata) as DomainEventOf<EventType> as DomainEvent;
+  version: number,
+  facts: readonly Fact[],
+  metadata: MetadataSource,
+): StreamWrite & { readonly events: readonly DomainEvent[] } {
+  const events = facts.map((fact, i) => {
+    const input = { type: fact.type, data: fact.data, streamId, streamVersion: version + i + 1 };
+    return createEvent(input as NewEvent<EventType>, metadata()) as DomainEventOf<EventType> as DomainEvent;
+  });
+  return { streamId, expectedVersion: version, events };
 }
 
 /**

@@ -1,9 +1,9 @@
+import type { Fact } from '../../kernel/domain/decider.js';
 import { ConcurrencyError } from '../../kernel/domain/errors.js';
 import type { DomainEvent } from '../../kernel/events/catalogue.js';
-import { createEvent, type NewEvent } from '../../kernel/events/metadata.js';
 import type { CommandContext } from '../../kernel/service/command-handler.js';
 import type { EventStore, Rehydrated, StreamWrite } from '../../kernel/store/index.js';
-import { handleCommand, type MetadataSource, newStream } from '../../kernel/store/index.js';
+import { handleCommand, type MetadataSource, newStream, streamWrite } from '../../kernel/store/index.js';
 import {
   aggregateOf,
   type CancelShipment,
@@ -185,16 +185,14 @@ function missionWrites(
   return streamWrites(command.data.missionId, mission.version, facts, metadata);
 }
 
-/** `facts` as envelopes after `version` of the stream, or no write when there are none. */
+/** The write of `facts` after `version` of the stream, or none when there are no facts. */
 function streamWrites(
   streamId: string,
   version: number,
-  facts: readonly { readonly type: string; readonly data: unknown }[],
+  facts: readonly Fact[],
   metadata: MetadataSource,
 ): StreamWrite[] {
-  if (facts.length === 0) return [];
-  const events = facts.map((fact, i) => envelope(fact, streamId, version + i + 1, metadata));
-  return [{ streamId, expectedVersion: version, events }];
+  return facts.length === 0 ? [] : [streamWrite(streamId, version, facts, metadata)];
 }
 
 /** The recorded outcome of a CreateShipment that could not ship: the saga's step fails for good. */
@@ -224,16 +222,4 @@ async function executeMission(command: MissionCommand, { store, metadata }: Cont
     metadata,
   });
   return { events, result: missionResult(missionId, state) };
-}
-
-function envelope(
-  fact: { readonly type: string; readonly data: unknown },
-  streamId: string,
-  streamVersion: number,
-  metadata: MetadataSource,
-): DomainEvent {
-  const input = { type: fact.type, data: fact.data, streamId, streamVersion } as NewEvent<
-    DomainEvent['type']
-  >;
-  return createEvent(input, metadata()) as DomainEvent;
 }
